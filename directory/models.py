@@ -1,0 +1,327 @@
+"""The directory's data: the shared vocabulary and the MO profiles."""
+
+import datetime
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def _english() -> bool:
+    return (get_language() or "de").startswith("en")
+
+
+class Term(models.Model):
+    """One curated term of the shared vocabulary (roles, resources, languages, ...)."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("Rolle")
+        RESOURCE = "resource", _("Ressource")
+        FIELD = "field", _("Handlungsfeld")
+        NEED = "need", _("Bedarf")
+        SUPPORT_FORMAT = "support_format", _("Unterstützungsformat")
+        INSTITUTION_TYPE = "institution_type", _("Institutionstyp")
+        TARGET_GROUP = "target_group", _("Zielgruppe")
+        COMMUNITY = "community", _("Community / Herkunft")
+        LANGUAGE = "language", _("Sprache")
+        STATE = "state", _("Bundesland")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80)
+    code = models.CharField(
+        _("Code"),
+        max_length=10,
+        blank=True,
+        help_text=_("ISO-639-1-Code bei Sprachen, Länderkürzel bei Bundesländern."),
+    )
+    label_de = models.CharField(_("Bezeichnung (Deutsch)"), max_length=120)
+    label_en = models.CharField(_("Bezeichnung (Englisch)"), max_length=120)
+    description_de = models.TextField(_("Beschreibung (Deutsch)"), blank=True)
+    description_en = models.TextField(_("Beschreibung (Englisch)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Begriff")
+        verbose_name_plural = _("Begriffe")
+        ordering = ["kind", "position", "label_de"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="term_unique_slug_per_kind")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if _english() and self.label_en else self.label_de
+
+    @property
+    def description(self) -> str:
+        return self.description_en if _english() and self.description_en else self.description_de
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Organisation.Status.PUBLISHED)
+
+    def in_state(self, code: str):
+        return self.filter(state__code=code)
+
+
+class Organisation(models.Model):
+    """A migrant organisation's profile."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        IN_REVIEW = "in_review", _("In Prüfung")
+        PUBLISHED = "published", _("Veröffentlicht")
+        ARCHIVED = "archived", _("Archiviert")
+
+    class LegalForm(models.TextChoices):
+        EV = "ev", _("Eingetragener Verein (e. V.)")
+        GGMBH = "ggmbh", _("Gemeinnützige GmbH (gGmbH)")
+        FOUNDATION = "foundation", _("Stiftung")
+        COOPERATIVE = "cooperative", _("Genossenschaft")
+        GBR = "gbr", _("Gesellschaft bürgerlichen Rechts (GbR)")
+        INITIATIVE = "initiative", _("Nicht eingetragene Initiative")
+        OTHER = "other", _("Andere Rechtsform")
+
+    class Area(models.TextChoices):
+        LOCAL = "local", _("Lokal")
+        REGIONAL = "regional", _("Regional")
+        STATE = "state", _("Landesweit")
+        NATIONAL = "national", _("Bundesweit")
+
+    class BudgetBand(models.TextChoices):
+        NONE = "none", _("Kein eigenes Budget")
+        UNDER_10K = "under_10k", _("Unter 10.000 €")
+        UNDER_50K = "10k_50k", _("10.000 bis 50.000 €")
+        UNDER_250K = "50k_250k", _("50.000 bis 250.000 €")
+        OVER_250K = "over_250k", _("Über 250.000 €")
+
+    name = models.CharField(_("Name"), max_length=200)
+    short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=220, unique=True)
+    legal_form = models.CharField(
+        _("Rechtsform"), max_length=20, choices=LegalForm.choices, default=LegalForm.EV
+    )
+    founding_year = models.PositiveSmallIntegerField(
+        _("Gründungsjahr"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900, _("Bitte ein Jahr ab 1900 angeben."))],
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+    description_en = models.TextField(_("Beschreibung (Englisch)"), blank=True)
+    logo = models.ImageField(_("Logo"), upload_to="logos/", blank=True)
+
+    website = models.URLField(_("Website"), blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(
+        _("Telefon"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ()/\-]{4,40}$",
+                _("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."),
+            )
+        ],
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("Postleitzahl"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}$", _("Die Postleitzahl hat genau fünf Ziffern."))],
+    )
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    state = models.ForeignKey(
+        Term,
+        verbose_name=_("Bundesland"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Term.Kind.STATE},
+    )
+    area = models.CharField(
+        _("Wirkungsbereich"), max_length=10, choices=Area.choices, default=Area.LOCAL
+    )
+
+    roles = models.ManyToManyField(
+        Term,
+        verbose_name=_("Rollen"),
+        blank=True,
+        related_name="organisations_by_role",
+        limit_choices_to={"kind": Term.Kind.ROLE},
+    )
+    resources = models.ManyToManyField(
+        Term,
+        verbose_name=_("Ressourcen"),
+        blank=True,
+        related_name="organisations_by_resource",
+        limit_choices_to={"kind": Term.Kind.RESOURCE},
+    )
+    fields = models.ManyToManyField(
+        Term,
+        verbose_name=_("Handlungsfelder"),
+        blank=True,
+        related_name="organisations_by_field",
+        limit_choices_to={"kind": Term.Kind.FIELD},
+    )
+    target_groups = models.ManyToManyField(
+        Term,
+        verbose_name=_("Zielgruppen"),
+        blank=True,
+        related_name="organisations_by_target_group",
+        limit_choices_to={"kind": Term.Kind.TARGET_GROUP},
+    )
+    communities = models.ManyToManyField(
+        Term,
+        verbose_name=_("Communities"),
+        blank=True,
+        related_name="organisations_by_community",
+        limit_choices_to={"kind": Term.Kind.COMMUNITY},
+    )
+    languages = models.ManyToManyField(
+        Term,
+        verbose_name=_("Gesprochene Sprachen"),
+        blank=True,
+        related_name="organisations_by_language",
+        limit_choices_to={"kind": Term.Kind.LANGUAGE},
+    )
+    advice_languages = models.ManyToManyField(
+        Term,
+        verbose_name=_("Beratungssprachen"),
+        blank=True,
+        related_name="organisations_by_advice_language",
+        limit_choices_to={"kind": Term.Kind.LANGUAGE},
+    )
+
+    paid_staff = models.PositiveIntegerField(
+        _("Hauptamtliche Mitarbeitende"),
+        default=0,
+        help_text=_(
+            "Personen mit bezahlter Stelle (auch Teilzeit). 0, wenn alle ehrenamtlich sind."
+        ),
+    )
+    volunteers = models.PositiveIntegerField(_("Ehrenamtliche"), default=0)
+    members = models.PositiveIntegerField(_("Mitglieder"), default=0)
+    budget_band = models.CharField(
+        _("Jahresbudget"), max_length=12, choices=BudgetBand.choices, default=BudgetBand.NONE
+    )
+    has_rooms = models.BooleanField(_("Eigene Räume"), default=False)
+    cooperation_experience = models.ManyToManyField(
+        Term,
+        verbose_name=_("Kooperationserfahrung mit"),
+        blank=True,
+        related_name="organisations_by_cooperation",
+        limit_choices_to={"kind": Term.Kind.INSTITUTION_TYPE},
+    )
+    open_for_cooperation = models.BooleanField(_("Offen für neue Kooperationen"), default=True)
+
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    confirmed_at = models.DateField(_("Als aktuell bestätigt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+
+    # Search: a lower-cased document of everything searchable (name, description,
+    # offers, vocabulary labels), kept by directory.search.refresh_search_document.
+    # On PostgreSQL a trigger derives search_vector from it (see migrations).
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "name"], name="org_status_name"),
+            models.Index(fields=["status", "-confirmed_at"], name="org_status_confirmed"),
+            models.Index(fields=["status", "state"], name="org_status_state"),
+            models.Index(fields=["postal_code"], name="org_postal_code"),
+            models.Index(fields=["city"], name="org_city"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(founding_year__isnull=True) | models.Q(founding_year__gte=1900),
+                name="org_founding_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        this_year = datetime.date.today().year
+        if self.founding_year and self.founding_year > this_year:
+            raise ValidationError(
+                {"founding_year": _("Das Gründungsjahr darf nicht in der Zukunft liegen.")}
+            )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_paid_staff(self) -> bool:
+        return self.paid_staff > 0
+
+    @property
+    def display_description(self) -> str:
+        if _english() and self.description_en:
+            return self.description_en
+        return self.description
+
+
+class Offer(models.Model):
+    """Something an MO offers: counselling, a course, a project, ..."""
+
+    class Kind(models.TextChoices):
+        COUNSELLING = "counselling", _("Beratung")
+        COURSE = "course", _("Kurs oder Schulung")
+        EVENT = "event", _("Veranstaltung")
+        PROJECT = "project", _("Projekt")
+        GUIDANCE = "guidance", _("Begleitung und Lotsendienst")
+        INTERPRETING = "interpreting", _("Dolmetschen und Übersetzen")
+        OTHER = "other", _("Sonstiges")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("Organisation"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.COUNSELLING)
+    languages = models.ManyToManyField(
+        Term,
+        verbose_name=_("Sprachen"),
+        blank=True,
+        related_name="offers_by_language",
+        limit_choices_to={"kind": Term.Kind.LANGUAGE},
+    )
+    summary = models.TextField(_("Kurzbeschreibung"), max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["organisation", "position", "id"]
+
+    def __str__(self):
+        return self.title

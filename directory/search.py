@@ -1,0 +1,102 @@
+"""Full-text search over organisations: the one place where SQLite and
+PostgreSQL differ.
+
+PostgreSQL: the ``german`` text search configuration over a stored search
+vector (kept by a trigger from ``search_document``, GIN index), ranked, plus
+trigram word similarity on the name so that a misspelt name still matches.
+
+SQLite: every word of the query must occur in the lower-cased
+``search_document``; Python lower-cases both sides, so umlauts match
+case-insensitively ("ärzte" finds "Ärzte").
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import F, FloatField, Q, QuerySet, Value
+
+MAX_QUERY_LENGTH = 200
+TRIGRAM_WEIGHT = 0.5
+MAX_FUZZY_WORDS = 6
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(query: str | None) -> str:
+    """Whitespace-normalised, bounded query text ('' for nothing to search)."""
+    if not query:
+        return ""
+    text = " ".join(query.replace("\x00", " ").split())
+    return text[:MAX_QUERY_LENGTH]
+
+
+def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter to organisations matching ``query`` and annotate ``rank``."""
+    query = clean_query(query)
+    if not query:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    if is_postgres():
+        return _search_postgres(queryset, query)
+    return _search_sqlite(queryset, query)
+
+
+def _search_postgres(queryset: QuerySet, query: str) -> QuerySet:
+    """Full-text match of the whole query, or, for typos, every word of it
+    similar to a word of the name (pg_trgm word similarity from
+    settings.SEARCH_WORD_SIMILARITY, set on each connection; GIN trigram index)."""
+    tsquery = SearchQuery(query, config="german", search_type="websearch")
+    words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
+    condition = Q(search_vector=tsquery)
+    if words:
+        fuzzy = Q()
+        for word in words:
+            fuzzy &= Q(name__trigram_word_similar=word)
+        condition |= fuzzy
+    similarity = TrigramWordSimilarity(query, "name")
+    return queryset.annotate(
+        rank=SearchRank(F("search_vector"), tsquery) + similarity * TRIGRAM_WEIGHT
+    ).filter(condition)
+
+
+def _search_sqlite(queryset: QuerySet, query: str) -> QuerySet:
+    condition = Q()
+    for word in query.lower().split():
+        condition &= Q(search_document__contains=word)
+    return queryset.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
+
+
+def build_search_document(*, organisation, term_labels, offers) -> str:
+    parts = [
+        organisation.name,
+        organisation.short_name,
+        organisation.city,
+        organisation.postal_code,
+        organisation.description,
+        organisation.description_en,
+    ]
+    for offer in offers:
+        parts.extend([offer.title, offer.summary])
+    parts.extend(term_labels)
+    return " ".join(p for p in parts if p).lower()
+
+
+def refresh_search_document(organisation) -> None:
+    """Recompute and store the organisation's search document (and, on
+    PostgreSQL, through the trigger, its search vector)."""
+    from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+
+    vocab = get_vocabulary()
+    labels = []
+    for relation in TERM_RELATIONS:
+        for term_id in getattr(organisation, relation).values_list("pk", flat=True):
+            term = vocab.by_id.get(term_id)
+            if term:
+                labels.extend([term.label_de, term.label_en])
+    if organisation.state_id and organisation.state_id in vocab.by_id:
+        labels.append(vocab.by_id[organisation.state_id].label_de)
+    document = build_search_document(
+        organisation=organisation, term_labels=labels, offers=organisation.offers.all()
+    )
+    type(organisation).objects.filter(pk=organisation.pk).update(search_document=document)
+    organisation.search_document = document

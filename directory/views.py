@@ -1,0 +1,242 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from directory.facets import facet_counts
+from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
+from directory.models import Offer, Organisation
+from directory.vocabulary import get_vocabulary, terms_by_organisation
+
+LIST_FIELDS = [
+    "name",
+    "short_name",
+    "slug",
+    "city",
+    "postal_code",
+    "state",
+    "paid_staff",
+    "has_rooms",
+    "open_for_cooperation",
+    "confirmed_at",
+    "area",
+]
+MAX_RELAX_SUGGESTIONS = 8
+
+
+@dataclass
+class ActiveFilter:
+    param: str
+    value: str
+    label: str
+    remove_url: str
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def _query_without(querydict, param: str, value: str | None = None) -> str:
+    query = querydict.copy()
+    if value is None:
+        query.pop(param, None)
+    else:
+        query.setlist(param, [v for v in query.getlist(param) if v != value])
+    query.pop("page", None)
+    return "?" + query.urlencode() if query else "?"
+
+
+def _active_filters(filterset, querydict) -> list[ActiveFilter]:
+    filterset.form.is_valid()
+    data = filterset.form.cleaned_data  # only the valid parameters
+    vocab = get_vocabulary()
+    active = []
+    for param, (_relation, kind, label) in TERM_FACETS.items():
+        for slug in data.get(param) or []:
+            term = vocab.get(kind, slug)
+            if term:
+                active.append(
+                    ActiveFilter(
+                        param,
+                        slug,
+                        f"{label}: {term.label}",
+                        _query_without(querydict, param, slug),
+                    )
+                )
+    simple = {
+        "q": _("Suche"),
+        "state": _("Bundesland"),
+        "place": _("Ort/PLZ"),
+        "area": _("Wirkungsbereich"),
+        "paid_staff": _("Hauptamtliche"),
+        "rooms": _("Eigene Räume"),
+        "open": _("Offen für Kooperationen"),
+    }
+    for param, label in simple.items():
+        value = data.get(param)
+        if not value:
+            continue
+        shown = value
+        if param == "state":
+            term = vocab.get("state", value)
+            shown = term.label if term else value
+        elif param == "area":
+            shown = Organisation.Area(value).label
+        elif param in ("paid_staff", "rooms", "open"):
+            shown = _("ja") if value == "ja" else _("nein")
+        active.append(
+            ActiveFilter(param, value, f"{label}: {shown}", _query_without(querydict, param))
+        )
+    return active
+
+
+def _facet_groups(filterset, counts):
+    """Options per facet: those present in the result, plus the selected ones."""
+    vocab = get_vocabulary()
+    filterset.form.is_valid()
+    data = filterset.form.cleaned_data
+    groups = []
+    for param, (_relation, kind, label) in TERM_FACETS.items():
+        selected = set(data.get(param) or [])
+        by_term = counts.terms.get(param, {})
+        options = [
+            FacetOption(term.slug, term.label, by_term.get(term.pk, 0), term.slug in selected)
+            for term in vocab.kind(kind)
+            if by_term.get(term.pk) or term.slug in selected
+        ]
+        if kind == "language":
+            options.sort(key=lambda o: (-o.count, o.label))
+        groups.append({"param": param, "label": label, "options": options, "multiple": True})
+    state = data.get("state") or ""
+    groups.insert(
+        0,
+        {
+            "param": "state",
+            "label": _("Bundesland"),
+            "multiple": False,
+            "options": [
+                FacetOption(t.slug, t.label, counts.states.get(t.pk, 0), t.slug == state)
+                for t in vocab.kind("state")
+                if counts.states.get(t.pk) or t.slug == state
+            ],
+        },
+    )
+    area = data.get("area") or ""
+    groups.append(
+        {
+            "param": "area",
+            "label": _("Wirkungsbereich"),
+            "multiple": False,
+            "options": [
+                FacetOption(value, label, counts.areas.get(value, 0), value == area)
+                for value, label in Organisation.Area.choices
+                if counts.areas.get(value) or value == area
+            ],
+        }
+    )
+    for param, label in (
+        ("paid_staff", _("Hauptamtliche Mitarbeitende")),
+        ("rooms", _("Eigene Räume")),
+        ("open", _("Offen für neue Kooperationen")),
+    ):
+        chosen = data.get(param) or ""
+        groups.append(
+            {
+                "param": param,
+                "label": label,
+                "multiple": False,
+                "options": [
+                    FacetOption(value, shown, counts.flags[param][value], value == chosen)
+                    for value, shown in (("ja", _("ja")), ("nein", _("nein")))
+                    if counts.flags[param][value] or value == chosen
+                ],
+            }
+        )
+    for group in groups:
+        group["selected_any"] = any(option.selected for option in group["options"])
+    return groups
+
+
+def _ordered(queryset, sort: str, searching: bool):
+    if sort == "confirmed":
+        return queryset.order_by(F("confirmed_at").desc(nulls_last=True), "name", "pk")
+    if sort == "relevance" and searching:
+        return queryset.order_by("-rank", "name", "pk")
+    return queryset.order_by("name", "pk")
+
+
+def _relax_suggestions(request, active):
+    """For an empty result: how many results there would be without each filter."""
+    suggestions = []
+    for item in active[:MAX_RELAX_SUGGESTIONS]:
+        params = request.GET.copy()
+        if item.param in TERM_FACETS:
+            params.setlist(item.param, [v for v in params.getlist(item.param) if v != item.value])
+        else:
+            params.pop(item.param, None)
+        relaxed = OrganisationFilter(params, queryset=Organisation.objects.published())
+        suggestions.append((item, relaxed.qs.count()))
+    return suggestions
+
+
+def organisation_list(request):
+    filterset = OrganisationFilter(request.GET, queryset=Organisation.objects.published())
+    results = filterset.qs
+    counts = facet_counts(results)
+    searching = bool(filterset.search_query.strip())
+    sort = request.GET.get("sort") or ("relevance" if searching else "name")
+    if sort not in dict(SORT_CHOICES):
+        sort = "name"
+
+    ordered = _ordered(results, sort, searching).select_related("state").only(*LIST_FIELDS)
+    paginator = Paginator(ordered, settings.DIRECTORY_PAGE_SIZE)
+    paginator.__dict__["count"] = counts.total  # known from the facet query
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404(_("Diese Seite gibt es nicht.")) from None
+
+    rows = list(page.object_list)
+    terms = terms_by_organisation([o.pk for o in rows], relations=["roles", "languages"])
+    for organisation in rows:
+        organisation.term_lists = terms[organisation.pk]
+
+    active = _active_filters(filterset, request.GET)
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "organisations": rows,
+        "total": counts.total,
+        "facet_groups": _facet_groups(filterset, counts),
+        "active_filters": active,
+        "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
+        "sort": sort,
+        "sort_choices": SORT_CHOICES if searching else SORT_CHOICES[1:],
+        "query_without_page": query_without_page.urlencode(),
+        "invalid_params": sorted(filterset.form.errors) if filterset.is_bound else [],
+    }
+    return render(request, "directory/organisation_list.html", context)
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(
+        Organisation.objects.published().select_related("state"), slug=slug
+    )
+    terms = terms_by_organisation([organisation.pk])[organisation.pk]
+    offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {"organisation": organisation, "terms": terms, "offers": offers},
+    )

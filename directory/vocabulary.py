@@ -1,0 +1,140 @@
+"""Reading and loading the shared vocabulary.
+
+All terms together are a few hundred rows that every directory page needs, so
+they are read once and kept in the shared cache; whoever changes terms calls
+``invalidate_vocabulary()``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+
+from directory.vocabulary_data import vocabulary as initial_vocabulary
+
+CACHE_KEY = "directory:vocabulary:v1"
+
+# Organisation's many-to-many relations to Term, and the kind each one holds.
+TERM_RELATIONS: dict[str, str] = {
+    "roles": "role",
+    "resources": "resource",
+    "fields": "field",
+    "target_groups": "target_group",
+    "communities": "community",
+    "languages": "language",
+    "advice_languages": "language",
+    "cooperation_experience": "institution_type",
+}
+
+
+@dataclass
+class Vocabulary:
+    by_id: dict = field(default_factory=dict)
+    by_kind: dict = field(default_factory=dict)
+    _by_slug: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_terms(cls, terms) -> "Vocabulary":
+        vocab = cls()
+        for term in terms:
+            vocab.by_id[term.pk] = term
+            vocab.by_kind.setdefault(term.kind, []).append(term)
+            vocab._by_slug[(term.kind, term.slug)] = term
+        return vocab
+
+    def get(self, kind: str, slug: str):
+        return self._by_slug.get((kind, slug))
+
+    def kind(self, kind: str) -> list:
+        return self.by_kind.get(kind, [])
+
+
+def get_vocabulary() -> Vocabulary:
+    from directory.models import Term
+
+    terms = cache.get(CACHE_KEY)
+    if terms is None:
+        terms = list(Term.objects.all())
+        cache.set(CACHE_KEY, terms, timeout=3600)
+    return Vocabulary.from_terms(terms)
+
+
+def invalidate_vocabulary() -> None:
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    cache.delete(CACHE_KEY)
+
+
+def load_vocabulary(term_model, *, update: bool = False) -> tuple[int, int]:
+    """Create the initial terms that are missing; with update, reset their texts.
+
+    Takes the model class so that data migrations can pass their historical model.
+    Returns (created, updated).
+    """
+    created = updated = 0
+    existing = {(t.kind, t.slug): t for t in term_model.objects.all()}
+    new_terms = []
+    for kind, rows in initial_vocabulary().items():
+        for position, row in enumerate(rows):
+            slug, label_de, label_en, description_de, description_en = row[:5]
+            code = row[5] if len(row) > 5 else ""
+            values = {
+                "label_de": label_de,
+                "label_en": label_en,
+                "description_de": description_de,
+                "description_en": description_en,
+                "code": code,
+                "position": position,
+            }
+            term = existing.get((kind, slug))
+            if term is None:
+                new_terms.append(term_model(kind=kind, slug=slug, **values))
+            elif update:
+                for name, value in values.items():
+                    setattr(term, name, value)
+                term.save()
+                updated += 1
+    term_model.objects.bulk_create(new_terms)
+    created = len(new_terms)
+    return created, updated
+
+
+def _through(relation: str):
+    from directory.models import Organisation
+
+    return Organisation._meta.get_field(relation).remote_field.through
+
+
+def terms_by_organisation(organisation_ids, relations=None) -> dict[int, dict[str, list]]:
+    """The terms of each organisation, by relation, in one query.
+
+    Returns {organisation_id: {relation: [Term, ...]}}, terms in vocabulary order.
+    One UNION ALL over the through tables; the terms come from the cached vocabulary.
+    """
+    from django.db.models import CharField, Value
+
+    relations = list(relations or TERM_RELATIONS)
+    organisation_ids = list(organisation_ids)
+    result: dict[int, dict[str, list]] = {
+        pk: {relation: [] for relation in relations} for pk in organisation_ids
+    }
+    if not organisation_ids:
+        return result
+    query = None
+    for relation in relations:
+        part = (
+            _through(relation)
+            .objects.filter(organisation_id__in=organisation_ids)
+            .annotate(relation=Value(relation, output_field=CharField()))
+            .values_list("relation", "organisation_id", "term_id")
+        )
+        query = part if query is None else query.union(part, all=True)
+    vocab = get_vocabulary()
+    for relation, organisation_id, term_id in query:
+        term = vocab.by_id.get(term_id)
+        if term is not None:
+            result[organisation_id][relation].append(term)
+    order = {term.pk: index for index, term in enumerate(vocab.by_id.values())}
+    for relations_of_one in result.values():
+        for terms in relations_of_one.values():
+            terms.sort(key=lambda t: order.get(t.pk, 0))
+    return result

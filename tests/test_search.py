@@ -1,0 +1,103 @@
+"""Search on both databases through the one search function."""
+
+import pytest
+
+from directory.models import Organisation
+from directory.search import clean_query, search_organisations
+from tests.factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(query):
+    return list(
+        search_organisations(Organisation.objects.published(), query)
+        .order_by("-rank", "name")
+        .values_list("name", flat=True)
+    )
+
+
+def test_umlauts_match_case_insensitively():
+    make_organisation("Verein der Ärzte aus Syrien e. V.")
+    make_organisation("Fußballverein Anadolu e. V.")
+    assert _search("ärzte") == ["Verein der Ärzte aus Syrien e. V."]
+    assert _search("ÄRZTE") == ["Verein der Ärzte aus Syrien e. V."]
+
+
+def test_description_offers_and_vocabulary_labels_are_searchable():
+    make_organisation(
+        "Brücke e. V.",
+        description="Wir begleiten Familien zu Behörden.",
+        offers=[{"title": "Bewerbungstraining", "summary": "Lebenslauf und Anschreiben"}],
+        languages=["ru"],
+        roles=["informationsvermittler"],
+    )
+    make_organisation("Anderer Verein e. V.", languages=["tr"])
+    for query in ("Behörden", "Bewerbungstraining", "Anschreiben", "Russisch", "Russian"):
+        assert _search(query) == ["Brücke e. V."], query
+    assert _search("Informationsvermittler") == ["Brücke e. V."]
+
+
+def test_all_words_must_match():
+    make_organisation("Kulturverein Schwerin e. V.", city="Schwerin", languages=["ru"])
+    make_organisation("Kulturverein Rostock e. V.", city="Rostock", languages=["ru"])
+    assert _search("Kulturverein Schwerin") == ["Kulturverein Schwerin e. V."]
+
+
+def test_unpublished_profiles_are_never_found():
+    make_organisation("Geheimer Entwurf e. V.", status="draft")
+    assert _search("Entwurf") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "'", '"', "a & b | !c", "(((", "\\", "%_%", "x" * 5000, "\x00", "😀", "<script>"],
+)
+def test_odd_queries_do_not_fail(query):
+    make_organisation("Verein e. V.")
+    assert isinstance(_search(query), list)
+
+
+def test_queries_are_normalised_and_bounded():
+    assert clean_query("  a \n b  ") == "a b"
+    assert len(clean_query("x" * 5000)) == 200
+    assert clean_query(None) == ""
+
+
+@pytest.mark.postgres
+def test_postgres_finds_a_misspelt_name():
+    make_organisation("Kontakt e. V.", city="Schwerin")
+    make_organisation("Dialog e. V.", city="Berlin")
+    assert _search("Kontackt") == ["Kontakt e. V."]
+
+
+@pytest.mark.postgres
+def test_postgres_stems_german_words():
+    make_organisation("Brücke e. V.", description="Beratung für Familien")
+    assert _search("Beratungen") == ["Brücke e. V."]
+    assert _search("Familie") == ["Brücke e. V."]
+
+
+@pytest.mark.postgres
+def test_postgres_ranks_a_name_match_above_a_mention():
+    make_organisation("Anadolu Kulturverein e. V.")
+    make_organisation("Brücke e. V.", description="Wir arbeiten mit dem Anadolu Kulturverein.")
+    assert _search("Anadolu")[0] == "Anadolu Kulturverein e. V."
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_german_configuration_and_indexes():
+    from django.db import connection
+
+    make_organisation("Kontakt e. V.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'directory_organisation'"
+        )
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT search_vector::text FROM directory_organisation WHERE name = 'Kontakt e. V.'"
+        )
+        vector = cursor.fetchone()[0]
+    assert {"org_search_vector_gin", "org_name_trgm"} <= indexes
+    assert "'kontakt':1A" in vector
