@@ -25,6 +25,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_vocabulary
 	$(BIN)/python manage.py seed_demo --count $(DEMO_COUNT)
+	$(BIN)/python manage.py create_demo_accounts
 
 ## run: install, set up and start the portal on the local SQLite default
 run: setup

@@ -1,17 +1,25 @@
-"""Facet counts for a directory result in two queries, whatever the number of
-facets, terms or results.
+"""Facet counts and the total of a directory result in one query, whatever the
+number of facets, terms or results.
 
-1. One UNION ALL of GROUP BY queries: for every vocabulary relation (and the
-   state), how many of the current results carry each term.
-2. One aggregate: the total and the counts for area and the yes/no filters.
+The result's ids (with the few columns the plain facets need) become a common
+table expression that PostgreSQL materialises once (it is referenced several
+times); every facet is a GROUP BY over it, all joined with UNION ALL into rows
+of (facet, key, count). The same SQL runs on SQLite.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import QuerySet
 
 from directory.filters import TERM_FACETS
 from directory.models import Organisation
+
+FLAG_CONDITIONS = {
+    "paid_staff": "paid_staff > 0",
+    "rooms": "has_rooms",
+    "open": "open_for_cooperation",
+}
 
 
 @dataclass
@@ -23,47 +31,55 @@ class FacetCounts:
     flags: dict[str, dict[str, int]] = field(default_factory=dict)  # param -> ja/nein -> n
 
 
-def facet_counts(results: QuerySet) -> FacetCounts:
-    ids = results.order_by().values("pk")
-    counts = FacetCounts()
-
-    aggregate = results.order_by().aggregate(
-        total=Count("pk"),
-        paid_staff_ja=Count("pk", filter=Q(paid_staff__gt=0)),
-        rooms_ja=Count("pk", filter=Q(has_rooms=True)),
-        open_ja=Count("pk", filter=Q(open_for_cooperation=True)),
-        **{
-            f"area_{value}": Count("pk", filter=Q(area=value)) for value in Organisation.Area.values
-        },
+def _facet_sql(results: QuerySet) -> tuple[str, list]:
+    qn = connection.ops.quote_name
+    inner, params = (
+        results.order_by()
+        .values("pk", "state_id", "area", "paid_staff", "has_rooms", "open_for_cooperation")
+        .query.sql_with_params()
     )
-    counts.total = aggregate["total"]
-    counts.areas = {value: aggregate[f"area_{value}"] for value in Organisation.Area.values}
-    for flag in ("paid_staff", "rooms", "open"):
-        yes = aggregate[f"{flag}_ja"]
-        counts.flags[flag] = {"ja": yes, "nein": counts.total - yes}
-    if counts.total == 0:
-        return counts
-
-    query = (
-        Organisation.objects.filter(pk__in=ids, state__isnull=False)
-        .order_by()
-        .values("state_id")
-        .annotate(param=Value("state", output_field=CharField()), n=Count("pk"))
-        .values_list("param", "state_id", "n")
+    parts = ["SELECT 'total' AS facet, '' AS item, COUNT(*) AS n FROM r"]
+    for flag, condition in FLAG_CONDITIONS.items():
+        parts.append(
+            f"SELECT '{flag}', 'ja', COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+            " FROM r"
+        )
+    parts.append("SELECT 'area', area, COUNT(*) FROM r GROUP BY area")
+    parts.append(
+        "SELECT 'state', CAST(state_id AS TEXT), COUNT(*) FROM r"
+        " WHERE state_id IS NOT NULL GROUP BY state_id"
     )
     for param, (relation, _kind, _label) in TERM_FACETS.items():
-        through = Organisation._meta.get_field(relation).remote_field.through
-        part = (
-            through.objects.filter(organisation_id__in=ids)
-            .order_by()
-            .values("term_id")
-            .annotate(param=Value(param, output_field=CharField()), n=Count("pk"))
-            .values_list("param", "term_id", "n")
+        table = qn(Organisation._meta.get_field(relation).remote_field.through._meta.db_table)
+        parts.append(
+            f"SELECT '{param}', CAST(t.term_id AS TEXT), COUNT(*) FROM {table} t"
+            " JOIN r ON t.organisation_id = r.id GROUP BY t.term_id"
         )
-        query = query.union(part, all=True)
-    for param, term_id, n in query:
-        if param == "state":
-            counts.states[term_id] = n
+    columns = "(id, state_id, area, paid_staff, has_rooms, open_for_cooperation)"
+    sql = f"WITH r {columns} AS ({inner}) " + " UNION ALL ".join(parts)
+    return sql, list(params)
+
+
+def facet_counts(results: QuerySet) -> FacetCounts:
+    sql, params = _facet_sql(results)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts = FacetCounts(areas=dict.fromkeys(Organisation.Area.values, 0))
+    flags_yes = {}
+    for facet, item, n in rows:
+        n = int(n)
+        if facet == "total":
+            counts.total = n
+        elif facet in FLAG_CONDITIONS:
+            flags_yes[facet] = n
+        elif facet == "area":
+            counts.areas[item] = n
+        elif facet == "state":
+            counts.states[int(item)] = n
         else:
-            counts.terms.setdefault(param, {})[term_id] = n
+            counts.terms.setdefault(facet, {})[int(item)] = n
+    for flag in FLAG_CONDITIONS:
+        yes = flags_yes.get(flag, 0)
+        counts.flags[flag] = {"ja": yes, "nein": counts.total - yes}
     return counts

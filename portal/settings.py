@@ -100,8 +100,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SEARCH_WORD_SIMILARITY = 0.5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
+    # random_page_cost 1.1 tells the planner that the data lives on SSD or in
+    # memory, so that it uses the GIN search indexes instead of scanning the table
+    # (measured: 108 ms -> 3 ms for a common word at 16,000 MOs, bench/).
     DATABASES["default"]["OPTIONS"]["options"] = (
-        f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}"
+        f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY} "
+        f"-c random_page_cost={envstr('PG_RANDOM_PAGE_COST', '1.1')}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,9 +9,9 @@ from tests.factories import make_organisation
 pytestmark = pytest.mark.django_db
 URL = reverse("directory:organisation_list")
 
-# Queries of the list page, whatever the number of results or terms: facet
-# aggregate, facet union, page rows, terms of the page's rows.
-LIST_QUERIES = 4
+# Queries of the list page, whatever the number of results or terms: total and
+# facets (one query), page rows, terms of the page's rows.
+LIST_QUERIES = 3
 # Profile: organisation with state, its terms (one union), offers, offer languages.
 DETAIL_QUERIES = 4
 
