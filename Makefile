@@ -20,11 +20,12 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## setup: migrate and load vocabulary, guide and demo data (idempotent)
+## setup: migrate and load vocabulary, demo data and the guide (idempotent)
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_vocabulary
 	$(BIN)/python manage.py seed_demo --count $(DEMO_COUNT)
+	$(BIN)/python manage.py load_guide
 	$(BIN)/python manage.py create_demo_accounts
 
 ## run: install, set up and start the portal on the local SQLite default

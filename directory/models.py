@@ -64,6 +64,25 @@ class Term(models.Model):
     def description(self) -> str:
         return self.description_en if _english() and self.description_en else self.description_de
 
+    # The directory filter that selects organisations carrying a term of each kind.
+    FILTER_PARAMS = {
+        "role": "role",
+        "resource": "resource",
+        "field": "field",
+        "target_group": "target_group",
+        "community": "community",
+        "language": "language",
+        "institution_type": "cooperated_with",
+        "state": "state",
+    }
+
+    @property
+    def directory_url(self) -> str | None:
+        param = self.FILTER_PARAMS.get(self.kind)
+        if param is None:
+            return None
+        return f"{reverse('directory:organisation_list')}?{param}={self.slug}"
+
 
 class OrganisationQuerySet(models.QuerySet):
     def published(self):

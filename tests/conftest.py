@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
@@ -38,6 +39,28 @@ def _isolated(settings):
     yield
     translation.activate("de")
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database has what every installation has: vocabulary and the guide."""
+    with django_db_blocker.unblock():
+        call_command("load_guide", verbosity=0)
+
+
+@pytest.fixture
+def coordinator(django_user_model):
+    from portal.roles import make_coordinator
+
+    user = django_user_model.objects.create_user("koordination", "k@example.org", "pw")
+    make_coordinator(user)
+    return user
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A signed-in user without any special right."""
+    return django_user_model.objects.create_user("mitglied", "m@example.org", "pw")
 
 
 @pytest.fixture

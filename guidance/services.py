@@ -1,0 +1,278 @@
+"""Curation of the guide: drafts, publication, history and restore.
+
+Coordinators edit working copies (``draft``); the public sees only what a
+publication applied. Drafts are written with ``update()`` so that they leave
+no history; each publication saves the changed objects once, which records
+one version per object with the publishing coordinator.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from directory.models import Organisation
+from directory.vocabulary import get_vocabulary
+from guidance.models import Chapter, Item, fingerprint
+
+ITEM_FIELDS = ["kind", "label", "label_en", "title", "title_en", "body", "body_en", "position"]
+ITEM_ENGLISH = ["label_en", "title_en", "body_en"]
+CHAPTER_FIELDS = ["title", "subtitle", "intro", "title_en", "subtitle_en", "intro_en"]
+CHAPTER_ENGLISH = ["title_en", "subtitle_en", "intro_en"]
+
+
+# -- tags of an item (terms and featured organisations) as text, for versions
+
+
+def tags_snapshot(term_ids, organisation_ids) -> str:
+    vocab = get_vocabulary()
+    lines = sorted(
+        f"term:{vocab.by_id[pk].kind}:{vocab.by_id[pk].slug}"
+        for pk in term_ids
+        if pk in vocab.by_id
+    )
+    slugs = Organisation.objects.filter(pk__in=list(organisation_ids)).values_list(
+        "slug", flat=True
+    )
+    lines += sorted(f"org:{slug}" for slug in slugs)
+    return "\n".join(lines)
+
+
+def parse_tags_snapshot(text: str) -> tuple[list[int], list[int]]:
+    vocab = get_vocabulary()
+    term_ids, slugs = [], []
+    for line in (text or "").splitlines():
+        parts = line.split(":")
+        if parts[0] == "term" and len(parts) == 3:
+            term = vocab.get(parts[1], parts[2])
+            if term:
+                term_ids.append(term.pk)
+        elif parts[0] == "org" and len(parts) == 2:
+            slugs.append(parts[1])
+    organisation_ids = list(
+        Organisation.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+    )
+    return term_ids, organisation_ids
+
+
+# -- working copies
+
+
+def item_snapshot(item: Item) -> dict:
+    data = {field: getattr(item, field) for field in ITEM_FIELDS}
+    data["en_source_fingerprint"] = item.en_source_fingerprint
+    data["terms"] = sorted(item.terms.values_list("pk", flat=True)) if item.pk else []
+    data["features"] = (
+        sorted(item.featured_organisations.values_list("pk", flat=True)) if item.pk else []
+    )
+    data["deleted"] = False
+    return data
+
+
+def item_working_copy(item: Item) -> dict:
+    return dict(item.draft) if item.draft is not None else item_snapshot(item)
+
+
+def chapter_working_copy(chapter: Chapter) -> dict:
+    if chapter.draft is not None:
+        return dict(chapter.draft)
+    data = {field: getattr(chapter, field) for field in CHAPTER_FIELDS}
+    data["en_source_fingerprint"] = chapter.en_source_fingerprint
+    return data
+
+
+def preview_item(item: Item) -> Item:
+    """An unsaved item built from the working copy, rendered like a published one."""
+    data = item_working_copy(item)
+    preview = Item(
+        pk=item.pk,
+        chapter_id=item.chapter_id,
+        slug=item.slug,
+        en_source_fingerprint=data.get("en_source_fingerprint", ""),
+        **{field: data[field] for field in ITEM_FIELDS},
+    )
+    preview.derive()
+    vocab = get_vocabulary()
+    preview.term_list = [vocab.by_id[pk] for pk in data["terms"] if pk in vocab.by_id]
+    preview.feature_list = list(Organisation.objects.filter(pk__in=data["features"]))
+    preview.deleted = data.get("deleted", False)
+    return preview
+
+
+def preview_chapter(chapter: Chapter) -> Chapter:
+    data = chapter_working_copy(chapter)
+    preview = Chapter(
+        pk=chapter.pk,
+        number=chapter.number,
+        slug=chapter.slug,
+        en_source_fingerprint=data.get("en_source_fingerprint", ""),
+        **{field: data[field] for field in CHAPTER_FIELDS},
+    )
+    from guidance.markdown import render_markdown
+
+    preview.intro_html = render_markdown(preview.intro)
+    preview.intro_en_html = render_markdown(preview.intro_en)
+    preview.en_outdated = (
+        preview.has_english() and preview.en_source_fingerprint != preview.german_fingerprint()
+    )
+    return preview
+
+
+def _with_english_fingerprint(old: dict, new: dict, english: list[str], german: list[str]) -> dict:
+    """A translation that is edited is taken to match the German text of now."""
+    if any(new.get(f, "") != old.get(f, "") for f in english):
+        new["en_source_fingerprint"] = fingerprint(*(new.get(f, "") for f in german))
+    return new
+
+
+def item_save_draft(*, item: Item, data: dict, translation_checked: bool = False) -> dict:
+    """Store edits as the item's draft. ``translation_checked``: the coordinator
+    confirms that the English text matches the German one as it is now."""
+    current = item_working_copy(item)
+    new = _with_english_fingerprint(
+        current, {**current, **data}, ITEM_ENGLISH, ["label", "title", "body"]
+    )
+    if translation_checked:
+        new["en_source_fingerprint"] = fingerprint(new["label"], new["title"], new["body"])
+    Item.objects.filter(pk=item.pk).update(draft=new)
+    item.draft = new
+    return new
+
+
+def chapter_save_draft(*, chapter: Chapter, data: dict, translation_checked: bool = False) -> dict:
+    current = chapter_working_copy(chapter)
+    new = _with_english_fingerprint(
+        current, {**current, **data}, CHAPTER_ENGLISH, ["title", "subtitle", "intro"]
+    )
+    if translation_checked:
+        new["en_source_fingerprint"] = fingerprint(new["title"], new["subtitle"], new["intro"])
+    Chapter.objects.filter(pk=chapter.pk).update(draft=new)
+    chapter.draft = new
+    return new
+
+
+def _working_items(chapter: Chapter) -> list[tuple[Item, dict]]:
+    items = list(chapter.items.all())
+    pairs = [(item, item_working_copy(item)) for item in items]
+    return sorted(pairs, key=lambda pair: (pair[1]["position"], pair[0].pk))
+
+
+@transaction.atomic
+def item_create(*, chapter: Chapter, slug: str, data: dict) -> Item:
+    position = max((d["position"] for _, d in _working_items(chapter)), default=-1) + 1
+    draft = {
+        **dict.fromkeys(ITEM_FIELDS, ""),
+        "kind": Item.Kind.TEXT,
+        "terms": [],
+        "features": [],
+        "deleted": False,
+        "en_source_fingerprint": "",
+        **data,
+        "position": position,
+    }
+    draft = _with_english_fingerprint({}, draft, ITEM_ENGLISH, ["label", "title", "body"])
+    item = Item(chapter=chapter, slug=slug, is_published=False, position=position)
+    item.save_without_historical_record()
+    Item.objects.filter(pk=item.pk).update(draft=draft)
+    item.draft = draft
+    return item
+
+
+def item_remove(*, item: Item) -> None:
+    """Mark for removal at the next publication (an item never published goes now)."""
+    if not item.is_published and not item.history.exists():
+        item.delete()
+        return
+    item_save_draft(item=item, data={"deleted": True})
+
+
+def item_move(*, item: Item, offset: int) -> None:
+    """Move an item up (-1) or down (+1) among its chapter's working order."""
+    with transaction.atomic():
+        pairs = [p for p in _working_items(item.chapter) if not p[1].get("deleted")]
+        order = [obj.pk for obj, _ in pairs]
+        if item.pk not in order:  # marked for removal
+            return
+        index = order.index(item.pk)
+        target = index + offset
+        if not 0 <= target < len(pairs):
+            return
+        pairs[index], pairs[target] = pairs[target], pairs[index]
+        for position, (obj, data) in enumerate(pairs):
+            if data["position"] != position:
+                item_save_draft(item=obj, data={"position": position})
+
+
+def chapter_has_changes(chapter: Chapter) -> bool:
+    return chapter.draft is not None or chapter.items.filter(draft__isnull=False).exists()
+
+
+@transaction.atomic
+def chapter_publish(*, chapter: Chapter, by) -> int:
+    """Apply every pending change of the chapter; returns how many objects changed."""
+    chapter = Chapter.objects.select_for_update().get(pk=chapter.pk)
+    changed = 0
+    if chapter.draft is not None:
+        data = chapter.draft
+        for field in CHAPTER_FIELDS:
+            setattr(chapter, field, data[field])
+        chapter.en_source_fingerprint = data.get("en_source_fingerprint", "")
+        chapter.draft = None
+        changed += 1
+    for item in chapter.items.select_for_update().filter(draft__isnull=False):
+        data = item.draft
+        item._history_user = by
+        if data.get("deleted"):
+            item.delete()
+            changed += 1
+            continue
+        for field in ITEM_FIELDS:
+            setattr(item, field, data[field])
+        item.en_source_fingerprint = data.get("en_source_fingerprint", "")
+        item.terms.set(data["terms"])
+        item.featured_organisations.set(data["features"])
+        item.tags_snapshot = tags_snapshot(data["terms"], data["features"])
+        item.is_published = True
+        item.draft = None
+        item.save()
+        changed += 1
+    chapter.published_at = timezone.now()
+    chapter._history_user = by
+    chapter.save()
+    return changed
+
+
+def chapter_discard(*, chapter: Chapter) -> None:
+    with transaction.atomic():
+        for item in chapter.items.filter(draft__isnull=False):
+            if not item.is_published and not item.history.exists():
+                item.delete()
+        chapter.items.update(draft=None)
+        Chapter.objects.filter(pk=chapter.pk).update(draft=None)
+        chapter.draft = None
+
+
+@transaction.atomic
+def version_restore(*, record) -> object:
+    """Take a historical version of a chapter or item into the working copy."""
+    if record.instance_type is Chapter:
+        chapter = Chapter.objects.get(pk=record.id)
+        data = {field: getattr(record, field) for field in CHAPTER_FIELDS}
+        data["en_source_fingerprint"] = record.en_source_fingerprint
+        Chapter.objects.filter(pk=chapter.pk).update(draft=data)
+        return chapter
+    item = Item.objects.filter(pk=record.id).first()
+    if item is None:  # the version of an item that was removed since
+        item = Item(
+            pk=record.id, chapter_id=record.chapter_id, slug=record.slug, is_published=False
+        )
+        item.save_without_historical_record()
+    term_ids, organisation_ids = parse_tags_snapshot(record.tags_snapshot)
+    data = {field: getattr(record, field) for field in ITEM_FIELDS}
+    data.update(
+        en_source_fingerprint=record.en_source_fingerprint,
+        terms=term_ids,
+        features=organisation_ids,
+        deleted=False,
+    )
+    Item.objects.filter(pk=item.pk).update(draft=data)
+    item.draft = data
+    return item

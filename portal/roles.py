@@ -1,0 +1,34 @@
+"""Roles that span the apps: the coordinators' group and its model permissions."""
+
+from django.contrib.auth.models import Group, Permission
+
+COORDINATOR_GROUP = "Koordination"
+
+# app_label.codename
+COORDINATOR_PERMISSIONS = [
+    "guidance.curate_guide",
+    "directory.add_term",
+    "directory.change_term",
+    "directory.view_term",
+    "directory.view_organisation",
+    "directory.change_organisation",
+]
+
+
+def ensure_groups(**kwargs) -> Group:
+    """Create the coordinators' group with its permissions (idempotent; runs after migrate)."""
+    group, _ = Group.objects.get_or_create(name=COORDINATOR_GROUP)
+    wanted = [p.split(".", 1) for p in COORDINATOR_PERMISSIONS]
+    permissions = [
+        permission
+        for permission in Permission.objects.filter(
+            codename__in=[codename for _, codename in wanted]
+        ).select_related("content_type")
+        if [permission.content_type.app_label, permission.codename] in wanted
+    ]
+    group.permissions.add(*permissions)
+    return group
+
+
+def make_coordinator(user) -> None:
+    user.groups.add(ensure_groups())
