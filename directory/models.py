@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def _english() -> bool:
@@ -84,6 +86,12 @@ class Term(models.Model):
         return f"{reverse('directory:organisation_list')}?{param}={self.slug}"
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Öffentlich für alle")
+    INSTITUTIONS = "institutions", _("Nur für angemeldete Institutionen")
+    HIDDEN = "hidden", _("Nicht anzeigen")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organisation.Status.PUBLISHED)
@@ -152,7 +160,25 @@ class Organisation(models.Model):
             )
         ],
     )
+    email_visibility = models.CharField(
+        _("Wer sieht die E-Mail-Adresse?"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.INSTITUTIONS,
+    )
+    phone_visibility = models.CharField(
+        _("Wer sieht die Telefonnummer?"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.INSTITUTIONS,
+    )
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    street_visibility = models.CharField(
+        _("Wer sieht die Straße?"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
     postal_code = models.CharField(
         _("Postleitzahl"),
         max_length=5,
@@ -249,6 +275,11 @@ class Organisation(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     confirmed_at = models.DateField(_("Als aktuell bestätigt am"), null=True, blank=True)
+    reminded_at = models.DateField(_("Zuletzt erinnert am"), null=True, blank=True)
+    review_comment = models.TextField(_("Anmerkung der Prüfung"), blank=True)
+    # Terms and offers as they were saved, so that every version in the history
+    # is complete (kept by directory.services.organisation_save).
+    snapshot = models.JSONField(_("Begriffe und Angebote"), default=dict, blank=True)
     created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
@@ -259,11 +290,15 @@ class Organisation(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector", "updated_at", "reminded_at"]
+    )
 
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
         ordering = ["name"]
+        permissions = [("review_organisation", _("Kann Profile prüfen und freigeben"))]
         indexes = [
             models.Index(fields=["status", "name"], name="org_status_name"),
             models.Index(fields=["status", "-confirmed_at"], name="org_status_confirmed"),
@@ -344,3 +379,99 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Membership(models.Model):
+    """A person who may edit an organisation's profile: its owner or an editor."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Verantwortlich (Eigentümer)")
+        EDITOR = "editor", _("Redaktion")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("Person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("Organisation"),
+    )
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(_("Seit"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(role="owner"),
+                name="one_owner_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to edit the profile, sent by e-mail."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Eingeladen am"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("Angenommen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class Claim(models.Model):
+    """A representative asks to take over a profile that has no owner."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Offen")
+        CONFIRMED = "confirmed", _("Bestätigt")
+        REJECTED = "rejected", _("Abgelehnt")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    message = models.TextField(_("Nachricht an die Koordination"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("Angefragt am"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Übernahmeanfrage")
+        verbose_name_plural = _("Übernahmeanfragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_open_claim_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"

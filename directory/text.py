@@ -1,3 +1,7 @@
+import difflib
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 _GERMAN = str.maketrans(
@@ -8,3 +12,17 @@ _GERMAN = str.maketrans(
 def german_slugify(value: str) -> str:
     """A URL slug that spells umlauts the German way ("München" -> "muenchen")."""
     return slugify(value.translate(_GERMAN))
+
+
+def word_diff(old: str, new: str):
+    """HTML with removed words in <del> and added words in <ins>."""
+    a, b = (old or "").split(), (new or "").split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return mark_safe(" ".join(out))

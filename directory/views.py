@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
 from directory.models import Offer, Organisation
@@ -230,13 +231,25 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(
-        Organisation.objects.published().select_related("state"), slug=slug
-    )
+    organisation = organisation_for_viewer(request, slug)
     terms = terms_by_organisation([organisation.pk])[organisation.pk]
     offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
+    membership = membership_of(request.user, organisation)
+    claimable = (
+        organisation.is_published
+        and membership is None
+        and not organisation.memberships.filter(role="owner").exists()
+    )
     return render(
         request,
         "directory/organisation_detail.html",
-        {"organisation": organisation, "terms": terms, "offers": offers},
+        {
+            "organisation": organisation,
+            "terms": terms,
+            "offers": offers,
+            "contact": visible_contact(organisation, request.user),
+            "membership": membership,
+            "reviewer": is_reviewer(request.user),
+            "claimable": claimable,
+        },
     )

@@ -1,6 +1,5 @@
 """Curation of the guide by coordinators, in the portal."""
 
-import difflib
 from functools import wraps
 
 from django.contrib import messages
@@ -10,12 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from directory.text import word_diff
 from guidance import services
 from guidance.forms import ChapterForm, ItemForm, NewItemForm
 from guidance.markdown import render_markdown
@@ -227,20 +225,6 @@ def history(request, slug):
     return render(
         request, "guidance/curation/history.html", {"chapter": chapter, "records": records[:200]}
     )
-
-
-def word_diff(old: str, new: str):
-    """HTML with removed words in <del> and added words in <ins>."""
-    a, b = (old or "").split(), (new or "").split()
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(escape(" ".join(a[i1:i2])))
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
-    return mark_safe(" ".join(out))
 
 
 @coordinator_required

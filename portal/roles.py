@@ -7,6 +7,7 @@ COORDINATOR_GROUP = "Koordination"
 # app_label.codename
 COORDINATOR_PERMISSIONS = [
     "guidance.curate_guide",
+    "directory.review_organisation",
     "directory.add_term",
     "directory.change_term",
     "directory.view_term",

@@ -48,11 +48,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_guide", verbosity=0)
 
 
+# Personas shared by all tests: a coordinator, an institution user, the editor
+# (owner) of MO A, the editor of MO B, a signed-in user without any right, and
+# the anonymous visitor (the plain client).
+
+
 @pytest.fixture
 def coordinator(django_user_model):
     from portal.roles import make_coordinator
 
-    user = django_user_model.objects.create_user("koordination", "k@example.org", "pw")
+    user = django_user_model.objects.create_user(
+        email="koordination@example.org", password="pw", name="koordination"
+    )
     make_coordinator(user)
     return user
 
@@ -60,7 +67,61 @@ def coordinator(django_user_model):
 @pytest.fixture
 def member(django_user_model):
     """A signed-in user without any special right."""
-    return django_user_model.objects.create_user("mitglied", "m@example.org", "pw")
+    return django_user_model.objects.create_user(
+        email="mitglied@example.org", password="pw", name="Mitglied"
+    )
+
+
+@pytest.fixture
+def institution_user(django_user_model):
+    from directory.vocabulary import get_vocabulary
+
+    vocab = get_vocabulary()
+    return django_user_model.objects.create_user(
+        email="jobcenter@example.org",
+        password="pw",
+        name="Jana Berger",
+        account_type="institution",
+        institution_name="Jobcenter Schwerin",
+        institution_type=vocab.get("institution_type", "jobcenter"),
+        institution_state=vocab.get("state", "mecklenburg-vorpommern"),
+    )
+
+
+@pytest.fixture
+def mo_a():
+    from tests.factories import make_organisation
+
+    return make_organisation("Verein A e. V.", slug="verein-a", roles=["kooperationspartner"])
+
+
+@pytest.fixture
+def mo_b():
+    from tests.factories import make_organisation
+
+    return make_organisation("Verein B e. V.", slug="verein-b")
+
+
+@pytest.fixture
+def editor_a(django_user_model, mo_a):
+    from directory.models import Membership
+
+    user = django_user_model.objects.create_user(
+        email="editor-a@example.org", password="pw", name="Editor A"
+    )
+    Membership.objects.create(user=user, organisation=mo_a, role="owner")
+    return user
+
+
+@pytest.fixture
+def editor_b(django_user_model, mo_b):
+    from directory.models import Membership
+
+    user = django_user_model.objects.create_user(
+        email="editor-b@example.org", password="pw", name="Editor B"
+    )
+    Membership.objects.create(user=user, organisation=mo_b, role="owner")
+    return user
 
 
 @pytest.fixture

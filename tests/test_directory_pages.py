@@ -12,8 +12,9 @@ URL = reverse("directory:organisation_list")
 # Queries of the list page, whatever the number of results or terms: total and
 # facets (one query), page rows, terms of the page's rows.
 LIST_QUERIES = 3
-# Profile: organisation with state, its terms (one union), offers, offer languages.
-DETAIL_QUERIES = 4
+# Profile: organisation with state, its terms (one union), offers, offer languages,
+# whether it has an owner (the "claim this profile" link).
+DETAIL_QUERIES = 5
 
 
 def _many(n, **values):

@@ -125,7 +125,7 @@ def test_notes_are_private_to_their_author(client, member, django_user_model):
     client.force_login(member)
     client.post(reverse("guidance:save_note", args=[chapter.slug]), {"text": "Meine geheime Notiz"})
     assert "Meine geheime Notiz" in client.get(chapter.get_absolute_url()).content.decode()
-    other = django_user_model.objects.create_user("andere", "a@example.org", "pw")
+    other = django_user_model.objects.create_user(email="andere@example.org", password="pw")
     client.force_login(other)
     html = client.get(chapter.get_absolute_url()).content.decode()
     assert 'id="notizen"' in html and "Meine geheime Notiz" not in html

@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from directory.models import Membership, Organisation
+from directory.vocabulary import get_vocabulary
+from portal.roles import make_coordinator
 
 DEMO_ACCOUNTS = [
-    # (username, password, description)
-    (
-        "koordination",
-        "demo-koordination",
-        "Koordination (Administrator, Django-Admin unter /admin/)",
-    ),
+    # email, password, name, description
+    ("koordination@example.org", "demo-koordination", "Koordination Fach AG", "Koordination"),
+    ("jobcenter@example.org", "demo-institution", "Jana Berger", "Institution (Jobcenter)"),
+    ("verein@example.org", "demo-verein", "Olga Petrowa", "MO (Kontakt e. V.)"),
 ]
 
 
@@ -22,11 +25,30 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts are for local installations (DEBUG on) only.")
         User = get_user_model()
-        self.stdout.write("Demo accounts:")
-        for username, password, description in DEMO_ACCOUNTS:
-            user, created = User.objects.get_or_create(username=username)
-            if created:
-                user.is_staff = user.is_superuser = True
-                user.set_password(password)
-                user.save()
-            self.stdout.write(f"  {description}: {username} / {password}")
+        vocab = get_vocabulary()
+        users = {}
+        for email, password, name, _description in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=password, name=name, email_verified_at=timezone.now()
+                )
+            users[email] = user
+        coordinator = users["koordination@example.org"]
+        coordinator.is_staff = coordinator.is_superuser = True
+        coordinator.save()
+        make_coordinator(coordinator)
+        institution = users["jobcenter@example.org"]
+        institution.account_type = User.AccountType.INSTITUTION
+        institution.institution_name = "Jobcenter Schwerin"
+        institution.institution_type = vocab.get("institution_type", "jobcenter")
+        institution.institution_state = vocab.get("state", "mecklenburg-vorpommern")
+        institution.save()
+        kontakt = Organisation.objects.filter(slug="kontakt-schwerin").first()
+        if kontakt and not kontakt.memberships.exists():
+            Membership.objects.create(
+                user=users["verein@example.org"], organisation=kontakt, role=Membership.Role.OWNER
+            )
+        self.stdout.write("Demo accounts (sign in at /konto/anmelden/):")
+        for email, password, _name, description in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {description:28} {email} / {password}")

@@ -1,0 +1,268 @@
+"""Forms of the MO self-service, one per section of the profile."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directory.images import process_logo
+from directory.models import Offer, Organisation, Term
+
+RELATION_FIELDS = {
+    "roles": Term.Kind.ROLE,
+    "resources": Term.Kind.RESOURCE,
+    "fields": Term.Kind.FIELD,
+    "target_groups": Term.Kind.TARGET_GROUP,
+    "communities": Term.Kind.COMMUNITY,
+    "languages": Term.Kind.LANGUAGE,
+    "advice_languages": Term.Kind.LANGUAGE,
+    "cooperation_experience": Term.Kind.INSTITUTION_TYPE,
+}
+LONG_LISTS = {Term.Kind.LANGUAGE}
+
+
+def _terms_field(relation: str, label, help_text) -> forms.ModelMultipleChoiceField:
+    kind = RELATION_FIELDS[relation]
+    queryset = Term.objects.filter(kind=kind).order_by("position", "label_de")
+    widget = (
+        forms.SelectMultiple(attrs={"size": 8})
+        if kind in LONG_LISTS
+        else forms.CheckboxSelectMultiple
+    )
+    return forms.ModelMultipleChoiceField(
+        queryset=queryset, required=False, label=label, help_text=help_text, widget=widget
+    )
+
+
+class SectionForm(forms.ModelForm):
+    """A profile section: model fields plus vocabulary relations."""
+
+    relations: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for relation in self.relations:
+                self.initial.setdefault(relation, list(getattr(self.instance, relation).all()))
+
+    def relation_data(self) -> dict:
+        return {relation: list(self.cleaned_data[relation]) for relation in self.relations}
+
+
+LANGUAGE_HELP = _("Mehrere auswählen: Strg-Taste (Mac: Cmd) gedrückt halten und klicken.")
+
+
+class IdentityForm(SectionForm):
+    relations = ("fields", "target_groups", "communities", "languages")
+
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG oder WebP, höchstens 2 MB. Wir speichern eine verkleinerte Kopie."),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo entfernen"), required=False)
+    fields = _terms_field(
+        "fields", _("Handlungsfelder"), _("In welchen Bereichen ist Ihre Organisation aktiv?")
+    )
+    target_groups = _terms_field(
+        "target_groups", _("Zielgruppen"), _("Für wen sind Ihre Angebote vor allem?")
+    )
+    communities = _terms_field(
+        "communities",
+        _("Communities"),
+        _("Mit welchen Communities oder Herkunftsländern arbeiten Sie?"),
+    )
+    languages = _terms_field("languages", _("Gesprochene Sprachen"), LANGUAGE_HELP)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "legal_form",
+            "founding_year",
+            "area",
+            "description",
+            "description_en",
+        ]
+        help_texts = {
+            "name": _("Der vollständige Name, z. B. „Kulturverein Brücke e. V.“."),
+            "short_name": _("Eine Abkürzung, wenn Sie eine haben."),
+            "founding_year": _("Das Jahr, in dem Ihre Organisation gegründet wurde."),
+            "area": _("Wo sind Sie aktiv: in Ihrem Ort, in der Region, im Land, bundesweit?"),
+            "description": _("Was macht Ihre Organisation? Ein paar Sätze genügen."),
+            "description_en": _("Freiwillig: dieselbe Beschreibung auf Englisch."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return process_logo(upload) if upload else None
+
+
+class OffersForm(SectionForm):
+    relations = ("roles", "advice_languages")
+
+    roles = _terms_field(
+        "roles",
+        _("Rollen"),
+        _("Welche Rollen kann Ihre Organisation in einer Zusammenarbeit übernehmen?"),
+    )
+    advice_languages = _terms_field("advice_languages", _("Beratungssprachen"), LANGUAGE_HELP)
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("Titel des Angebots"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=Offer.Kind.choices)
+    summary = forms.CharField(
+        label=_("Kurzbeschreibung"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    languages = forms.ModelMultipleChoiceField(
+        queryset=Term.objects.filter(kind=Term.Kind.LANGUAGE).order_by("label_de"),
+        required=False,
+        label=_("Sprachen"),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=LANGUAGE_HELP,
+    )
+
+
+class BaseOfferFormSet(forms.BaseFormSet):
+    def offers(self) -> list[dict]:
+        result = []
+        for form in self.forms:
+            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            data = form.cleaned_data
+            result.append(
+                {
+                    "title": data["title"],
+                    "kind": data["kind"],
+                    "summary": data.get("summary", ""),
+                    "languages": list(data.get("languages") or []),
+                }
+            )
+        return result
+
+
+OfferFormSet = forms.formset_factory(
+    OfferForm, formset=BaseOfferFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class CapacityForm(SectionForm):
+    relations = ("resources", "cooperation_experience")
+
+    resources = _terms_field(
+        "resources", _("Ressourcen"), _("Was bringt Ihre Organisation in eine Zusammenarbeit ein?")
+    )
+    cooperation_experience = _terms_field(
+        "cooperation_experience",
+        _("Kooperationserfahrung mit"),
+        _("Mit welchen Institutionen haben Sie schon zusammengearbeitet?"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "paid_staff",
+            "volunteers",
+            "members",
+            "budget_band",
+            "has_rooms",
+            "open_for_cooperation",
+        ]
+        help_texts = {
+            "volunteers": _("Ungefähr, wie viele Menschen regelmäßig ehrenamtlich mitarbeiten."),
+            "members": _("Die Zahl der Mitglieder, wenn Sie ein Verein sind."),
+            "has_rooms": _("Haben Sie eigene Räume für Beratung, Kurse oder Treffen?"),
+            "open_for_cooperation": _("Möchten Sie Anfragen für neue Kooperationen bekommen?"),
+        }
+
+
+class ContactForm(SectionForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "website",
+            "email",
+            "email_visibility",
+            "phone",
+            "phone_visibility",
+            "street",
+            "street_visibility",
+            "postal_code",
+            "city",
+            "state",
+        ]
+        help_texts = {
+            "website": _("Mit https://, z. B. https://www.mein-verein.de"),
+            "email": _("Die Adresse, unter der man Ihre Organisation erreicht."),
+            "phone": _("Mit Vorwahl, z. B. 040 123456."),
+            "postal_code": _("Fünf Ziffern, z. B. 19053."),
+        }
+        widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = Term.objects.filter(kind=Term.Kind.STATE).order_by(
+            "label_de"
+        )
+
+
+class NewOrganisationForm(SectionForm):
+    relations = ()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "legal_form", "description", "postal_code", "city", "state"]
+        help_texts = IdentityForm.Meta.help_texts
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = Term.objects.filter(kind=Term.Kind.STATE).order_by(
+            "label_de"
+        )
+        self.fields["state"].required = True
+        self.fields["city"].required = True
+
+
+SECTIONS = {
+    "identitaet": (_("Wer wir sind"), IdentityForm),
+    "angebote": (_("Was wir anbieten"), OffersForm),
+    "ressourcen": (_("Ressourcen und Kapazitäten"), CapacityForm),
+    "kontakt": (_("Kontakt und Sichtbarkeit"), ContactForm),
+}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Person"),
+        help_text=_("Die Person bekommt eine E-Mail mit einem Link zum Mitmachen."),
+    )
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("Nachricht an die Koordination"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wer sind Sie in der Organisation? Das hilft bei der Prüfung."),
+    )
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Was soll geändert werden?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,184 @@
+"""Review by coordinators: the queue, approving or sending back, claims,
+history with restore, re-assigning profiles without an owner."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory import services, team
+from directory.access import is_reviewer
+from directory.forms import SendBackForm
+from directory.models import Claim, Membership, Organisation
+from directory.text import word_diff
+from directory.vocabulary import get_vocabulary
+
+
+def reviewer_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reviewer_required
+def queue(request):
+    owners = Membership.objects.filter(organisation=OuterRef("pk"), role=Membership.Role.OWNER)
+    orphaned = (
+        Organisation.objects.exclude(status=Organisation.Status.ARCHIVED)
+        .filter(Exists(Membership.objects.filter(organisation=OuterRef("pk"))))
+        .exclude(Exists(owners))
+        .order_by("name")[:100]
+    )
+    return render(
+        request,
+        "directory/review/queue.html",
+        {
+            "in_review": Organisation.objects.filter(status=Organisation.Status.IN_REVIEW)
+            .select_related("state")
+            .order_by("updated_at"),
+            "claims": Claim.objects.filter(status=Claim.Status.PENDING)
+            .select_related("organisation", "user")
+            .order_by("created_at"),
+            "orphaned": orphaned,
+        },
+    )
+
+
+def _labels(relation_slugs: dict) -> dict:
+    from directory.vocabulary import TERM_RELATIONS
+
+    vocab = get_vocabulary()
+    out = {}
+    for relation, slugs in (relation_slugs or {}).items():
+        labels = []
+        for slug in slugs:
+            term = vocab.get(TERM_RELATIONS.get(relation, ""), slug)
+            labels.append(term.label if term else slug)
+        out[relation] = ", ".join(labels)
+    return out
+
+
+def profile_changes(before, after_organisation) -> list[dict]:
+    """Field by field differences between a recorded version and the profile now."""
+    changes = []
+    for field in services.VERSIONED_FIELDS:
+        old = "" if before is None else str(getattr(before, field) or "")
+        new = str(getattr(after_organisation, field) or "")
+        if old != new:
+            changes.append({"field": field, "diff": word_diff(old, new)})
+    old_snapshot = (before.snapshot if before is not None else None) or {}
+    new_snapshot = after_organisation.snapshot or {}
+    old_terms, new_terms = _labels(old_snapshot.get("terms")), _labels(new_snapshot.get("terms"))
+    for relation in sorted(set(old_terms) | set(new_terms)):
+        if old_terms.get(relation, "") != new_terms.get(relation, ""):
+            changes.append(
+                {
+                    "field": relation,
+                    "diff": word_diff(old_terms.get(relation, ""), new_terms.get(relation, "")),
+                }
+            )
+    old_offers = "; ".join(o["title"] for o in old_snapshot.get("offers", []))
+    new_offers = "; ".join(o["title"] for o in new_snapshot.get("offers", []))
+    if old_offers != new_offers:
+        changes.append({"field": "offers", "diff": word_diff(old_offers, new_offers)})
+    return changes
+
+
+@reviewer_required
+def review(request, slug):
+    organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
+    published = services.last_published_version(organisation)
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if organisation.status != Organisation.Status.IN_REVIEW:
+            messages.error(request, _("Dieses Profil wartet nicht auf eine Prüfung."))
+            return redirect("directory:review", slug=slug)
+        if action == "approve":
+            services.organisation_approve(organisation=organisation, by=request.user)
+            messages.success(request, _("Freigegeben und veröffentlicht."))
+            return redirect("directory:review_queue")
+        if action == "send_back" and form.is_valid():
+            services.organisation_send_back(
+                organisation=organisation, by=request.user, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("Zurückgegeben. Das Team wurde benachrichtigt."))
+            return redirect("directory:review_queue")
+    return render(
+        request,
+        "directory/review/review.html",
+        {
+            "organisation": organisation,
+            "published": published,
+            "changes": profile_changes(published, organisation) if published else None,
+            "form": form,
+            "members": organisation.memberships.select_related("user"),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@reviewer_required
+@require_POST
+def claim_decide(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        team.claim_decide(claim=claim, by=request.user, confirm=confirm)
+    except team.TeamError:
+        messages.error(
+            request, _("Diese Anfrage ist schon entschieden oder das Profil hat einen Eigentümer.")
+        )
+    else:
+        messages.success(request, _("Entschieden. Die Person wurde benachrichtigt."))
+    return redirect("directory:review_queue")
+
+
+@reviewer_required
+def history(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    records = list(
+        organisation.history.select_related("history_user").order_by("-history_date")[:100]
+    )
+    rows = []
+    for record, older in zip(records, records[1:] + [None], strict=True):
+        rows.append({"record": record, "changes": profile_changes(older, record)})
+    return render(
+        request, "directory/review/history.html", {"organisation": organisation, "rows": rows}
+    )
+
+
+@reviewer_required
+@require_POST
+def restore(request, slug, history_id):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    record = get_object_or_404(organisation.history, history_id=history_id)
+    services.organisation_restore(record=record, by=request.user)
+    messages.success(request, _("Die frühere Fassung ist wiederhergestellt."))
+    return redirect("directory:history", slug=slug)
+
+
+@reviewer_required
+@require_POST
+def assign_owner(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    email = (request.POST.get("email") or "").strip()
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        messages.error(request, _("Es gibt kein aktives Konto mit dieser E-Mail-Adresse."))
+    else:
+        team.owner_assign(organisation=organisation, user=user)
+        messages.success(request, _("%(name)s ist jetzt verantwortlich.") % {"name": user})
+    return redirect("directory:review", slug=slug)

@@ -1,0 +1,275 @@
+"""MO self-service: create or claim a profile, edit it in sections, manage the team."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory import services, team
+from directory.access import member_view
+from directory.forms import (
+    SECTIONS,
+    ClaimForm,
+    InvitationForm,
+    NewOrganisationForm,
+    OfferFormSet,
+    OffersForm,
+)
+from directory.models import Membership, Organisation
+
+
+@login_required
+def organisation_new(request):
+    form = NewOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        services.organisation_create(organisation=organisation, by=request.user, relations={})
+        messages.success(
+            request,
+            _("Das Profil ist angelegt. Ergänzen Sie es und reichen Sie es dann zur Prüfung ein."),
+        )
+        return redirect("directory:edit", slug=organisation.slug)
+    return render(
+        request,
+        "directory/selfservice/new.html",
+        {"form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@member_view()
+def edit(request, organisation, membership):
+    return render(
+        request,
+        "directory/selfservice/overview.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "sections": [(key, label) for key, (label, _form) in SECTIONS.items()],
+            "is_owner": membership.role == Membership.Role.OWNER,
+        },
+    )
+
+
+def _offer_initial(organisation):
+    return [
+        {
+            "title": offer.title,
+            "kind": offer.kind,
+            "summary": offer.summary,
+            "languages": list(offer.languages.all()),
+        }
+        for offer in organisation.offers.prefetch_related("languages").order_by("position", "pk")
+    ]
+
+
+@member_view()
+def edit_section(request, organisation, membership, section):
+    if section not in SECTIONS:
+        raise Http404
+    label, form_class = SECTIONS[section]
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = form_class(data, files, instance=organisation)
+    formset = None
+    if form_class is OffersForm:
+        formset = OfferFormSet(data, initial=_offer_initial(organisation), prefix="offers")
+    if request.method == "POST":
+        valid = form.is_valid() and (formset is None or formset.is_valid())
+        if valid:
+            with transaction.atomic():
+                organisation = form.save(commit=False)
+                logo = form.cleaned_data.get("logo_upload")
+                if form.cleaned_data.get("remove_logo"):
+                    organisation.logo = ""
+                if logo:
+                    organisation.logo.save(logo.name, logo, save=False)
+                services.organisation_save(
+                    organisation=organisation,
+                    by=request.user,
+                    relations=form.relation_data(),
+                    offers=formset.offers() if formset is not None else None,
+                    reason=f"edited: {section}",
+                )
+            messages.success(request, _("Gespeichert: %(section)s.") % {"section": label})
+            return redirect("directory:edit", slug=organisation.slug)
+        messages.error(
+            request,
+            _("Bitte prüfen Sie die markierten Felder. Ihre Eingaben sind noch da."),
+        )
+    return render(
+        request,
+        "directory/selfservice/section.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "section": section,
+            "label": label,
+            "form": form,
+            "formset": formset,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@member_view()
+@require_POST
+def submit(request, organisation, membership):
+    if organisation.status != Organisation.Status.DRAFT:
+        messages.error(request, _("Nur ein Entwurf kann zur Prüfung eingereicht werden."))
+    else:
+        services.organisation_submit(organisation=organisation, by=request.user)
+        messages.success(
+            request,
+            _("Eingereicht. Die Koordination prüft das Profil und meldet sich per E-Mail."),
+        )
+    return redirect("directory:edit", slug=organisation.slug)
+
+
+@member_view()
+@require_POST
+def confirm_current(request, organisation, membership):
+    services.organisation_confirm_current(organisation=organisation, by=request.user)
+    messages.success(request, _("Danke! Das Profil ist als aktuell bestätigt."))
+    return redirect("directory:edit", slug=organisation.slug)
+
+
+@member_view(owner=True)
+@require_POST
+def archive(request, organisation, membership):
+    if organisation.status == Organisation.Status.ARCHIVED:
+        services.organisation_reactivate(organisation=organisation, by=request.user)
+        messages.success(
+            request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")
+        )
+    else:
+        services.organisation_archive(organisation=organisation, by=request.user)
+        messages.success(
+            request,
+            _("Das Profil ist archiviert: Es ist nicht mehr öffentlich, bleibt aber gespeichert."),
+        )
+    return redirect("directory:edit", slug=organisation.slug)
+
+
+@member_view()
+def team_view(request, organisation, membership):
+    is_owner = membership.role == Membership.Role.OWNER
+    form = InvitationForm(request.POST or None) if is_owner else None
+    status = 200
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                team.invitation_send(
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    by=request.user,
+                    language=get_language() or "de",
+                )
+            except team.TeamError:
+                form.add_error("email", _("Diese Person gehört schon zum Team."))
+            else:
+                messages.success(request, _("Die Einladung ist unterwegs."))
+                return redirect("directory:team", slug=organisation.slug)
+        status = 400
+    return render(
+        request,
+        "directory/selfservice/team.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "is_owner": is_owner,
+            "members": organisation.memberships.select_related("user").order_by("-role", "pk"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@member_view(owner=True)
+@require_POST
+def team_remove(request, organisation, membership, pk):
+    target = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    try:
+        team.membership_remove(membership=target)
+    except team.TeamError:
+        messages.error(
+            request,
+            _("Die verantwortliche Person kann nicht entfernt werden. Übergeben Sie zuerst."),
+        )
+    else:
+        messages.success(request, _("%(name)s gehört nicht mehr zum Team.") % {"name": target.user})
+    return redirect("directory:team", slug=organisation.slug)
+
+
+@member_view(owner=True)
+@require_POST
+def team_transfer(request, organisation, membership, pk):
+    target = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    try:
+        team.ownership_transfer(organisation=organisation, to=target, by=request.user)
+    except team.TeamError:
+        messages.error(request, _("Die Verantwortung kann nur an ein Teammitglied gehen."))
+    else:
+        messages.success(
+            request, _("%(name)s ist jetzt verantwortlich für das Profil.") % {"name": target.user}
+        )
+    return redirect("directory:team", slug=organisation.slug)
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = team.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "directory/selfservice/invitation_invalid.html", status=404)
+    error = None
+    if request.method == "POST":
+        try:
+            team.invitation_accept(invitation=invitation, user=request.user)
+        except team.TeamError as problem:
+            error = {
+                "used": _("Diese Einladung wurde schon angenommen."),
+                "other address": _(
+                    "Die Einladung ging an %(email)s. Bitte melden Sie sich mit dieser Adresse an."
+                )
+                % {"email": invitation.email},
+            }.get(str(problem), _("Die Einladung kann nicht angenommen werden."))
+        else:
+            messages.success(
+                request,
+                _("Willkommen im Team von %(name)s.") % {"name": invitation.organisation.name},
+            )
+            return redirect("directory:edit", slug=invitation.organisation.slug)
+    return render(
+        request,
+        "directory/selfservice/invitation.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def claim(request, slug):
+    organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
+    if team.has_owner(organisation):
+        messages.error(request, _("Dieses Profil wird schon von seiner Organisation betreut."))
+        return redirect(organisation)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team.claim_create(
+            organisation=organisation, user=request.user, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request, _("Ihre Anfrage ist bei der Koordination. Sie bekommen eine E-Mail.")
+        )
+        return redirect(organisation)
+    return render(
+        request, "directory/selfservice/claim.html", {"organisation": organisation, "form": form}
+    )

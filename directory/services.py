@@ -1,0 +1,290 @@
+"""Writes to MO profiles: saving with history, review, confirmation, archive.
+
+Every change goes through ``organisation_save``, which stores the terms and
+offers in the profile's snapshot and saves once, so that the history keeps one
+complete version per change with who made it.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from directory.models import Membership, Offer, Organisation
+from directory.search import build_search_document
+from directory.text import german_slugify
+from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+from mailer.services import queue_mail
+
+REMIND_AFTER_DAYS = 365
+REMIND_AGAIN_AFTER_DAYS = 30
+
+
+# Path segments under /organisationen/ that are not profiles.
+RESERVED_SLUGS = {"neu", "pruefung", "einladung", "export", "widget"}
+
+
+def unique_slug(name: str, *, exclude_pk=None) -> str:
+    base = german_slugify(name)[:200] or "organisation"
+    slug, n = base, 2
+    taken = Organisation.objects.exclude(pk=exclude_pk)
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def build_snapshot(organisation: Organisation) -> dict:
+    vocab = get_vocabulary()
+    terms = {}
+    for relation in TERM_RELATIONS:
+        ids = getattr(organisation, relation).values_list("pk", flat=True)
+        terms[relation] = sorted(vocab.by_id[pk].slug for pk in ids if pk in vocab.by_id)
+    offers = [
+        {
+            "title": offer.title,
+            "kind": offer.kind,
+            "summary": offer.summary,
+            "languages": sorted(term.slug for term in offer.languages.all()),
+        }
+        for offer in organisation.offers.prefetch_related("languages").order_by("position", "pk")
+    ]
+    return {"terms": terms, "offers": offers}
+
+
+def _search_document(organisation: Organisation, snapshot: dict) -> str:
+    vocab = get_vocabulary()
+    labels = []
+    for relation, slugs in snapshot["terms"].items():
+        for slug in slugs:
+            term = vocab.get(TERM_RELATIONS[relation], slug)
+            if term:
+                labels += [term.label_de, term.label_en]
+    if organisation.state_id in vocab.by_id:
+        labels.append(vocab.by_id[organisation.state_id].label_de)
+    offers = [Offer(title=o["title"], summary=o["summary"]) for o in snapshot["offers"]]
+    return build_search_document(organisation=organisation, term_labels=labels, offers=offers)
+
+
+def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
+    organisation.offers.all().delete()
+    for position, spec in enumerate(offers):
+        languages = spec.get("languages", [])
+        offer = Offer.objects.create(
+            organisation=organisation,
+            position=position,
+            title=spec["title"],
+            kind=spec["kind"],
+            summary=spec.get("summary", ""),
+        )
+        offer.languages.set(languages)
+
+
+@transaction.atomic
+def organisation_save(
+    *,
+    organisation: Organisation,
+    by,
+    relations: dict | None = None,
+    offers: list[dict] | None = None,
+    reason: str = "",
+) -> Organisation:
+    """Save fields, terms (relation -> terms) and offers as one recorded version."""
+    if organisation.pk is None:
+        organisation.slug = organisation.slug or unique_slug(organisation.name)
+        organisation.save_without_historical_record()
+    for relation, terms in (relations or {}).items():
+        getattr(organisation, relation).set(terms)
+    if offers is not None:
+        _replace_offers(organisation, offers)
+    organisation.snapshot = build_snapshot(organisation)
+    organisation.search_document = _search_document(organisation, organisation.snapshot)
+    organisation._history_user = by
+    organisation._change_reason = reason
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_create(*, organisation: Organisation, by, relations: dict) -> Organisation:
+    """A representative creates a new profile: a draft, with them as owner."""
+    organisation.status = Organisation.Status.DRAFT
+    organisation_save(organisation=organisation, by=by, relations=relations, reason="created")
+    Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.OWNER)
+    return organisation
+
+
+def reviewers():
+    User = get_user_model()
+    codename = "review_organisation"
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename=codename)
+            | Q(user_permissions__codename=codename)
+        )
+        .distinct()
+    )
+
+
+def _members(organisation: Organisation, *, owners_only: bool = False):
+    memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
+    if owners_only:
+        memberships = memberships.filter(role=Membership.Role.OWNER)
+    return [m.user for m in memberships]
+
+
+def notify_members(organisation, template: str, context: dict, *, owners_only=False) -> None:
+    for user in _members(organisation, owners_only=owners_only):
+        queue_mail(
+            to=user.email,
+            template=template,
+            context={"organisation": organisation, "user": user, **context},
+            language=user.language,
+        )
+
+
+@transaction.atomic
+def organisation_submit(*, organisation: Organisation, by) -> None:
+    organisation.status = Organisation.Status.IN_REVIEW
+    organisation_save(organisation=organisation, by=by, reason="submitted")
+    for reviewer in reviewers():
+        queue_mail(
+            to=reviewer.email,
+            template="review-submitted",
+            context={"organisation": organisation, "user": reviewer},
+            language=reviewer.language,
+        )
+
+
+@transaction.atomic
+def organisation_approve(*, organisation: Organisation, by) -> None:
+    organisation.status = Organisation.Status.PUBLISHED
+    organisation.review_comment = ""
+    organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
+    organisation_save(organisation=organisation, by=by, reason="approved")
+    notify_members(organisation, "review-approved", {})
+
+
+@transaction.atomic
+def organisation_send_back(*, organisation: Organisation, by, comment: str) -> None:
+    organisation.status = Organisation.Status.DRAFT
+    organisation.review_comment = comment
+    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}"[:100])
+    notify_members(organisation, "review-sent-back", {"comment": comment})
+
+
+def organisation_confirm_current(*, organisation: Organisation, by) -> None:
+    organisation.confirmed_at = timezone.localdate()
+    organisation_save(organisation=organisation, by=by, reason="confirmed as current")
+
+
+def organisation_archive(*, organisation: Organisation, by) -> None:
+    organisation.status = Organisation.Status.ARCHIVED
+    organisation_save(organisation=organisation, by=by, reason="archived")
+
+
+def organisation_reactivate(*, organisation: Organisation, by) -> None:
+    """An archived profile comes back as a draft, to be submitted for review."""
+    organisation.status = Organisation.Status.DRAFT
+    organisation_save(organisation=organisation, by=by, reason="reactivated")
+
+
+def last_published_version(organisation: Organisation):
+    """The most recent recorded version in which the profile was published."""
+    return (
+        organisation.history.filter(status=Organisation.Status.PUBLISHED)
+        .order_by("-history_date")
+        .first()
+    )
+
+
+VERSIONED_FIELDS = [
+    "name",
+    "short_name",
+    "legal_form",
+    "founding_year",
+    "description",
+    "description_en",
+    "website",
+    "email",
+    "email_visibility",
+    "phone",
+    "phone_visibility",
+    "street",
+    "street_visibility",
+    "postal_code",
+    "city",
+    "state_id",
+    "area",
+    "paid_staff",
+    "volunteers",
+    "members",
+    "budget_band",
+    "has_rooms",
+    "open_for_cooperation",
+    "status",
+    "confirmed_at",
+    "logo",
+]
+
+
+@transaction.atomic
+def organisation_restore(*, record, by) -> Organisation:
+    """Make a recorded version the current profile again (recorded as a new version)."""
+    organisation = Organisation.objects.select_for_update().get(pk=record.id)
+    for field in VERSIONED_FIELDS:
+        setattr(organisation, field, getattr(record, field))
+    snapshot = record.snapshot or {"terms": {}, "offers": []}
+    vocab = get_vocabulary()
+    relations = {
+        relation: [
+            vocab.get(kind, slug)
+            for slug in snapshot["terms"].get(relation, [])
+            if vocab.get(kind, slug)
+        ]
+        for relation, kind in TERM_RELATIONS.items()
+    }
+    offers = [
+        {
+            **offer,
+            "languages": [
+                vocab.get("language", code)
+                for code in offer["languages"]
+                if vocab.get("language", code)
+            ],
+        }
+        for offer in snapshot["offers"]
+    ]
+    date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+    return organisation_save(
+        organisation=organisation,
+        by=by,
+        relations=relations,
+        offers=offers,
+        reason=f"restored version of {date}",
+    )
+
+
+def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
+    """E-mail the owners of published profiles not confirmed for 12 months."""
+    today = today or timezone.localdate()
+    due = today - datetime.timedelta(days=REMIND_AFTER_DAYS)
+    again = today - datetime.timedelta(days=REMIND_AGAIN_AFTER_DAYS)
+    organisations = (
+        Organisation.objects.published()
+        .filter(Q(confirmed_at__lt=due) | Q(confirmed_at__isnull=True))
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=again))
+        .filter(memberships__role=Membership.Role.OWNER)
+        .distinct()
+    )
+    count = 0
+    for organisation in organisations.iterator():
+        with transaction.atomic():
+            notify_members(organisation, "reminder-confirm", {}, owners_only=True)
+            Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
+        count += 1
+    return count

@@ -1,0 +1,150 @@
+"""Who edits a profile: invitations, team changes, ownership and claims."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Claim, Invitation, Membership, Organisation
+from directory.services import reviewers
+from mailer.services import queue_mail
+
+INVITATION_SALT = "directory.invitation"
+
+
+class TeamError(Exception):
+    """A team change that is not allowed; the message is for the user."""
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    try:
+        pk = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.INVITATION_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("organisation").filter(pk=pk).first()
+
+
+@transaction.atomic
+def invitation_send(*, organisation: Organisation, email: str, by, language: str) -> Invitation:
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise TeamError("already a member")
+    invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=by)
+    url = settings.SITE_URL + reverse(
+        "directory:invitation_accept", kwargs={"token": invitation_token(invitation)}
+    )
+    queue_mail(
+        to=email,
+        template="invitation",
+        context={"organisation": organisation, "inviter": by, "url": url},
+        language=language,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    if invitation.accepted_at is not None:
+        raise TeamError("used")
+    if invitation.email.lower() != user.email.lower():
+        raise TeamError("other address")
+    membership, _ = Membership.objects.get_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        defaults={"role": Membership.Role.EDITOR},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    if membership.role == Membership.Role.OWNER:
+        raise TeamError("owner")
+    membership.delete()
+
+
+@transaction.atomic
+def ownership_transfer(*, organisation: Organisation, to: Membership, by) -> None:
+    """The owner hands the profile over to another member of the team."""
+    current = organisation.memberships.select_for_update().get(role=Membership.Role.OWNER)
+    if to.organisation_id != organisation.pk or to.pk == current.pk:
+        raise TeamError("not a member")
+    current.role = Membership.Role.EDITOR
+    current.save(update_fields=["role"])
+    to.role = Membership.Role.OWNER
+    to.save(update_fields=["role"])
+    queue_mail(
+        to=to.user.email,
+        template="ownership-transferred",
+        context={"organisation": organisation, "user": to.user, "by": by},
+        language=to.user.language,
+    )
+
+
+def has_owner(organisation: Organisation) -> bool:
+    return organisation.memberships.filter(role=Membership.Role.OWNER).exists()
+
+
+@transaction.atomic
+def claim_create(*, organisation: Organisation, user, message: str) -> Claim:
+    if has_owner(organisation):
+        raise TeamError("has owner")
+    claim, created = Claim.objects.get_or_create(
+        organisation=organisation,
+        user=user,
+        status=Claim.Status.PENDING,
+        defaults={"message": message},
+    )
+    if created:
+        for reviewer in reviewers():
+            queue_mail(
+                to=reviewer.email,
+                template="claim-submitted",
+                context={"organisation": organisation, "claim": claim, "user": reviewer},
+                language=reviewer.language,
+            )
+    return claim
+
+
+@transaction.atomic
+def owner_assign(*, organisation: Organisation, user) -> Membership:
+    """Make ``user`` the owner (coordinators re-assign orphaned profiles)."""
+    current = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
+    current.exclude(user=user).update(role=Membership.Role.EDITOR)
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": Membership.Role.OWNER}
+    )
+    return membership
+
+
+@transaction.atomic
+def claim_decide(*, claim: Claim, by, confirm: bool) -> None:
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != Claim.Status.PENDING:
+        raise TeamError("decided")
+    if confirm and has_owner(claim.organisation):
+        raise TeamError("has owner")
+    claim.status = Claim.Status.CONFIRMED if confirm else Claim.Status.REJECTED
+    claim.decided_by = by
+    claim.decided_at = timezone.now()
+    claim.save()
+    if confirm:
+        owner_assign(organisation=claim.organisation, user=claim.user)
+        claim.organisation.claims.filter(status=Claim.Status.PENDING).exclude(pk=claim.pk).update(
+            status=Claim.Status.REJECTED, decided_by=by, decided_at=timezone.now()
+        )
+    queue_mail(
+        to=claim.user.email,
+        template="claim-confirmed" if confirm else "claim-rejected",
+        context={"organisation": claim.organisation, "user": claim.user},
+        language=claim.user.language,
+    )

@@ -1,0 +1,162 @@
+"""Sign-up, e-mail verification, the personal area, data export and deletion."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory.models import Claim, Invitation
+from mailer.services import queue_mail
+from portal import accounts
+from portal.forms import AccountForm, DeleteAccountForm, ResendVerificationForm, SignupForm
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("privacy")
+        if data["account_type"] != get_user_model().AccountType.INSTITUTION:
+            data.update(institution_name="", institution_type=None, institution_state=None)
+        accounts.signup(language=(get_language() or "de")[:2], **data)
+        return render(request, "registration/signup_done.html", {"email": data["email"]})
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def verify_email(request, token):
+    user = accounts.user_from_verification_token(token)
+    if user is None:
+        return render(request, "registration/verify_invalid.html", status=400)
+    accounts.verify(user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"))
+    return redirect("account")
+
+
+def resend_verification(request):
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(
+                email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True
+            )
+            .first()
+        )
+        if user is not None:
+            accounts.send_verification(user)
+        # The same answer for every address: nobody learns who has an account.
+        return render(
+            request, "registration/signup_done.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "registration/resend.html", {"form": form})
+
+
+@login_required
+def account(request):
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ihre Angaben sind gespeichert."))
+        return redirect("account")
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "form": form,
+            "memberships": request.user.memberships.select_related("organisation"),
+            "invitations": Invitation.objects.filter(
+                email__iexact=request.user.email, accepted_at__isnull=True
+            ).select_related("organisation"),
+            "claims": Claim.objects.filter(user=request.user).select_related("organisation"),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def export_data(request):
+    data = accounts.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mo-portal-meine-daten-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        accounts.delete_account(user)
+        messages.success(request, _("Ihr Konto und Ihre persönlichen Daten sind gelöscht."))
+        return redirect("home")
+    return render(
+        request,
+        "registration/delete_account.html",
+        {"form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset mail goes through the outbox like every other mail."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        url = (
+            context["protocol"]
+            + "://"
+            + context["domain"]
+            + str(
+                reverse_lazy(
+                    "password_reset_confirm",
+                    kwargs={"uidb64": context["uid"], "token": context["token"]},
+                )
+            )
+        )
+        queue_mail(
+            to=to_email,
+            template="password-reset",
+            context={"user": user, "url": url},
+            language=user.language,
+        )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("home")

@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Term
+
+
+class SignupForm(forms.Form):
+    account_type = forms.ChoiceField(
+        label=_("Ich bin"),
+        choices=get_user_model().AccountType.choices,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Ihr Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_("Wir schicken Ihnen einen Link, mit dem Sie die Adresse bestätigen."),
+    )
+    password = forms.CharField(
+        label=_("Passwort"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Mindestens 8 Zeichen; nicht nur Zahlen und kein häufiges Passwort."),
+    )
+    institution_name = forms.CharField(
+        label=_("Name der Institution"),
+        max_length=200,
+        required=False,
+        help_text=_("Nur für Mitarbeitende von Institutionen, z. B. „Jobcenter Schwerin“."),
+    )
+    institution_type = forms.ModelChoiceField(
+        label=_("Art der Institution"),
+        queryset=Term.objects.filter(kind=Term.Kind.INSTITUTION_TYPE).order_by("position"),
+        required=False,
+    )
+    institution_state = forms.ModelChoiceField(
+        label=_("Bundesland der Institution"),
+        queryset=Term.objects.filter(kind=Term.Kind.STATE).order_by("label_de"),
+        required=False,
+    )
+    privacy = forms.BooleanField(
+        label=_("Ich habe die Datenschutzhinweise gelesen und bin einverstanden."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("account_type") == get_user_model().AccountType.INSTITUTION:
+            for field in ("institution_name", "institution_type", "institution_state"):
+                if not cleaned.get(field):
+                    self.add_error(field, _("Bitte für Institutionen angeben."))
+        password = cleaned.get("password")
+        if password:
+            user = get_user_model()(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["name", "language", "institution_name", "institution_type", "institution_state"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution_type"].queryset = Term.objects.filter(
+            kind=Term.Kind.INSTITUTION_TYPE
+        ).order_by("position")
+        self.fields["institution_state"].queryset = Term.objects.filter(
+            kind=Term.Kind.STATE
+        ).order_by("label_de")
+        if self.instance.account_type != get_user_model().AccountType.INSTITUTION:
+            for field in ("institution_name", "institution_type", "institution_state"):
+                del self.fields[field]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Zur Sicherheit: Ihr Passwort"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
