@@ -117,7 +117,9 @@ class OffersForm(SectionForm):
 
 
 class OfferForm(forms.Form):
-    title = forms.CharField(label=_("Titel des Angebots"), max_length=200)
+    """One offer; a form left without a title is an unused empty row."""
+
+    title = forms.CharField(label=_("Titel des Angebots"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Art"), choices=Offer.Kind.choices)
     summary = forms.CharField(
         label=_("Kurzbeschreibung"),
@@ -133,12 +135,20 @@ class OfferForm(forms.Form):
         help_text=LANGUAGE_HELP,
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and (cleaned.get("summary") or cleaned.get("languages")):
+            self.add_error("title", _("Bitte geben Sie dem Angebot einen Titel."))
+        return cleaned
+
 
 class BaseOfferFormSet(forms.BaseFormSet):
     def offers(self) -> list[dict]:
         result = []
         for form in self.forms:
-            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+            if not form.cleaned_data.get("title") or (
+                self.can_delete and self._should_delete_form(form)
+            ):
                 continue
             data = form.cleaned_data
             result.append(
@@ -188,6 +198,14 @@ class CapacityForm(SectionForm):
 
 
 class ContactForm(SectionForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Zum Beispiel https://www.mein-verein.de"),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = Organisation
         fields = [
@@ -203,12 +221,10 @@ class ContactForm(SectionForm):
             "state",
         ]
         help_texts = {
-            "website": _("Mit https://, z. B. https://www.mein-verein.de"),
             "email": _("Die Adresse, unter der man Ihre Organisation erreicht."),
             "phone": _("Mit Vorwahl, z. B. 040 123456."),
             "postal_code": _("Fünf Ziffern, z. B. 19053."),
         }
-        widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

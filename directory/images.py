@@ -42,12 +42,11 @@ def process_logo(upload) -> ContentFile:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("Die Datei ist kein gültiges Bild. Bitte ein JPEG-, PNG- oder WebP-Bild wählen."),
-            code="invalid",
+            _("Das Bild hat zu viele Bildpunkte (höchstens 20 Megapixel)."), code="pixels"
         ) from None
-    except (OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("Die Datei ist kein gültiges Bild. Bitte ein JPEG-, PNG- oder WebP-Bild wählen."),
             code="invalid",

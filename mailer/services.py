@@ -97,9 +97,9 @@ def deliver_due(*, limit: int = 100, now=None) -> tuple[int, int]:
     """Send the queued mails that are due. Returns (sent, still waiting)."""
     now = now or timezone.now()
     ids = list(
-        OutgoingMail.objects.filter(
-            status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:limit]
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     sent = sum(1 for pk in ids if deliver(pk))
     return sent, len(ids) - sent

@@ -196,8 +196,6 @@ EMAIL_BACKEND = envstr(
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "MO-Portal <noreply@mo-portal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, now
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -213,4 +211,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -127,3 +127,15 @@ def editor_b(django_user_model, mo_b):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def sent_mail(mailoutbox):
+    """Deliver what the outbox holds (as the mail worker does) and return it."""
+    from mailer.services import deliver_due
+
+    def deliver():
+        deliver_due()
+        return mailoutbox
+
+    return deliver

@@ -1,0 +1,141 @@
+"""Review of new profiles, notifications, history and restore."""
+
+import pytest
+from django.urls import reverse
+
+from directory import services
+from directory.models import Organisation
+from tests.factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(editor_a):
+    from directory.models import Membership
+
+    organisation = make_organisation("Neuer Verein e. V.", slug="neuer-verein", status="draft")
+    Membership.objects.create(user=editor_a, organisation=organisation, role="owner")
+    return organisation
+
+
+def test_a_new_profile_goes_to_review_and_is_approved(
+    client, draft, editor_a, coordinator, sent_mail
+):
+    client.force_login(editor_a)
+    client.post(reverse("directory:submit", args=[draft.slug]))
+    draft.refresh_from_db()
+    assert draft.status == "in_review"
+    assert [m.to for m in sent_mail()] == [[coordinator.email]]
+    assert client.get(draft.get_absolute_url()).status_code == 200  # the team sees it
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    client.force_login(coordinator)
+    assert "Neuer Verein e. V." in client.get(reverse("directory:review_queue")).content.decode()
+    page = client.get(reverse("directory:review", args=[draft.slug])).content.decode()
+    assert "Ein neues Profil" in page
+    client.post(reverse("directory:review", args=[draft.slug]), {"action": "approve"})
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.confirmed_at is not None
+    assert draft.history.first().history_user == coordinator
+    assert sent_mail()[-1].to == [editor_a.email]
+    assert "Veröffentlicht" in sent_mail()[-1].subject
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_sending_back_with_a_comment(client, draft, editor_a, coordinator, sent_mail):
+    services.organisation_submit(organisation=draft, by=editor_a)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("directory:review", args=[draft.slug]), {"action": "send_back", "comment": ""}
+    )
+    assert response.status_code == 400  # a comment is needed
+    client.post(
+        reverse("directory:review", args=[draft.slug]),
+        {"action": "send_back", "comment": "Bitte die Angebote ergänzen."},
+    )
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.review_comment == "Bitte die Angebote ergänzen."
+    message = sent_mail()[-1]
+    assert message.to == [editor_a.email] and "Bitte die Angebote ergänzen." in message.body
+    client.force_login(editor_a)
+    assert (
+        "Bitte die Angebote ergänzen."
+        in client.get(reverse("directory:edit", args=[draft.slug])).content.decode()
+    )
+
+
+def test_a_resubmitted_profile_shows_a_diff_against_the_last_published_version(
+    client, draft, editor_a, coordinator
+):
+    services.organisation_submit(organisation=draft, by=editor_a)
+    services.organisation_approve(organisation=draft, by=coordinator)
+    services.organisation_archive(organisation=draft, by=editor_a)
+    services.organisation_reactivate(organisation=draft, by=editor_a)
+    draft.city = "Rostock"
+    services.organisation_save(organisation=draft, by=editor_a)
+    services.organisation_submit(organisation=draft, by=editor_a)
+    client.force_login(coordinator)
+    html = client.get(reverse("directory:review", args=[draft.slug])).content.decode()
+    assert "Änderungen seit der veröffentlichten Fassung" in html
+    assert "<del>Hamburg</del>" in html and "<ins>Rostock</ins>" in html
+
+
+def test_changes_to_a_published_profile_go_live_at_once_and_are_recorded(client, editor_a, mo_a):
+    client.force_login(editor_a)
+    client.post(
+        reverse("directory:edit_section", args=[mo_a.slug, "ressourcen"]),
+        {
+            "paid_staff": "3",
+            "volunteers": "12",
+            "members": "40",
+            "budget_band": "none",
+            "open_for_cooperation": "on",
+        },
+    )
+    mo_a.refresh_from_db()
+    assert mo_a.status == "published" and mo_a.paid_staff == 3
+    record = mo_a.history.first()
+    assert record.history_user == editor_a and record.paid_staff == 3
+
+
+def test_coordinators_see_the_history_and_restore_a_version(client, editor_a, mo_a, coordinator):
+    mo_a.description = "Erste Fassung"
+    services.organisation_save(organisation=mo_a, by=editor_a, relations={"languages": []})
+    first = mo_a.history.first()
+    mo_a.description = "Zweite Fassung"
+    services.organisation_save(
+        organisation=mo_a,
+        by=editor_a,
+        relations={
+            "languages": [
+                __import__("directory.vocabulary", fromlist=["x"])
+                .get_vocabulary()
+                .get("language", "tr")
+            ]
+        },
+        offers=[{"title": "Kurs", "kind": "course", "summary": "", "languages": []}],
+    )
+    client.force_login(coordinator)
+    html = client.get(reverse("directory:history", args=[mo_a.slug])).content.decode()
+    assert "<ins>Zweite</ins>" in html and "Editor A" in html
+    client.post(reverse("directory:restore", args=[mo_a.slug, first.history_id]))
+    mo_a.refresh_from_db()
+    assert mo_a.description == "Erste Fassung"
+    assert list(mo_a.languages.all()) == [] and not mo_a.offers.exists()
+    assert mo_a.history.first().history_user == coordinator
+
+
+def test_only_reviewers_review(client, draft, editor_a, member):
+    services.organisation_submit(organisation=draft, by=editor_a)
+    for user in (editor_a, member):
+        client.force_login(user)
+        assert (
+            client.post(
+                reverse("directory:review", args=[draft.slug]), {"action": "approve"}
+            ).status_code
+            == 403
+        )
+    assert Organisation.objects.get(pk=draft.pk).status == "in_review"
