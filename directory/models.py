@@ -66,6 +66,23 @@ class Term(models.Model):
     def description(self) -> str:
         return self.description_en if _english() and self.description_en else self.description_de
 
+    # Path segment of each kind on the term pages (/themen/<kind>/<slug>/).
+    KIND_SLUGS = {
+        "role": "rollen",
+        "resource": "ressourcen",
+        "field": "handlungsfelder",
+        "need": "bedarfe",
+        "support_format": "unterstuetzungsformate",
+        "institution_type": "institutionen",
+        "target_group": "zielgruppen",
+        "community": "communities",
+        "language": "sprachen",
+        "state": "bundeslaender",
+    }
+
+    def get_absolute_url(self):
+        return reverse("term", kwargs={"kind": self.KIND_SLUGS[self.kind], "slug": self.slug})
+
     # The directory filter that selects organisations carrying a term of each kind.
     FILTER_PARAMS = {
         "role": "role",

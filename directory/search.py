@@ -31,39 +31,44 @@ def clean_query(query: str | None) -> str:
     return text[:MAX_QUERY_LENGTH]
 
 
-def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter to organisations matching ``query`` and annotate ``rank``."""
+def search_condition(query: str) -> Q:
+    """The condition under which an organisation matches ``query`` (usable in
+    filters and in conditional expressions, e.g. for scoring)."""
     query = clean_query(query)
-    if not query:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if is_postgres():
-        return _search_postgres(queryset, query)
-    return _search_sqlite(queryset, query)
-
-
-def _search_postgres(queryset: QuerySet, query: str) -> QuerySet:
-    """Full-text match of the whole query, or, for typos, every word of it
-    similar to a word of the name (pg_trgm word similarity from
-    settings.SEARCH_WORD_SIMILARITY, set on each connection; GIN trigram index)."""
-    tsquery = SearchQuery(query, config="german", search_type="websearch")
-    words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
-    condition = Q(search_vector=tsquery)
-    if words:
-        fuzzy = Q()
-        for word in words:
-            fuzzy &= Q(name__trigram_word_similar=word)
-        condition |= fuzzy
-    similarity = TrigramWordSimilarity(query, "name")
-    return queryset.annotate(
-        rank=SearchRank(F("search_vector"), tsquery) + similarity * TRIGRAM_WEIGHT
-    ).filter(condition)
-
-
-def _search_sqlite(queryset: QuerySet, query: str) -> QuerySet:
+        tsquery = SearchQuery(query, config="german", search_type="websearch")
+        condition = Q(search_vector=tsquery)
+        words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
+        if words:
+            fuzzy = Q()
+            for word in words:
+                fuzzy &= Q(name__trigram_word_similar=word)
+            condition |= fuzzy
+        return condition
     condition = Q()
     for word in query.lower().split():
         condition &= Q(search_document__contains=word)
-    return queryset.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
+    return condition
+
+
+def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter to organisations matching ``query`` and annotate ``rank``.
+
+    PostgreSQL: full-text match of the whole query, or, for typos, every word of
+    it similar to a word of the name (pg_trgm word similarity from
+    settings.SEARCH_WORD_SIMILARITY, set on each connection; GIN trigram index).
+    """
+    query = clean_query(query)
+    if not query:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    queryset = queryset.filter(search_condition(query))
+    if is_postgres():
+        tsquery = SearchQuery(query, config="german", search_type="websearch")
+        similarity = TrigramWordSimilarity(query, "name")
+        return queryset.annotate(
+            rank=SearchRank(F("search_vector"), tsquery) + similarity * TRIGRAM_WEIGHT
+        )
+    return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
 
 
 def build_search_document(*, organisation, term_labels, offers) -> str:

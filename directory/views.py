@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from directory import extensions
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
@@ -251,5 +252,11 @@ def organisation_detail(request, slug):
             "membership": membership,
             "reviewer": is_reviewer(request.user),
             "claimable": claimable,
+            "panels": extensions.render_all(
+                extensions.profile_panels, request, organisation, terms=terms
+            ),
+            "actions": extensions.render_all(
+                extensions.profile_actions, request, organisation, terms=terms
+            ),
         },
     )

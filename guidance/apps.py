@@ -6,3 +6,9 @@ class GuidanceConfig(AppConfig):
     name = "guidance"
     verbose_name = _("Leitfaden")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from directory import extensions
+        from guidance.profile_panel import profile_panel
+
+        extensions.profile_panels.append(profile_panel)

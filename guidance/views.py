@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.models import Organisation
+from directory.statistics import term_statistics
 from guidance.forms import NoteForm
 from guidance.models import Chapter, ChapterNote, Guide, Item
 from guidance.search import search_guide
@@ -34,10 +35,15 @@ def published_items(chapter_ids=None):
     return items.order_by("chapter__number", "position", "id")
 
 
-def _attach_lists(items):
+def _attach_lists(items, *, statistics: bool = False):
     for item in items:
         item.term_list = list(item.terms.all())
         item.feature_list = list(item.featured_organisations.all())
+    if statistics:
+        terms = {t.pk: t for item in items for t in item.term_list}
+        stats = term_statistics(terms.values())
+        for item in items:
+            item.term_stats = [(t, stats.get(t.pk)) for t in item.term_list]
     return items
 
 
@@ -59,7 +65,7 @@ def _render_chapter(request, slug, note_form=None, status=200):
     if index is None:
         raise Http404(_("Dieses Kapitel gibt es nicht."))
     chapter = chapters[index]
-    items = _attach_lists(list(published_items([chapter.pk])))
+    items = _attach_lists(list(published_items([chapter.pk])), statistics=True)
     if request.user.is_authenticated and note_form is None:
         note = ChapterNote.objects.filter(user=request.user, chapter=chapter).first()
         note_form = NoteForm(initial={"text": note.text if note else ""})

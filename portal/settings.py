@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mailer",
     "directory",
     "guidance",
+    "cooperation",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,7 @@ AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins with IP addresses
 AXES_VERBOSE = False
 EMAIL_VERIFICATION_DAYS = envint("EMAIL_VERIFICATION_DAYS", 3)
 INVITATION_DAYS = envint("INVITATION_DAYS", 14)
+REQUESTS_PER_DAY = envint("REQUESTS_PER_DAY", 10)  # cooperation requests per sender
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import account_views, views
+from portal import account_views, finder_views, topics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,29 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organisationen/", include("directory.urls")),
     path("leitfaden/", include("guidance.urls")),
+    path("anfragen/", include("cooperation.urls")),
+    path("themen/", topics.topics_index, name="topics"),
+    path("themen/<str:kind>/<slug:slug>/", topics.term_detail, name="term"),
+    path("partnersuche/", finder_views.finder, name="finder"),
+    path("partnersuche/checkliste/", finder_views.checklist, name="finder_checklist"),
+    path("partnersuche/merkliste/", finder_views.shortlist, name="shortlist"),
+    path("partnersuche/merkliste.csv", finder_views.shortlist_csv, name="shortlist_csv"),
+    path(
+        "partnersuche/merkliste/<slug:slug>/",
+        finder_views.shortlist_toggle,
+        name="shortlist_toggle",
+    ),
+    path(
+        "partnersuche/merkliste/notiz/<int:pk>/",
+        finder_views.shortlist_note,
+        name="shortlist_note",
+    ),
+    path("partnersuche/suchen/", finder_views.search_save, name="finder_search_save"),
+    path(
+        "partnersuche/suchen/<int:pk>/loeschen/",
+        finder_views.search_delete,
+        name="finder_search_delete",
+    ),
     path("konto/", account_views.account, name="account"),
     path("konto/registrieren/", account_views.signup, name="signup"),
     path("konto/bestaetigen/<str:token>/", account_views.verify_email, name="verify_email"),

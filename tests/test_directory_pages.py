@@ -13,8 +13,9 @@ URL = reverse("directory:organisation_list")
 # facets (one query), page rows, terms of the page's rows.
 LIST_QUERIES = 3
 # Profile: organisation with state, its terms (one union), offers, offer languages,
-# whether it has an owner (the "claim this profile" link).
-DETAIL_QUERIES = 5
+# whether it has an owner (the "claim this profile" link), and "from the guide"
+# (matching items, their terms).
+DETAIL_QUERIES = 7
 
 
 def _many(n, **values):

@@ -1,0 +1,101 @@
+"""Sending, answering and deciding requests; notifications go through the outbox."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cooperation.models import CooperationRequest, RequestMessage
+from directory.models import Membership
+from directory.services import notify_members
+from mailer.services import queue_mail
+
+
+class RequestError(Exception):
+    """Not allowed now; the message is for the user."""
+
+
+def sent_recently(user) -> int:
+    since = timezone.now() - datetime.timedelta(hours=24)
+    return CooperationRequest.objects.filter(sender=user, created_at__gte=since).count()
+
+
+def side_of(cooperation_request: CooperationRequest, user) -> str | None:
+    """'sender', 'recipient' or None: who may see the request (nobody else)."""
+    if not user.is_authenticated:
+        return None
+    memberships = {
+        m.organisation_id for m in Membership.objects.filter(user=user).only("organisation_id")
+    }
+    if cooperation_request.organisation_id in memberships:
+        return "recipient"
+    if cooperation_request.sender_id == user.pk:
+        return "sender"
+    if cooperation_request.sender_organisation_id in memberships:
+        return "sender"
+    return None
+
+
+@transaction.atomic
+def request_send(*, sender, organisation, sender_organisation=None, kind=None, **fields):
+    """Store the request and its notifications; the mails leave after commit."""
+    limit = settings.REQUESTS_PER_DAY
+    if sent_recently(sender) >= limit:
+        raise RequestError("rate")
+    if not organisation.is_published or not organisation.open_for_cooperation:
+        raise RequestError("closed")
+    cooperation_request = CooperationRequest.objects.create(
+        sender=sender,
+        organisation=organisation,
+        sender_organisation=sender_organisation,
+        kind=kind or CooperationRequest.Kind.COOPERATION,
+        **fields,
+    )
+    notify_members(
+        organisation, "request-received", {"request": cooperation_request, "sender": sender}
+    )
+    return cooperation_request
+
+
+def _notify_sender(cooperation_request, template, context):
+    sender = cooperation_request.sender
+    queue_mail(
+        to=sender.email,
+        template=template,
+        context={"request": cooperation_request, "user": sender, **context},
+        language=sender.language,
+    )
+
+
+@transaction.atomic
+def request_reply(*, cooperation_request, author, body: str) -> RequestMessage:
+    side = side_of(cooperation_request, author)
+    if side is None:
+        raise RequestError("forbidden")
+    message = RequestMessage.objects.create(
+        request=cooperation_request, author=author, from_recipient=side == "recipient", body=body
+    )
+    CooperationRequest.objects.filter(pk=cooperation_request.pk).update(updated_at=timezone.now())
+    if side == "recipient":
+        _notify_sender(cooperation_request, "request-reply", {"message": message})
+    else:
+        notify_members(
+            cooperation_request.organisation,
+            "request-reply",
+            {"request": cooperation_request, "message": message},
+        )
+    return message
+
+
+@transaction.atomic
+def request_decide(*, cooperation_request, by, accept: bool) -> None:
+    if side_of(cooperation_request, by) != "recipient":
+        raise RequestError("forbidden")
+    if cooperation_request.status != CooperationRequest.Status.OPEN:
+        raise RequestError("decided")
+    cooperation_request.status = (
+        CooperationRequest.Status.ACCEPTED if accept else CooperationRequest.Status.DECLINED
+    )
+    cooperation_request.save(update_fields=["status", "updated_at"])
+    _notify_sender(cooperation_request, "request-decided", {"by": by})

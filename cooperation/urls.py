@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cooperation import views
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("neu/<slug:slug>/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/entscheiden/", views.decide, name="decide"),
+]

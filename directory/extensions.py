@@ -1,0 +1,22 @@
+"""Places where other parts of the portal add to directory pages.
+
+The directory knows nothing of the guide or of cooperation requests; those
+apps register here (in their AppConfig.ready) and the profile page shows what
+they return. Each function takes (request, organisation, terms=...) and returns
+HTML or "" (``terms``: the organisation's terms by relation, already loaded).
+"""
+
+from collections.abc import Callable
+
+from django.utils.safestring import SafeString, mark_safe
+
+ProfilePanel = Callable[..., str]
+
+# Shown on the profile page, after the profile (e.g. "from the guide").
+profile_panels: list[ProfilePanel] = []
+# Shown on the profile page, near the top (e.g. "send a request", "shortlist").
+profile_actions: list[ProfilePanel] = []
+
+
+def render_all(functions: list[ProfilePanel], request, organisation, **kwargs) -> SafeString:
+    return mark_safe("".join(str(f(request, organisation, **kwargs) or "") for f in functions))

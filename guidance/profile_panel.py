@@ -1,0 +1,78 @@
+"""'From the guide' on MO profile pages: the guide sections that matter for an
+organisation, derived from its roles, resources and capacities."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from directory.vocabulary import get_vocabulary
+from guidance.models import Item
+
+# Capacity gaps and the guide's vocabulary for them.
+GAPS = [
+    # (test on the organisation, need slug, reason)
+    (lambda o: o.paid_staff == 0, "hauptamtliche-strukturen", "no_paid_staff"),
+    (lambda o: not o.has_rooms, "raeumlichkeiten", "no_rooms"),
+]
+
+
+def _reason_label(code: str) -> str:
+    return {
+        "no_paid_staff": _("Weil Ihre Organisation ohne hauptamtliche Strukturen arbeitet"),
+        "no_rooms": _("Weil Ihre Organisation keine eigenen Räume hat"),
+        "featured": _("Diese Organisation wird im Leitfaden vorgestellt"),
+        "support": _("Unterstützungsangebote, die sich bewährt haben"),
+    }[code]
+
+
+def guide_sections_for(organisation, terms: dict) -> list[tuple[str, list]]:
+    """[(reason, [items])]: the guide items an organisation should read, and why."""
+    vocab = get_vocabulary()
+    own = {t.pk: t for relation in ("roles", "resources") for t in terms.get(relation, [])}
+    gaps = [(vocab.get("need", slug), code) for test, slug, code in GAPS if test(organisation)]
+    gaps = [(term, code) for term, code in gaps if term is not None]
+    condition = Q(terms__in=list(own) + [t.pk for t, _code in gaps])
+    condition |= Q(featured_organisations=organisation)
+    no_paid_staff = organisation.paid_staff == 0
+    if no_paid_staff:
+        condition |= Q(kind=Item.Kind.SUPPORT_FORMAT)
+    featured = Item.featured_organisations.through.objects.filter(
+        item_id=OuterRef("pk"), organisation_id=organisation.pk
+    )
+    items = (
+        Item.objects.filter(is_published=True)
+        .filter(condition)
+        .annotate(is_featured=Exists(featured))
+        .select_related("chapter")
+        .prefetch_related("terms")
+        .distinct()
+        .order_by("chapter__number", "position")
+    )
+    groups: dict[str, list] = {}
+    gap_ids = {t.pk: code for t, code in gaps}
+    for item in items:
+        item_terms = {t.pk for t in item.terms.all()}
+        reasons = []
+        if item.is_featured:
+            reasons.append(_reason_label("featured"))
+        for pk in item_terms & set(own):
+            term = own[pk]
+            reasons.append(f"{term.get_kind_display()}: {term.label}")
+        for pk in item_terms & set(gap_ids):
+            reasons.append(_reason_label(gap_ids[pk]))
+        if not reasons and item.kind == Item.Kind.SUPPORT_FORMAT and no_paid_staff:
+            reasons.append(_reason_label("support"))
+        if reasons:
+            groups.setdefault(reasons[0], []).append(item)
+    return list(groups.items())
+
+
+def profile_panel(request, organisation, terms=None, **kwargs) -> str:
+    groups = guide_sections_for(organisation, terms or {})
+    if not groups:
+        return ""
+    return render_to_string(
+        "guidance/includes/profile_panel.html",
+        {"groups": groups, "organisation": organisation},
+        request=request,
+    )

@@ -1,0 +1,207 @@
+"""The partner finder: which published MOs suit a concrete purpose, and why.
+
+Ranking (also explained on the page):
+1. Every criterion marked "must" filters: an MO that misses one is not listed.
+2. Every criterion marked "nice to have" that an MO meets earns one point (each
+   wanted language counts on its own).
+3. MOs are ordered by points, then by the date they last confirmed their profile
+   (most recent first), then by name. The same search always gives the same order.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+
+from directory.models import Organisation
+from directory.search import clean_query, search_condition
+
+MUST, NICE = "must", "nice"
+
+
+@dataclass
+class Criterion:
+    """One wish: a condition, its importance, and how it reads in an explanation."""
+
+    key: str
+    condition: Q
+    importance: str
+    met_label: str
+    missed_label: str
+    test: object = None  # callable(organisation, terms) -> bool, for the explanation
+
+
+@dataclass
+class Explanation:
+    items: list = field(default_factory=list)  # [(met: bool, text)]
+
+    def __str__(self):
+        return " · ".join(("✓ " if met else "✗ ") + text for met, text in self.items)
+
+
+def _has(relation: str, term_id: int) -> Q:
+    through = Organisation._meta.get_field(relation).remote_field.through
+    return Q(Exists(through.objects.filter(organisation_id=OuterRef("pk"), term_id=term_id)))
+
+
+def _term_test(relation: str, term_id: int):
+    return lambda organisation, terms: any(t.pk == term_id for t in terms.get(relation, []))
+
+
+def build_criteria(data: dict) -> list[Criterion]:
+    """Criteria from the finder form's cleaned data."""
+    criteria: list[Criterion] = []
+
+    def importance(key):
+        return MUST if data.get(f"{key}_importance") == MUST else NICE
+
+    for key, relation, missing in (
+        ("role", "roles", _("nicht als %(term)s")),
+        ("field", "fields", _("nicht im Feld %(term)s")),
+        ("target_group", "target_groups", _("nicht für %(term)s")),
+        ("community", "communities", _("nicht mit %(term)s")),
+        ("cooperated_with", "cooperation_experience", _("noch keine Kooperation mit %(term)s")),
+    ):
+        term = data.get(key)
+        if term:
+            criteria.append(
+                Criterion(
+                    key=key,
+                    condition=_has(relation, term.pk),
+                    importance=importance(key),
+                    met_label=term.label,
+                    missed_label=missing % {"term": term.label},
+                    test=_term_test(relation, term.pk),
+                )
+            )
+    for language in data.get("languages") or []:
+        criteria.append(
+            Criterion(
+                key="languages",
+                condition=_has("languages", language.pk) | _has("advice_languages", language.pk),
+                importance=importance("languages"),
+                met_label=language.label,
+                missed_label=_("kein %(language)s") % {"language": language.label},
+                test=lambda o, terms, pk=language.pk: any(
+                    t.pk == pk
+                    for t in terms.get("languages", []) + terms.get("advice_languages", [])
+                ),
+            )
+        )
+    place = " ".join((data.get("place") or "").split())
+    state = data.get("state")
+    if place or state:
+        condition = Q()
+        label = place or state.label
+        if place and place.isdigit():
+            condition = Q(postal_code__startswith=place[:5])
+        elif place:
+            condition = Q(city__iexact=place) | Q(city__istartswith=place + " ")
+        if state:
+            condition = (condition | Q(state_id=state.pk)) if place else Q(state_id=state.pk)
+            label = f"{place}, {state.label}" if place else state.label
+
+        def region_test(organisation, terms, place=place, state=state):
+            ok = False
+            if place.isdigit():
+                ok = organisation.postal_code.startswith(place[:5])
+            elif place:
+                city = organisation.city.lower()
+                ok = city == place.lower() or city.startswith(place.lower() + " ")
+            return ok or bool(state and organisation.state_id == state.pk)
+
+        criteria.append(
+            Criterion(
+                key="region",
+                condition=condition,
+                importance=importance("region"),
+                met_label=label,
+                missed_label=_("nicht in %(place)s") % {"place": label},
+                test=region_test,
+            )
+        )
+    topic = clean_query(data.get("topic"))
+    if topic:
+        criteria.append(
+            Criterion(
+                key="topic",
+                condition=search_condition(topic),
+                importance=importance("topic"),
+                met_label=_("Thema „%(topic)s“") % {"topic": topic},
+                missed_label=_("Thema „%(topic)s“ nicht erwähnt") % {"topic": topic},
+                test=None,  # decided in the database (annotated)
+            )
+        )
+    if data.get("paid_staff"):
+        criteria.append(
+            Criterion(
+                key="paid_staff",
+                condition=Q(paid_staff__gt=0),
+                importance=importance("paid_staff"),
+                met_label=_("hauptamtliche Strukturen"),
+                missed_label=_("keine hauptamtlichen Strukturen"),
+                test=lambda o, terms: o.paid_staff > 0,
+            )
+        )
+    if data.get("rooms"):
+        criteria.append(
+            Criterion(
+                key="rooms",
+                condition=Q(has_rooms=True),
+                importance=importance("rooms"),
+                met_label=_("eigene Räume"),
+                missed_label=_("keine eigenen Räume"),
+                test=lambda o, terms: o.has_rooms,
+            )
+        )
+    return criteria
+
+
+def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
+    """Published MOs meeting every must, ordered by the nice-to-haves they meet."""
+    queryset = Organisation.objects.published()
+    if open_only:
+        queryset = queryset.filter(open_for_cooperation=True)
+    for criterion in criteria:
+        if criterion.importance == MUST:
+            queryset = queryset.filter(criterion.condition)
+    score = Value(0, output_field=IntegerField())
+    annotations = {}
+    for index, criterion in enumerate(criteria):
+        if criterion.importance == NICE:
+            flag = Case(
+                When(criterion.condition, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            if criterion.test is None:
+                annotations[f"meets_{index}"] = flag
+                score = score + F(f"meets_{index}")
+            else:
+                score = score + flag
+    return queryset.annotate(**annotations, score=score).order_by(
+        "-score", F("confirmed_at").desc(nulls_last=True), "name", "pk"
+    )
+
+
+def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:
+    explanation = Explanation()
+    for index, criterion in enumerate(criteria):
+        if criterion.importance == MUST:
+            met = True
+        elif criterion.test is None:
+            met = bool(getattr(organisation, f"meets_{index}", 0))
+        else:
+            met = criterion.test(organisation, terms)
+        explanation.items.append((met, criterion.met_label if met else criterion.missed_label))
+    return explanation

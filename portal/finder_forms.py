@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Term
+from portal.finder import MUST, NICE
+
+IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
+
+
+def _terms(kind):
+    return Term.objects.filter(kind=kind).order_by("position", "label_de")
+
+
+def importance_field(default=NICE):
+    return forms.ChoiceField(
+        label=_("Wichtigkeit"),
+        choices=IMPORTANCE,
+        initial=default,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class FinderForm(forms.Form):
+    """Every criterion has its importance: must (filters) or nice to have (ranks)."""
+
+    role = forms.ModelChoiceField(
+        label=_("Gesuchte Rolle"),
+        queryset=_terms(Term.Kind.ROLE),
+        required=False,
+        help_text=_("Wofür suchen Sie einen Partner? Z. B. Kooperationspartner für Erstberatung."),
+    )
+    role_importance = importance_field(MUST)
+    topic = forms.CharField(
+        label=_("Thema oder Anliegen"),
+        max_length=200,
+        required=False,
+        help_text=_("Ein oder zwei Stichworte, z. B. „Anerkennung“ oder „Bewerbung“."),
+    )
+    topic_importance = importance_field()
+    field = forms.ModelChoiceField(
+        label=_("Handlungsfeld"), queryset=_terms(Term.Kind.FIELD), required=False
+    )
+    field_importance = importance_field()
+    target_group = forms.ModelChoiceField(
+        label=_("Zielgruppe"), queryset=_terms(Term.Kind.TARGET_GROUP), required=False
+    )
+    target_group_importance = importance_field()
+    community = forms.ModelChoiceField(
+        label=_("Community / Herkunft"), queryset=_terms(Term.Kind.COMMUNITY), required=False
+    )
+    community_importance = importance_field()
+    languages = forms.ModelMultipleChoiceField(
+        label=_("Sprachen"),
+        queryset=Term.objects.filter(kind=Term.Kind.LANGUAGE).order_by("label_de"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Mehrere mit Strg (Mac: Cmd) auswählen. Jede Sprache zählt einzeln."),
+    )
+    languages_importance = importance_field()
+    state = forms.ModelChoiceField(
+        label=_("Bundesland"),
+        queryset=Term.objects.filter(kind=Term.Kind.STATE).order_by("label_de"),
+        required=False,
+    )
+    place = forms.CharField(
+        label=_("Ort oder PLZ-Anfang"),
+        max_length=100,
+        required=False,
+        help_text=_("Zum Beispiel „Schwerin“ oder „19“."),
+    )
+    region_importance = importance_field()
+    paid_staff = forms.BooleanField(label=_("Hauptamtliche Strukturen"), required=False)
+    paid_staff_importance = importance_field()
+    rooms = forms.BooleanField(label=_("Eigene Räume"), required=False)
+    rooms_importance = importance_field()
+    cooperated_with = forms.ModelChoiceField(
+        label=_("Hat schon mit dieser Art Institution kooperiert"),
+        queryset=_terms(Term.Kind.INSTITUTION_TYPE),
+        required=False,
+    )
+    cooperated_with_importance = importance_field()
+    open_only = forms.BooleanField(
+        label=_("Nur Organisationen, die offen für neue Kooperationen sind"),
+        required=False,
+        initial=True,
+    )
+
+    CRITERIA = [
+        "role",
+        "topic",
+        "field",
+        "target_group",
+        "community",
+        "languages",
+        "state",
+        "place",
+        "paid_staff",
+        "rooms",
+        "cooperated_with",
+    ]
+
+    def has_criteria(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.get(f) for f in self.CRITERIA)
+
+
+class ShortlistNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Private Notiz"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name der Suche"), max_length=100)
+    query = forms.CharField(max_length=2000, widget=forms.HiddenInput)

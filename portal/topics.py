@@ -1,0 +1,66 @@
+"""Term pages: everything the portal knows about one vocabulary term — the
+guide items that carry it and the MOs that do."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from directory.models import Organisation, Term
+from directory.statistics import RELATION_FOR_KIND
+from directory.vocabulary import get_vocabulary
+from guidance.models import Item
+
+KIND_BY_SLUG = {slug: kind for kind, slug in Term.KIND_SLUGS.items()}
+ORGANISATIONS_SHOWN = 12
+
+
+def topics_index(request):
+    vocab = get_vocabulary()
+    kinds = [
+        (Term.Kind(kind).label, [t for t in vocab.kind(kind)])
+        for kind in Term.KIND_SLUGS
+        if kind != Term.Kind.LANGUAGE
+    ]
+    return render(
+        request,
+        "portal/topics.html",
+        {"kinds": kinds, "languages": vocab.kind(Term.Kind.LANGUAGE)},
+    )
+
+
+def _organisations(term):
+    published = Organisation.objects.published()
+    if term.kind == Term.Kind.STATE:
+        queryset = published.filter(state_id=term.pk)
+    elif term.kind in RELATION_FOR_KIND:
+        queryset = published.filter(**{RELATION_FOR_KIND[term.kind]: term.pk})
+    else:
+        return None, []
+    shown = list(
+        queryset.select_related("state")
+        .only("name", "slug", "city", "state__label_de", "state__label_en", "confirmed_at")
+        .order_by("-confirmed_at", "name")[:ORGANISATIONS_SHOWN]
+    )
+    return queryset.count(), shown
+
+
+def term_detail(request, kind, slug):
+    kind_value = KIND_BY_SLUG.get(kind)
+    term = get_vocabulary().get(kind_value, slug) if kind_value else None
+    if term is None:
+        raise Http404
+    items = list(
+        Item.objects.filter(is_published=True, terms=term)
+        .select_related("chapter")
+        .order_by("chapter__number", "position")
+    )
+    count, organisations = _organisations(term)
+    return render(
+        request,
+        "portal/term.html",
+        {
+            "term": term,
+            "items": items,
+            "organisation_count": count,
+            "organisations": organisations,
+        },
+    )
