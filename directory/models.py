@@ -58,6 +58,9 @@ class Term(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("term", kwargs={"kind": self.KIND_SLUGS[self.kind], "slug": self.slug})
+
     @property
     def label(self) -> str:
         return self.label_en if _english() and self.label_en else self.label_de
@@ -79,9 +82,6 @@ class Term(models.Model):
         "language": "sprachen",
         "state": "bundeslaender",
     }
-
-    def get_absolute_url(self):
-        return reverse("term", kwargs={"kind": self.KIND_SLUGS[self.kind], "slug": self.slug})
 
     # The directory filter that selects organisations carrying a term of each kind.
     FILTER_PARAMS = {

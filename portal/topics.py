@@ -16,7 +16,7 @@ ORGANISATIONS_SHOWN = 12
 def topics_index(request):
     vocab = get_vocabulary()
     kinds = [
-        (Term.Kind(kind).label, [t for t in vocab.kind(kind)])
+        (Term.Kind(kind).label, list(vocab.kind(kind)))
         for kind in Term.KIND_SLUGS
         if kind != Term.Kind.LANGUAGE
     ]

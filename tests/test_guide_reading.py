@@ -57,7 +57,7 @@ def test_unknown_chapter_is_404(client):
 def test_chapter_query_count_is_pinned(client, django_assert_num_queries, number, organisations):
     from tests.factories import make_organisation
 
-    for i in range(organisations):
+    for _i in range(organisations):
         make_organisation(
             resources=["mehrsprachigkeit"],
             roles=["kooperationspartner", "expertengremium-zielgruppe"],
