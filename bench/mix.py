@@ -65,3 +65,51 @@ def directory_urls(n: int = 200, *, seed: int = 1) -> list[str]:
             seen.add(url)
             urls.append(url)
     return urls
+
+
+def finder_urls(n: int = 200, *, seed: int = 2) -> list[str]:
+    """Partner-finder requests: a role plus languages, region, capacities, topics,
+    with varied must / nice-to-have choices, some later pages."""
+    from directory.vocabulary import get_vocabulary
+
+    rng = random.Random(seed)
+    vocab = get_vocabulary()
+    cities = [c[0] for c in demo_data.CITIES]
+    languages = [vocab.get("language", c) for c in ("ru", "ar", "tr", "fa", "pl", "uk", "en", "fr")]
+
+    def pick(kind):
+        return rng.choice(vocab.kind(kind)).pk
+
+    def importance():
+        return rng.choice(["must", "nice", "nice"])
+
+    urls, seen = [], set()
+    while len(urls) < n:
+        params = {"role": pick("role"), "role_importance": importance(), "open_only": "on"}
+        if rng.random() < 0.7:
+            params["languages"] = [t.pk for t in rng.sample(languages, rng.randint(1, 2))]
+            params["languages_importance"] = importance()
+        if rng.random() < 0.6:
+            params["place"] = rng.choice(cities + ["1", "2", "19", "50", "80"])
+            params["region_importance"] = importance()
+        elif rng.random() < 0.5:
+            params["state"] = pick("state")
+            params["region_importance"] = importance()
+        if rng.random() < 0.4:
+            params["paid_staff"] = "on"
+            params["paid_staff_importance"] = importance()
+        if rng.random() < 0.3:
+            params["cooperated_with"] = pick("institution_type")
+            params["cooperated_with_importance"] = importance()
+        if rng.random() < 0.25:
+            params["topic"] = rng.choice(WORDS)
+            params["topic_importance"] = importance()
+        if rng.random() < 0.2:
+            params["community"] = pick("community")
+        if rng.random() < 0.1:
+            params["page"] = 2
+        url = "/partnersuche/?" + urlencode(params, doseq=True)
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return urls

@@ -13,3 +13,9 @@ class CooperationConfig(AppConfig):
 
         if request_action not in extensions.profile_actions:
             extensions.profile_actions.append(request_action)
+
+        from cooperation.services import personal_data
+        from portal import accounts
+
+        if personal_data not in accounts.EXPORT_CONTRIBUTORS:
+            accounts.EXPORT_CONTRIBUTORS.append(personal_data)

@@ -99,3 +99,24 @@ def request_decide(*, cooperation_request, by, accept: bool) -> None:
     )
     cooperation_request.save(update_fields=["status", "updated_at"])
     _notify_sender(cooperation_request, "request-decided", {"by": by})
+
+
+def personal_data(user) -> dict:
+    """The requests a person sent and the replies they wrote (for the data export)."""
+    return {
+        "requests_sent": [
+            {
+                "to": r.organisation.slug,
+                "subject": r.subject,
+                "message": r.message,
+                "timeframe": r.timeframe,
+                "status": r.status,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in user.sent_requests.select_related("organisation")
+        ],
+        "request_replies": [
+            {"request": m.request.subject, "body": m.body, "created_at": m.created_at.isoformat()}
+            for m in RequestMessage.objects.filter(author=user).select_related("request")
+        ],
+    }

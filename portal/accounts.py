@@ -117,6 +117,14 @@ def export_personal_data(user) -> dict:
             {"subject": m.subject, "created_at": iso(m.created_at), "status": m.status}
             for m in OutgoingMail.objects.filter(to__iexact=user.email)
         ],
+        "shortlist": [
+            {"organisation": e.organisation.slug, "note": e.note, "created_at": iso(e.created_at)}
+            for e in user.shortlist.select_related("organisation")
+        ],
+        "saved_searches": [
+            {"name": s.name, "query": s.query, "created_at": iso(s.created_at)}
+            for s in user.saved_searches.all()
+        ],
         "profile_changes": [
             {
                 "organisation": r.slug,

@@ -10,17 +10,7 @@ Ranking (also explained on the page):
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
@@ -50,8 +40,10 @@ class Explanation:
 
 
 def _has(relation: str, term_id: int) -> Q:
+    """``id IN (SELECT organisation_id ...)``: PostgreSQL evaluates the subquery once
+    (a hashed subplan), also inside the scoring CASE, instead of once per row."""
     through = Organisation._meta.get_field(relation).remote_field.through
-    return Q(Exists(through.objects.filter(organisation_id=OuterRef("pk"), term_id=term_id)))
+    return Q(pk__in=through.objects.filter(term_id=term_id).values("organisation_id"))
 
 
 def _term_test(relation: str, term_id: int):
@@ -135,7 +127,9 @@ def build_criteria(data: dict) -> list[Criterion]:
         criteria.append(
             Criterion(
                 key="topic",
-                condition=search_condition(topic),
+                condition=Q(
+                    pk__in=Organisation.objects.filter(search_condition(topic)).values("pk")
+                ),
                 importance=importance("topic"),
                 met_label=_("Thema „%(topic)s“") % {"topic": topic},
                 missed_label=_("Thema „%(topic)s“ nicht erwähnt") % {"topic": topic},

@@ -2,13 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Term
+from directory.vocabulary_fields import TermChoiceField, TermMultipleChoiceField
 from portal.finder import MUST, NICE
 
 IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
-
-
-def _terms(kind):
-    return Term.objects.filter(kind=kind).order_by("position", "label_de")
 
 
 def importance_field(default=NICE):
@@ -24,10 +21,9 @@ def importance_field(default=NICE):
 class FinderForm(forms.Form):
     """Every criterion has its importance: must (filters) or nice to have (ranks)."""
 
-    role = forms.ModelChoiceField(
+    role = TermChoiceField(
+        kind=Term.Kind.ROLE,
         label=_("Gesuchte Rolle"),
-        queryset=_terms(Term.Kind.ROLE),
-        required=False,
         help_text=_("Wofür suchen Sie einen Partner? Z. B. Kooperationspartner für Erstberatung."),
     )
     role_importance = importance_field(MUST)
@@ -38,31 +34,21 @@ class FinderForm(forms.Form):
         help_text=_("Ein oder zwei Stichworte, z. B. „Anerkennung“ oder „Bewerbung“."),
     )
     topic_importance = importance_field()
-    field = forms.ModelChoiceField(
-        label=_("Handlungsfeld"), queryset=_terms(Term.Kind.FIELD), required=False
-    )
+    field = TermChoiceField(kind=Term.Kind.FIELD, label=_("Handlungsfeld"))
     field_importance = importance_field()
-    target_group = forms.ModelChoiceField(
-        label=_("Zielgruppe"), queryset=_terms(Term.Kind.TARGET_GROUP), required=False
-    )
+    target_group = TermChoiceField(kind=Term.Kind.TARGET_GROUP, label=_("Zielgruppe"))
     target_group_importance = importance_field()
-    community = forms.ModelChoiceField(
-        label=_("Community / Herkunft"), queryset=_terms(Term.Kind.COMMUNITY), required=False
-    )
+    community = TermChoiceField(kind=Term.Kind.COMMUNITY, label=_("Community / Herkunft"))
     community_importance = importance_field()
-    languages = forms.ModelMultipleChoiceField(
+    languages = TermMultipleChoiceField(
+        kind=Term.Kind.LANGUAGE,
+        sort_by_label=True,
         label=_("Sprachen"),
-        queryset=Term.objects.filter(kind=Term.Kind.LANGUAGE).order_by("label_de"),
-        required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Mehrere mit Strg (Mac: Cmd) auswählen. Jede Sprache zählt einzeln."),
     )
     languages_importance = importance_field()
-    state = forms.ModelChoiceField(
-        label=_("Bundesland"),
-        queryset=Term.objects.filter(kind=Term.Kind.STATE).order_by("label_de"),
-        required=False,
-    )
+    state = TermChoiceField(kind=Term.Kind.STATE, sort_by_label=True, label=_("Bundesland"))
     place = forms.CharField(
         label=_("Ort oder PLZ-Anfang"),
         max_length=100,
@@ -74,10 +60,9 @@ class FinderForm(forms.Form):
     paid_staff_importance = importance_field()
     rooms = forms.BooleanField(label=_("Eigene Räume"), required=False)
     rooms_importance = importance_field()
-    cooperated_with = forms.ModelChoiceField(
+    cooperated_with = TermChoiceField(
+        kind=Term.Kind.INSTITUTION_TYPE,
         label=_("Hat schon mit dieser Art Institution kooperiert"),
-        queryset=_terms(Term.Kind.INSTITUTION_TYPE),
-        required=False,
     )
     cooperated_with_importance = importance_field()
     open_only = forms.BooleanField(

@@ -77,7 +77,16 @@ def finder(request):
     if bound and form.has_criteria():
         data = form.cleaned_data
         criteria = build_criteria(data)
-        results = rank(criteria, open_only=data.get("open_only", False))
+        results = rank(criteria, open_only=data.get("open_only", False)).only(
+            "name",
+            "slug",
+            "city",
+            "postal_code",
+            "state_id",
+            "paid_staff",
+            "has_rooms",
+            "confirmed_at",
+        )
         paginator = Paginator(results, PAGE_SIZE)
         try:
             page = paginator.page(request.GET.get("page") or 1)

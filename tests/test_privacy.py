@@ -71,3 +71,18 @@ def test_an_mo_whose_last_owner_left_can_be_reassigned(client, editor_a, mo_a, m
     assert "Verein A e. V." in queue
     client.post(reverse("directory:assign_owner", args=[mo_a.slug]), {"email": member.email})
     assert Membership.objects.get(user=member, organisation=mo_a).role == "owner"
+
+
+def test_export_includes_requests_shortlist_and_saved_searches(client, institution_user, mo_a):
+    from cooperation.services import request_send
+    from portal.models import SavedSearch, ShortlistEntry
+
+    request_send(sender=institution_user, organisation=mo_a, subject="Anfrage X", message="Text")
+    ShortlistEntry.objects.create(user=institution_user, organisation=mo_a, note="Notiz Y")
+    SavedSearch.objects.create(user=institution_user, name="Suche Z", query="role=1")
+    client.force_login(institution_user)
+    data = json.loads(client.get(reverse("export_data")).content)
+    assert data["requests_sent"][0]["subject"] == "Anfrage X"
+    assert data["shortlist"][0]["note"] == "Notiz Y"
+    assert data["saved_searches"][0]["name"] == "Suche Z"
+    assert data["account"]["institution_name"] == "Jobcenter Schwerin"

@@ -1,13 +1,11 @@
-"""Benchmark: the directory page with search and filters at national size.
-
-Runs in-process (Django test client, production settings: DEBUG off) against
-PostgreSQL, so it measures the portal's own work per request: SQL, Python,
-templates. The load test with gunicorn and concurrency is bench/run.py.
+"""In-process benchmark of one page type: production settings (DEBUG off) on
+PostgreSQL, requests through Django's test client, so the figures are the
+portal's own work per request (SQL, Python, templates). bench/run.py measures
+the same pages under concurrent load through gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/moportal_bench \\
-        .venv/bin/python bench/directory_search.py --count 16000
-
-Writes bench/results/directory-<count>.md.
+        .venv/bin/python bench/inprocess.py --page directory --count 16000
+    ... --page finder
 """
 
 import argparse
@@ -27,26 +25,14 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 def percentile(values, q):
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=16000)
-    parser.add_argument("--requests", type=int, default=200, help="distinct URLs")
-    parser.add_argument("--rounds", type=int, default=2, help="passes over the URLs")
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
+def prepare(count: int) -> tuple[int, float]:
+    """Migrate, load vocabulary and guide, seed ``count`` published MOs."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from bench.mix import directory_urls
     from directory.models import Organisation
 
     if connection.vendor != "postgresql":
@@ -55,34 +41,58 @@ def main():
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_vocabulary", verbosity=0)
     started = time.perf_counter()
-    call_command("seed_demo", count=args.count, published_only=True, verbosity=0)
+    call_command("seed_demo", count=count, published_only=True, verbosity=0)
     seeded = time.perf_counter() - started
+    call_command("load_guide", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    published = Organisation.objects.published().count()
+    return Organisation.objects.published().count(), seeded
+
+
+def measure(urls: list[str], rounds: int):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    urls = directory_urls(args.requests)
     for url in urls[:20]:  # warm-up: connections, caches, code paths
         client.get(url)
     times, queries, statuses = [], [], {}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for url in urls:
             with CaptureQueriesContext(connection) as captured:
-                t0 = time.perf_counter()
+                started = time.perf_counter()
                 response = client.get(url)
-                times.append((time.perf_counter() - t0) * 1000)
+                times.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured.captured_queries))
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    return times, queries, statuses
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--page", choices=["directory", "finder"], default="directory")
+    parser.add_argument("--count", type=int, default=16000)
+    parser.add_argument("--requests", type=int, default=200, help="distinct URLs")
+    parser.add_argument("--rounds", type=int, default=2, help="passes over the URLs")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from bench import mix
+
+    published, seeded = prepare(args.count)
+    urls = getattr(mix, f"{args.page}_urls")(args.requests)
+    times, queries, statuses = measure(urls, args.rounds)
     lines = [
-        f"# Directory page, {published:,} published MOs (PostgreSQL, in-process)",
+        f"# {args.page} page, {published:,} published MOs (PostgreSQL, in-process)",
         "",
-        "Command: `DATABASE_URL=... .venv/bin/python bench/directory_search.py"
+        f"Command: `DATABASE_URL=... .venv/bin/python bench/inprocess.py --page {args.page}"
         f" --count {args.count}`",
         "",
-        f"- distinct URLs: {len(urls)} (free text, single and combined filters, later pages),"
-        f" {args.rounds} passes, {len(times)} requests; statuses: {statuses}",
+        f"- distinct URLs: {len(urls)}, {args.rounds} passes, {len(times)} requests;"
+        f" statuses: {statuses}",
         f"- seeding time: {seeded:.1f} s",
         "",
         "| p50 ms | p95 ms | p99 ms | mean ms | max ms | SQL queries per request (min–max) |",
@@ -93,7 +103,7 @@ def main():
     slow = sorted(zip(times, urls * args.rounds, strict=True), reverse=True)[:5]
     lines += ["", "Slowest requests:", ""] + [f"- {t:.1f} ms `{u}`" for t, u in slow]
     report = "\n".join(lines) + "\n"
-    out = ROOT / "bench" / "results" / f"directory-{args.count}.md"
+    out = ROOT / "bench" / "results" / f"{args.page}-{args.count}.md"
     out.write_text(report)
     print(report)
 

@@ -1,0 +1,42 @@
+"""Form fields for vocabulary terms that use the cached vocabulary: they validate
+and render without a database query (unlike ModelChoiceField)."""
+
+from django import forms
+
+from directory.vocabulary import get_vocabulary
+
+
+def _choices(kind, *, sort_by_label=False, empty=None):
+    def choices():
+        terms = list(get_vocabulary().kind(kind))
+        if sort_by_label:
+            terms.sort(key=lambda t: t.label)
+        options = [(str(t.pk), t.label) for t in terms]
+        return ([("", empty)] if empty is not None else []) + options
+
+    return choices
+
+
+class TermChoiceField(forms.TypedChoiceField):
+    def __init__(self, *, kind, sort_by_label=False, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=_choices(kind, sort_by_label=sort_by_label, empty="—"),
+            coerce=self._term,
+            empty_value=None,
+            **kwargs,
+        )
+
+    def _term(self, value):
+        return get_vocabulary().by_id[int(value)]
+
+
+class TermMultipleChoiceField(forms.TypedMultipleChoiceField):
+    def __init__(self, *, kind, sort_by_label=False, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=_choices(kind, sort_by_label=sort_by_label),
+            coerce=lambda value: get_vocabulary().by_id[int(value)],
+            **kwargs,
+        )

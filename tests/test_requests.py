@@ -1,0 +1,187 @@
+"""Cooperation requests: sending, privacy, conversation, decisions, limits, mail."""
+
+import smtplib
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import CooperationRequest
+from mailer.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db
+
+REQUEST = {
+    "subject": "Erstberatung für russischsprachige Neuzugewanderte",
+    "message": "Wir suchen einen Partner für die Erstberatung ab März.",
+    "timeframe": "ab März 2027",
+}
+
+
+def _send(client, organisation, **extra):
+    return client.post(reverse("cooperation:new", args=[organisation.slug]), {**REQUEST, **extra})
+
+
+def test_an_institution_sends_a_request_and_the_mo_editors_are_notified(
+    client, institution_user, mo_a, editor_a, sent_mail
+):
+    client.force_login(institution_user)
+    response = _send(client, mo_a)
+    cooperation_request = CooperationRequest.objects.get()
+    assert response["Location"] == cooperation_request.get_absolute_url()
+    assert cooperation_request.sender == institution_user and cooperation_request.status == "open"
+    [message] = sent_mail()
+    assert message.to == [editor_a.email] and "Neue Anfrage" in message.subject
+    assert cooperation_request.get_absolute_url() in message.body
+
+    client.force_login(editor_a)
+    inbox = client.get(reverse("cooperation:inbox")).content.decode()
+    assert REQUEST["subject"] in inbox
+
+
+def test_only_the_mos_editors_and_the_sender_see_a_request(
+    client, institution_user, mo_a, editor_a, editor_b, coordinator, member
+):
+    client.force_login(institution_user)
+    _send(client, mo_a)
+    url = CooperationRequest.objects.get().get_absolute_url()
+    assert client.get(url).status_code == 200
+    client.force_login(editor_a)
+    assert client.get(url).status_code == 200
+    for user in (editor_b, coordinator, member):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert REQUEST["subject"] not in client.get(reverse("cooperation:inbox")).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_conversation_and_the_decision(client, institution_user, mo_a, editor_a, sent_mail):
+    client.force_login(institution_user)
+    _send(client, mo_a)
+    cooperation_request = CooperationRequest.objects.get()
+    url = cooperation_request.get_absolute_url()
+    sent_mail().clear()
+
+    client.force_login(editor_a)
+    client.post(url, {"body": "Gern! Wann passt ein Gespräch?"})
+    assert [m.to for m in sent_mail()] == [[institution_user.email]]
+    client.force_login(institution_user)
+    client.post(url, {"body": "Am Dienstag?"})
+    assert sent_mail()[-1].to == [editor_a.email]
+    # The sender cannot decide for the MO.
+    assert (
+        client.post(
+            reverse("cooperation:decide", args=[cooperation_request.pk]), {"decision": "accept"}
+        ).status_code
+        == 403
+    )
+
+    client.force_login(editor_a)
+    client.post(
+        reverse("cooperation:decide", args=[cooperation_request.pk]), {"decision": "accept"}
+    )
+    cooperation_request.refresh_from_db()
+    assert cooperation_request.status == "accepted"
+    assert "Angenommen" in sent_mail()[-1].subject
+    client.force_login(institution_user)
+    html = client.get(url).content.decode()
+    assert "Gern! Wann passt ein Gespräch?" in html and "Am Dienstag?" in html
+    assert "Angenommen" in html
+
+
+def test_only_institution_users_send_and_only_to_open_mos(
+    client, member, editor_b, institution_user, mo_a
+):
+    for user in (member, editor_b):
+        client.force_login(user)
+        assert _send(client, mo_a).status_code == 403
+    mo_a.open_for_cooperation = False
+    mo_a.save()
+    client.force_login(institution_user)
+    assert _send(client, mo_a).status_code == 302
+    assert not CooperationRequest.objects.exists()
+
+
+def test_the_mos_address_is_not_revealed_unless_allowed(client, institution_user, mo_a, editor_a):
+    from directory.services import organisation_save
+
+    mo_a.email, mo_a.email_visibility = "vorstand@verein-a.example", "hidden"
+    organisation_save(organisation=mo_a, by=None)
+    client.force_login(institution_user)
+    _send(client, mo_a)
+    for url in (mo_a.get_absolute_url(), CooperationRequest.objects.get().get_absolute_url()):
+        assert "vorstand@verein-a.example" not in client.get(url).content.decode()
+
+
+def test_a_rate_limit_per_sender(client, institution_user, mo_a, settings):
+    settings.REQUESTS_PER_DAY = 3
+    client.force_login(institution_user)
+    for _ in range(3):
+        assert _send(client, mo_a).status_code == 302
+    response = _send(client, mo_a)
+    assert response.status_code == 429
+    assert "viele Anfragen" in response.content.decode()
+    assert CooperationRequest.objects.count() == 3
+
+
+def test_no_header_injection_through_any_field(client, institution_user, mo_a, editor_a, sent_mail):
+    client.force_login(institution_user)
+    response = _send(client, mo_a, subject="Hallo\r\nBcc: opfer@example.org", timeframe="x\nBcc: y")
+    assert response.status_code == 400
+    assert "Bitte ohne Zeilenumbruch." in response.content.decode()
+    assert not CooperationRequest.objects.exists()
+    _send(client, mo_a, message="Zeile 1\r\nBcc: opfer@example.org\r\n")
+    [message] = sent_mail()
+    assert message.recipients() == [editor_a.email]
+
+
+class DownBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPConnectError(421, "mail server down")
+
+
+def test_a_request_succeeds_while_the_mail_server_is_down_and_its_mail_goes_out_later(
+    client,
+    institution_user,
+    mo_a,
+    editor_a,
+    settings,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from mailer.services import deliver_due
+
+    settings.EMAIL_BACKEND = "tests.test_requests.DownBackend"
+    client.force_login(institution_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _send(client, mo_a)
+    assert response.status_code == 302
+    assert CooperationRequest.objects.exists()
+    stored = OutgoingMail.objects.get(template="request-received")
+    assert stored.status == "pending" and "mail server down" in stored.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    deliver_due(now=timezone.now() + datetime.timedelta(hours=1))
+    assert [m.to for m in mailoutbox] == [[editor_a.email]]
+    assert OutgoingMail.objects.get(pk=stored.pk).status == "sent"
+
+
+def test_profile_shows_request_and_shortlist_buttons_to_institution_users_only(
+    client, institution_user, mo_a, member
+):
+    client.force_login(institution_user)
+    html = client.get(mo_a.get_absolute_url()).content.decode()
+    assert reverse("cooperation:new", args=[mo_a.slug]) in html
+    assert reverse("shortlist_toggle", args=[mo_a.slug]) in html
+    client.force_login(member)
+    assert (
+        reverse("cooperation:new", args=[mo_a.slug])
+        not in client.get(mo_a.get_absolute_url()).content.decode()
+    )
