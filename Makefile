@@ -26,6 +26,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py load_vocabulary
 	$(BIN)/python manage.py seed_demo --count $(DEMO_COUNT)
 	$(BIN)/python manage.py load_guide
+	$(BIN)/python manage.py seed_support
 	$(BIN)/python manage.py create_demo_accounts
 
 ## run: install, set up and start the portal on the local SQLite default

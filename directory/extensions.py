@@ -16,6 +16,8 @@ ProfilePanel = Callable[..., str]
 profile_panels: list[ProfilePanel] = []
 # Shown on the profile page, near the top (e.g. "send a request", "shortlist").
 profile_actions: list[ProfilePanel] = []
+# Shown to the team on the profile's editing page (e.g. "needs assessment").
+edit_links: list[ProfilePanel] = []
 
 
 def render_all(functions: list[ProfilePanel], request, organisation, **kwargs) -> SafeString:

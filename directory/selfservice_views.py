@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import services, team
+from directory import extensions, services, team
 from directory.access import member_view
 from directory.forms import (
     SECTIONS,
@@ -52,6 +52,9 @@ def edit(request, organisation, membership):
             "membership": membership,
             "sections": [(key, label) for key, (label, _form) in SECTIONS.items()],
             "is_owner": membership.role == Membership.Role.OWNER,
+            "extra_links": extensions.render_all(
+                extensions.edit_links, request, organisation, membership=membership
+            ),
         },
     )
 

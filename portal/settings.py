@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "directory",
     "guidance",
     "cooperation",
+    "support",
 ]
 
 MIDDLEWARE = [

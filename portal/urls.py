@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import account_views, finder_views, topics, views
+from portal import account_views, dashboard_views, finder_views, topics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("organisationen/", include("directory.urls")),
     path("leitfaden/", include("guidance.urls")),
     path("anfragen/", include("cooperation.urls")),
+    path("unterstuetzung/", include("support.urls")),
+    path("koordination/", dashboard_views.dashboard_view, name="dashboard"),
+    path("koordination/zahlen.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path("themen/", topics.topics_index, name="topics"),
     path("themen/<str:kind>/<slug:slug>/", topics.term_detail, name="term"),
     path("partnersuche/", finder_views.finder, name="finder"),

@@ -1,0 +1,69 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.access import is_reviewer
+from directory.csvexport import csv_response
+from portal import dashboard
+
+
+def coordinator_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@coordinator_required
+def dashboard_view(request):
+    by_state = dashboard.mos_by_state()
+    by_role = dashboard.mos_by_role()
+    areas, needs = dashboard.needs_by_state()
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "by_state": dashboard.bars(by_state),
+            "by_state_height": len(by_state) * 26,
+            "by_role": dashboard.bars(by_role),
+            "by_role_height": len(by_role) * 26,
+            "areas": areas,
+            "needs": needs,
+            "work": dashboard.work_figures(),
+            "offers": dashboard.offers_with_interest(),
+        },
+    )
+
+
+@coordinator_required
+def dashboard_csv(request):
+    rows = []
+    for figure in dashboard.mos_by_state():
+        rows.append([_("MOs nach Bundesland"), figure.label, "", figure.shown])
+    for figure in dashboard.mos_by_role():
+        rows.append([_("MOs nach Rolle"), figure.label, "", figure.shown])
+    _areas, needs = dashboard.needs_by_state()
+    for state, assessed, figures in needs:
+        rows.append([_("Bedarfe nach Bundesland"), state, assessed.label, assessed.shown])
+        for figure in figures:
+            rows.append([_("Bedarfe nach Bundesland"), state, figure.label, figure.shown])
+    for figure in dashboard.work_figures():
+        rows.append([_("Arbeit der Koordination"), figure.label, "", figure.shown])
+    for figure in dashboard.offers_with_interest():
+        rows.append([_("Interesse an Angeboten"), figure.label, "", figure.shown])
+    stamp = timezone.localdate().isoformat()
+    return csv_response(
+        f"koordination-{stamp}.csv",
+        [_("Bereich"), _("Gruppe"), _("Merkmal"), _("Anzahl")],
+        rows,
+        preamble=[_("Gruppen mit weniger als 5 Organisationen werden als „< 5“ ausgewiesen.")],
+    )

@@ -1,0 +1,204 @@
+"""Assessments and their results, matching of offers and mentors, interest,
+the expert pool."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from directory.models import Organisation
+from directory.services import notify_members
+from directory.vocabulary import get_vocabulary
+from guidance.models import Item
+from mailer.services import queue_mail
+from support.models import Answer, Assessment, Expert, Interest, Mentor, SupportOffer
+from support.questions import AREAS, NEED_THRESHOLD, QUESTION_AREA
+
+
+class SupportError(Exception):
+    pass
+
+
+def assessment_start(*, organisation: Organisation, by) -> Assessment:
+    """The open draft round, or a new round."""
+    draft = organisation.assessments.filter(status=Assessment.Status.DRAFT).first()
+    if draft:
+        return draft
+    return Assessment.objects.create(organisation=organisation, created_by=by)
+
+
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, answers: dict, submit: bool) -> Assessment:
+    """Store answers ({question: (score, comment)}); with submit, close the round."""
+    if assessment.status != Assessment.Status.DRAFT:
+        raise SupportError("submitted")
+    for question, (score, comment) in answers.items():
+        if score is None:
+            Answer.objects.filter(assessment=assessment, question=question).delete()
+            continue
+        Answer.objects.update_or_create(
+            assessment=assessment,
+            question=question,
+            defaults={"area": QUESTION_AREA[question], "score": score, "comment": comment},
+        )
+    if submit:
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.save(update_fields=["status", "submitted_at"])
+    return assessment
+
+
+@dataclass
+class AreaResult:
+    term: object
+    score: int  # the highest score of the area's questions
+    comments: list
+
+    @property
+    def is_need(self) -> bool:
+        return self.score >= NEED_THRESHOLD
+
+
+def needs_profile(assessment: Assessment) -> list[AreaResult]:
+    """One result per need area answered, highest need first."""
+    vocab = get_vocabulary()
+    by_area: dict[str, AreaResult] = {}
+    for answer in assessment.answers.all():
+        term = vocab.get("need", answer.area)
+        if term is None:
+            continue
+        result = by_area.setdefault(answer.area, AreaResult(term, 0, []))
+        result.score = max(result.score, answer.score)
+        if answer.comment:
+            result.comments.append(answer.comment)
+    order = [area for area, _questions in AREAS]
+    return sorted(by_area.values(), key=lambda r: (-r.score, order.index(r.term.slug)))
+
+
+def recommended_offers(*, organisation: Organisation, need_ids: list[int], limit: int = 10):
+    """Published offers for these needs, in the MO's region or nationwide, best fit
+    first: needs covered, then a shared language, then title."""
+    if not need_ids:
+        return []
+    language_ids = list(organisation.languages.values_list("pk", flat=True))
+    offers = (
+        SupportOffer.objects.published()
+        .filter(needs__in=need_ids)
+        .filter(Q(states__isnull=True) | Q(states=organisation.state_id))
+        .annotate(
+            needs_met=Count("needs", filter=Q(needs__in=need_ids), distinct=True),
+            language_match=Count("languages", filter=Q(languages__in=language_ids), distinct=True),
+            language_count=Count("languages", distinct=True),
+        )
+        .select_related("format", "provider_organisation")
+        .distinct()
+        .order_by("-needs_met", "-language_match", "title")
+    )
+    return [o for o in offers[: limit * 2] if o.language_count == 0 or o.language_match][:limit]
+
+
+def guide_items_for_needs(need_ids: list[int]) -> dict[int, list]:
+    """{need term id: [published guide items tagged with it]}."""
+    result: dict[int, list] = {pk: [] for pk in need_ids}
+    items = (
+        Item.objects.filter(is_published=True, terms__in=need_ids)
+        .select_related("chapter")
+        .prefetch_related("terms")
+        .distinct()
+        .order_by("chapter__number", "position")
+    )
+    for item in items:
+        for term in item.terms.all():
+            if term.pk in result:
+                result[term.pk].append(item)
+    return result
+
+
+@transaction.atomic
+def interest_register(*, offer: SupportOffer, organisation: Organisation, by, message: str):
+    interest, created = Interest.objects.get_or_create(
+        offer=offer, organisation=organisation, defaults={"user": by, "message": message}
+    )
+    if not created:
+        raise SupportError("already")
+    context = {"offer": offer, "interest": interest, "interested": organisation, "sender": by}
+    if offer.provider_organisation:
+        notify_members(offer.provider_organisation, "interest-registered", context)
+    else:
+        queue_mail(to=offer.contact_email, template="interest-registered", context=context)
+    return interest
+
+
+def matching_mentors(*, organisation: Organisation, need_ids: list[int], language_ids: list[int]):
+    """Active mentors with free capacity (never the MO itself): in its state or
+    nationwide; ordered by topics matched, then shared languages, then name."""
+    from cooperation.models import CooperationRequest
+
+    open_tandems = Count(
+        "organisation__received_requests",
+        filter=Q(
+            organisation__received_requests__kind=CooperationRequest.Kind.TANDEM,
+            organisation__received_requests__status=CooperationRequest.Status.ACCEPTED,
+        ),
+        distinct=True,
+    )
+    mentors = (
+        Mentor.objects.filter(active=True, organisation__status=Organisation.Status.PUBLISHED)
+        .exclude(organisation=organisation)
+        .filter(Q(nationwide=True) | Q(organisation__state_id=organisation.state_id))
+        .annotate(
+            topics_met=Count("topics", filter=Q(topics__in=need_ids), distinct=True),
+            languages_met=Count("languages", filter=Q(languages__in=language_ids), distinct=True),
+            tandems=open_tandems,
+        )
+        .select_related("organisation", "organisation__state")
+        .prefetch_related("topics", "languages")
+        .order_by("-topics_met", "-languages_met", "organisation__name")
+    )
+    if need_ids:
+        mentors = mentors.filter(topics_met__gt=0)
+    return [m for m in mentors if m.tandems < m.capacity]
+
+
+@transaction.atomic
+def expert_register(*, user, organisation, data: dict, topics, languages) -> Expert:
+    expert, _created = Expert.objects.update_or_create(
+        user=user,
+        defaults={**data, "organisation": organisation, "consent_at": timezone.now()},
+    )
+    expert.topics.set(topics)
+    expert.languages.set(languages)
+    return expert
+
+
+def expert_withdraw(*, user) -> None:
+    """Withdrawn at once: the listing and its details are removed."""
+    Expert.objects.filter(user=user).delete()
+
+
+def expert_contact(*, expert: Expert, by, message: str) -> None:
+    queue_mail(
+        to=expert.user.email,
+        template="expert-contact",
+        context={"expert": expert, "sender": by, "message": message},
+        language=expert.user.language,
+        reply_to=by.email,
+    )
+
+
+def personal_data(user) -> dict:
+    """The expert-pool listing of a person (for the data export)."""
+    expert = Expert.objects.filter(user=user).first()
+    if expert is None:
+        return {"expert_pool": None}
+    return {
+        "expert_pool": {
+            "expertise": expert.expertise,
+            "availability": expert.availability,
+            "topics": [t.slug for t in expert.topics.all()],
+            "languages": [t.slug for t in expert.languages.all()],
+            "state": expert.state.slug if expert.state else None,
+            "consent_at": expert.consent_at.isoformat(),
+        }
+    }
