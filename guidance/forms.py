@@ -48,10 +48,22 @@ class ChapterForm(forms.Form):
         required=False,
         help_text=MARKDOWN_HELP,
     )
-    title_en = forms.CharField(label=_("Titel (Englisch)"), max_length=200, required=False)
-    subtitle_en = forms.CharField(label=_("Untertitel (Englisch)"), max_length=300, required=False)
+    title_en = forms.CharField(
+        label=_("Titel (Englisch)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    subtitle_en = forms.CharField(
+        label=_("Untertitel (Englisch)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     intro_en = forms.CharField(
-        label=_("Einleitung (Englisch)"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=_("Einleitung (Englisch)"),
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
+        required=False,
     )
     translation_checked = TRANSLATION_CHECKED
 
@@ -72,9 +84,16 @@ class ItemForm(forms.Form):
         help_text=MARKDOWN_HELP,
     )
     label_en = forms.CharField(label=_("Kennzeichnung (Englisch)"), max_length=60, required=False)
-    title_en = forms.CharField(label=_("Überschrift (Englisch)"), max_length=300, required=False)
+    title_en = forms.CharField(
+        label=_("Überschrift (Englisch)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     body_en = forms.CharField(
-        label=_("Text (Englisch)"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+        label=_("Text (Englisch)"),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+        required=False,
     )
     translation_checked = TRANSLATION_CHECKED
     terms = forms.TypedMultipleChoiceField(

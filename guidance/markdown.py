@@ -23,6 +23,7 @@ ALLOWED_TAGS = {
     "blockquote",
     "code",
     "pre",
+    "h2",
     "h3",
     "h4",
     "h5",
@@ -43,11 +44,14 @@ def sanitise(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> SafeString:
+def render_markdown(text: str, *, top_level: int = 3) -> SafeString:
+    """HTML whose headings start at ``top_level`` (items sit under the page's h1
+    and their own h2, so by default a "# heading" in a text becomes an h3)."""
     if not text:
         return mark_safe("")
-    # Headings inside items start at level 3 (the page has h1, items h2).
     html = _MARKDOWN.render(text)
-    for level in (2, 1):
-        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    for level in range(top_level - 1, 0, -1):
+        html = html.replace(f"<h{level}>", f"<h{top_level}>").replace(
+            f"</h{level}>", f"</h{top_level}>"
+        )
     return mark_safe(sanitise(html))

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import account_views, dashboard_views, finder_views, topics, views
+from portal import account_views, dashboard_views, finder_views, pages, topics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("unterstuetzung/", include("support.urls")),
     path("koordination/", dashboard_views.dashboard_view, name="dashboard"),
     path("koordination/zahlen.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
+    path("seiten/<slug:slug>/", pages.page, name="page"),
+    path("seiten/<slug:slug>/bearbeiten/", pages.page_edit, name="page_edit"),
     path("themen/", topics.topics_index, name="topics"),
     path("themen/<str:kind>/<slug:slug>/", topics.term_detail, name="term"),
     path("partnersuche/", finder_views.finder, name="finder"),

@@ -112,3 +112,60 @@ def dangerous_markup(html: str) -> list[str]:
     parser = _Danger(allowed)
     parser.feed(html)
     return parser.found
+
+
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _Language(HTMLParser):
+    """Visible text outside elements marked with a given language."""
+
+    def __init__(self, skip_lang: str):
+        super().__init__(convert_charrefs=True)
+        self.skip_lang = skip_lang
+        self.stack: list[bool] = []  # per open element: inside a skipped language?
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            self.parts.append(" ")
+            return
+        lang = dict(attrs).get("lang")
+        inside = self.stack[-1] if self.stack else False
+        if lang is not None:
+            inside = lang.startswith(self.skip_lang)
+        if tag in ("script", "style", "title"):
+            inside = True
+        self.stack.append(inside)
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if self.stack:
+            self.stack.pop()
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+
+def text_outside_language(html: str, lang: str) -> str:
+    parser = _Language(lang)
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())

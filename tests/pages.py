@@ -1,0 +1,209 @@
+"""A small world with every kind of object, and every page type of the portal
+with the role that sees it. Shared by the accessibility, markup and language tests."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from cooperation.services import request_send
+from directory.models import Membership
+from directory.services import organisation_save
+from directory.vocabulary import get_vocabulary, invalidate_vocabulary
+from guidance.models import Chapter, Item
+from portal.models import SavedSearch, ShortlistEntry
+from portal.roles import make_coordinator
+from support import services as support
+from support.models import Mentor, SupportOffer
+from tests.factories import make_organisation
+
+ROLES = ["anonymous", "institution", "editor", "coordinator"]
+
+
+@dataclass
+class World:
+    users: dict
+    mo: object
+    other: object
+    request: object
+    assessment: object
+    offer: object
+    chapter: object
+    item: object
+
+
+def build_world() -> World:
+    """Everything a page needs; works after a database flush too."""
+    call_command("load_vocabulary", verbosity=0)
+    invalidate_vocabulary()
+    call_command("load_guide", verbosity=0)
+    vocab = get_vocabulary()
+    User = get_user_model()
+    users = {
+        "coordinator": User.objects.create_user(
+            email="koordination@example.org", password="pw", name="Kora Koordination"
+        ),
+        "institution": User.objects.create_user(
+            email="jobcenter@example.org",
+            password="pw",
+            name="Jana Berger",
+            account_type="institution",
+            institution_name="Jobcenter Schwerin",
+            institution_type=vocab.get("institution_type", "jobcenter"),
+            institution_state=vocab.get("state", "mecklenburg-vorpommern"),
+        ),
+        "editor": User.objects.create_user(
+            email="verein@example.org", password="pw", name="Olga Petrowa"
+        ),
+    }
+    make_coordinator(users["coordinator"])
+    mo = make_organisation(
+        "Kontakt e. V.",
+        slug="kontakt",
+        city="Schwerin",
+        postal_code="19053",
+        state="mecklenburg-vorpommern",
+        roles=["kooperationspartner", "informationsvermittler"],
+        languages=["de", "ru"],
+        advice_languages=["ru"],
+        resources=["mehrsprachigkeit"],
+        communities=["russischsprachige"],
+        paid_staff=0,
+        description="Wir verbinden russischsprachige Menschen in Schwerin.",
+        offers=[{"title": "Erstberatung", "kind": "counselling", "summary": "Montags"}],
+    )
+    mo.email, mo.phone, mo.street = "info@kontakt.example", "+49 385 123456", "Hauptstraße 1"
+    organisation_save(organisation=mo, by=users["editor"])
+    Membership.objects.create(user=users["editor"], organisation=mo, role="owner")
+    other = make_organisation(
+        "Club Dialog e. V.",
+        slug="club-dialog",
+        city="Berlin",
+        postal_code="10405",
+        state="berlin",
+        roles=["kooperationspartner", "projekttraeger"],
+        languages=["de", "ru"],
+        paid_staff=12,
+    )
+    for i in range(3):
+        make_organisation(
+            f"Druschba {i} e. V.", roles=["kooperationspartner"], languages=["ru"], city="Rostock"
+        )
+    make_organisation("Zur Prüfung e. V.", slug="zur-pruefung", status="in_review")
+    cooperation = request_send(
+        sender=users["institution"],
+        organisation=mo,
+        subject="Erstberatung auf Russisch",
+        message="Wir suchen einen Partner.",
+        timeframe="ab März",
+    )
+    assessment = support.assessment_start(organisation=mo, by=users["editor"])
+    support.assessment_save(
+        assessment=assessment, answers={"antraege": (3, "Hilfe"), "satzung": (1, "")}, submit=True
+    )
+    offer = SupportOffer.objects.create(
+        title="Antragscoaching",
+        provider_name="IQ Netzwerk",
+        format=vocab.get("support_format", "coaching"),
+        description="Coaching für Förderanträge",
+        on_request=True,
+        contact_email="iq@example.org",
+    )
+    offer.needs.set([vocab.get("need", "foerderantraege")])
+    mentor = Mentor.objects.create(organisation=other, description="Erfahrung", nationwide=True)
+    mentor.topics.set([vocab.get("need", "foerderantraege")])
+    support.expert_register(
+        user=users["editor"],
+        organisation=mo,
+        data={"expertise": "Anerkennung", "availability": "monatlich", "state": None},
+        topics=[],
+        languages=[],
+    )
+    ShortlistEntry.objects.create(user=users["institution"], organisation=mo, note="anrufen")
+    SavedSearch.objects.create(user=users["institution"], name="Russisch", query="role=1")
+    chapter = Chapter.objects.get(number=4)
+    item = Item.objects.get(chapter=chapter, slug="rolle-kooperationspartner")
+    return World(users, mo, other, cooperation, assessment, offer, chapter, item)
+
+
+def page_types(world: World) -> list[tuple[str, str, str]]:
+    """(name, role, url) for every page type; role 'anonymous' pages are public."""
+    mo, chapter = world.mo, world.chapter
+    role_id = get_vocabulary().get("role", "kooperationspartner").pk
+    language_id = get_vocabulary().get("language", "ru").pk
+    public = [
+        ("home", reverse("home")),
+        (
+            "directory",
+            reverse("directory:organisation_list") + "?role=kooperationspartner&language=ru",
+        ),
+        ("directory-empty", reverse("directory:organisation_list") + "?q=zzzzzz"),
+        ("profile", mo.get_absolute_url()),
+        ("finder", reverse("finder")),
+        (
+            "finder-results",
+            reverse("finder") + f"?role={role_id}&role_importance=must&languages={language_id}"
+            "&languages_importance=nice&place=Schwerin&region_importance=nice&open_only=on",
+        ),
+        ("checklist", reverse("finder_checklist")),
+        ("guide", reverse("guidance:overview")),
+        ("chapter", chapter.get_absolute_url()),
+        ("guide-print", reverse("guidance:print")),
+        ("guide-search", reverse("guidance:search") + "?q=Kooperation"),
+        ("topics", reverse("topics")),
+        ("term", reverse("term", args=["rollen", "kooperationspartner"])),
+        ("support", reverse("support:catalogue")),
+        ("offer", world.offer.get_absolute_url()),
+        ("accessibility", reverse("page", args=["barrierefreiheit"])),
+        ("imprint", reverse("page", args=["impressum"])),
+        ("privacy", reverse("page", args=["datenschutz"])),
+        ("login", reverse("login")),
+        ("signup", reverse("signup")),
+        ("password-reset", reverse("password_reset")),
+    ]
+    institution = [
+        ("account", reverse("account")),
+        ("shortlist", reverse("shortlist")),
+        ("inbox", reverse("cooperation:inbox")),
+        ("request", world.request.get_absolute_url()),
+        ("request-new", reverse("cooperation:new", args=[mo.slug])),
+        ("experts", reverse("support:experts")),
+    ]
+    editor = [
+        ("account", reverse("account")),
+        ("edit", reverse("directory:edit", args=[mo.slug])),
+        ("edit-identity", reverse("directory:edit_section", args=[mo.slug, "identitaet"])),
+        ("edit-offers", reverse("directory:edit_section", args=[mo.slug, "angebote"])),
+        ("edit-capacities", reverse("directory:edit_section", args=[mo.slug, "ressourcen"])),
+        ("edit-contact", reverse("directory:edit_section", args=[mo.slug, "kontakt"])),
+        ("team", reverse("directory:team", args=[mo.slug])),
+        ("new-profile", reverse("directory:new")),
+        ("inbox", reverse("cooperation:inbox")),
+        ("request", world.request.get_absolute_url()),
+        ("assessments", reverse("support:assessments", args=[mo.slug])),
+        ("assessment-result", reverse("support:result", args=[mo.slug, world.assessment.pk])),
+        ("mentors", reverse("support:mentors") + f"?organisation={mo.pk}"),
+        ("offer-new", reverse("support:offer_new")),
+        ("expert-register", reverse("support:expert_register")),
+        ("chapter-notes", chapter.get_absolute_url()),
+    ]
+    coordinator = [
+        ("dashboard", reverse("dashboard")),
+        ("review-queue", reverse("directory:review_queue")),
+        ("review", reverse("directory:review", args=["zur-pruefung"])),
+        ("history", reverse("directory:history", args=[mo.slug])),
+        ("curate", reverse("guidance:curate")),
+        ("curate-chapter", reverse("guidance:curate_chapter", args=[chapter.slug])),
+        ("curate-item", reverse("guidance:curate_item", args=[world.item.pk])),
+        ("curate-preview", reverse("guidance:curate_preview", args=[chapter.slug])),
+        ("curate-history", reverse("guidance:curate_history", args=[chapter.slug])),
+        ("page-edit", reverse("page_edit", args=["barrierefreiheit"])),
+        ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
+    ]
+    return (
+        [(name, "anonymous", url) for name, url in public]
+        + [(name, "institution", url) for name, url in institution]
+        + [(name, "editor", url) for name, url in editor]
+        + [(name, "coordinator", url) for name, url in coordinator]
+    )
