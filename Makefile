@@ -36,8 +36,14 @@ run: setup
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Test tools from npm (axe-core, the Nu Html Checker); skipped where npm is missing
+# (the browser and markup tests then say so, and fail in CI).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: browser and markup tests will be skipped"; fi
+
 ## test: lint, then the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -8,6 +8,7 @@ from portal import account_views, dashboard_views, finder_views, pages, topics, 
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("organisationen/", include("directory.urls")),

@@ -1,5 +1,11 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 
 def home(request):
     return render(request, "portal/home.html")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the icon is a static SVG."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -12,7 +12,8 @@ from directory.models import Membership
 from directory.services import organisation_save
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from guidance.models import Chapter, Item
-from portal.models import SavedSearch, ShortlistEntry
+from portal.models import Page, SavedSearch, ShortlistEntry
+from portal.page_texts import ensure_pages
 from portal.roles import make_coordinator
 from support import services as support
 from support.models import Mentor, SupportOffer
@@ -38,6 +39,7 @@ def build_world() -> World:
     call_command("load_vocabulary", verbosity=0)
     invalidate_vocabulary()
     call_command("load_guide", verbosity=0)
+    ensure_pages(Page)
     vocab = get_vocabulary()
     User = get_user_model()
     users = {

@@ -1,0 +1,201 @@
+"""The journeys people make, in a real browser, with the mouse and with the
+keyboard alone, on a desktop and (where it matters) on a phone."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from cooperation.models import CooperationRequest
+from cooperation.services import request_send
+from directory.models import Organisation
+from guidance.models import Item
+from portal.models import ShortlistEntry
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.keyboard import Actor, focus_visible
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+MODES = ["mouse", "keyboard"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world, open_page, mode):
+    ShortlistEntry.objects.all().delete()
+    page = open_page(world.users["institution"])
+    act = Actor(page, mode)
+    act.goto("/partnersuche/")
+    act.select(page.locator("#id_role"), label="Kooperationspartner")
+    act.select(page.locator("#id_languages"), label="Russisch")
+    act.fill(page.locator("#id_place"), "Schwerin")
+    act.submit_and_wait(page.get_by_role("button", name="Passende Organisationen finden"))
+    results = page.locator("ol li.card")
+    assert results.first.locator("h3").inner_text() == "Kontakt e. V."
+    met = " ".join(results.first.locator(".explanation .met").all_inner_texts())
+    assert "Kooperationspartner" in met and "Russisch" in met and "Schwerin" in met
+    chosen = [results.nth(i).locator("h3").inner_text() for i in (0, 1)]
+    for index in (0, 1):
+        act.submit_and_wait(
+            page.locator("ol li.card").nth(index).get_by_role("button", name="Auf die Merkliste")
+        )
+    shortlisted = ShortlistEntry.objects.filter(user=world.users["institution"])
+    assert sorted(e.organisation.name for e in shortlisted) == sorted(chosen)
+
+    act.goto("/partnersuche/merkliste/")
+    act.submit_and_wait(page.get_by_role("link", name=chosen[1]))
+    act.submit_and_wait(page.get_by_role("link", name="Kooperation anfragen"))
+    act.fill(page.locator("#id_subject"), "Gemeinsame Erstberatung")
+    act.select(page.locator("#id_purpose"), label="Kooperationspartner")
+    act.fill(page.locator("#id_message"), "Wir suchen Unterstützung bei der Erstberatung.")
+    act.submit_and_wait(page.get_by_role("button", name="Anfrage senden"))
+    assert "Ihre Anfrage ist gesendet" in page.content()
+    request = CooperationRequest.objects.get(subject="Gemeinsame Erstberatung")
+    assert request.organisation.name == chosen[1]
+    assert request.sender == world.users["institution"]
+
+
+def _link_from_last_mail(live_server_url: str) -> str:
+    body = mail.outbox[-1].body
+    url = re.search(r"https?://\S+", body).group(0)
+    return url.replace(live_server_url, "")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_representative_signs_up_creates_and_submits_a_profile_and_answers_a_request(
+    world, open_page, live_server, mode
+):
+    page = open_page()
+    act = Actor(page, mode)
+    act.goto("/konto/registrieren/")
+    act.click(page.locator("#id_account_type_1"))  # MO representative
+    act.fill(page.locator("#id_name"), "Amina Yusuf")
+    act.fill(page.locator("#id_email"), "amina@example.org")
+    act.fill(page.locator("#id_password"), "ein-sicheres-passwort-2026")
+    act.click(page.locator("#id_privacy"))
+    act.submit_and_wait(page.get_by_role("button", name="Konto anlegen"))
+    assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in page.content()
+
+    act.goto(_link_from_last_mail(live_server.url))
+    assert "Mein Bereich" in page.title()
+    act.submit_and_wait(page.get_by_role("link", name="Neues Profil anlegen"))
+    act.fill(page.locator("#id_name"), "Hiil Somali Verein e. V.")
+    act.fill(page.locator("#id_description"), "Beratung und Begleitung für Menschen aus Somalia.")
+    act.fill(page.locator("#id_postal_code"), "2009")  # a mistake first
+    act.fill(page.locator("#id_city"), "Hamburg")
+    act.select(page.locator("#id_state"), label="Hamburg")
+    act.submit_and_wait(page.get_by_role("button", name="Profil anlegen"))
+    assert "Die Postleitzahl hat genau fünf Ziffern." in page.content()
+    assert page.locator("#id_city").input_value() == "Hamburg"  # nothing typed is lost
+    act.fill(page.locator("#id_postal_code"), "20095")
+    act.submit_and_wait(page.get_by_role("button", name="Profil anlegen"))
+    act.submit_and_wait(page.get_by_role("button", name="Zur Prüfung einreichen"))
+    organisation = Organisation.objects.get(name="Hiil Somali Verein e. V.")
+    assert organisation.status == "in_review"
+
+    coordinator = open_page(world.users["coordinator"])
+    review = Actor(coordinator, mode)
+    review.goto("/organisationen/pruefung/")
+    review.submit_and_wait(coordinator.get_by_role("link", name="Hiil Somali Verein e. V."))
+    review.submit_and_wait(coordinator.get_by_role("button", name="Freigeben und veröffentlichen"))
+    organisation.refresh_from_db()
+    assert organisation.status == "published"
+
+    request_send(
+        sender=world.users["institution"],
+        organisation=organisation,
+        subject="Beratung auf Somali",
+        message="Können wir zusammenarbeiten?",
+    )
+    act.goto("/anfragen/")
+    act.submit_and_wait(page.get_by_role("link", name="Beratung auf Somali"))
+    act.fill(page.locator("#id_body"), "Sehr gern, rufen Sie uns an.")
+    act.submit_and_wait(page.get_by_role("button", name="Antworten"))
+    act.submit_and_wait(page.get_by_role("button", name="Annehmen"))
+    request = CooperationRequest.objects.get(subject="Beratung auf Somali")
+    assert request.status == "accepted"
+    assert request.messages.get().body == "Sehr gern, rufen Sie uns an."
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_coordinator_edits_previews_and_publishes_a_guide_item(world, open_page, mode):
+    page = open_page(world.users["coordinator"])
+    act = Actor(page, mode)
+    act.goto("/leitfaden/kuratieren/")
+    act.submit_and_wait(page.get_by_role("link", name="8. Zusammenfassung"))
+    act.submit_and_wait(page.get_by_role("link", name="Rollenklärung am Anfang vornehmen"))
+    act.fill(page.locator("#id_body"), "Rollen **gemeinsam** am Anfang klären")
+    act.submit_and_wait(page.get_by_role("button", name="Vorschau").first)
+    assert page.locator("section strong").first.inner_text() == "gemeinsam"
+    act.submit_and_wait(page.get_by_role("button", name="Entwurf speichern"))
+    assert "Rollen gemeinsam am Anfang klären" not in _public_chapter(open_page, "zusammenfassung")
+    act.submit_and_wait(page.get_by_role("link", name="Vorschau des Entwurfs"))
+    assert "Rollen gemeinsam am Anfang klären" in page.inner_text("main")
+    act.submit_and_wait(page.get_by_role("button", name="Veröffentlichen"))
+    assert "Rollen gemeinsam am Anfang klären" in _public_chapter(open_page, "zusammenfassung")
+    assert (
+        Item.objects.get(slug="zusammenarbeit-4").history.first().history_user
+        == world.users["coordinator"]
+    )
+
+
+def _public_chapter(open_page, slug) -> str:
+    visitor = open_page()
+    visitor.goto(f"{visitor.base}/leitfaden/{slug}/")
+    return visitor.inner_text("main")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_visitor_reads_a_chapter_follows_a_link_to_the_mos_and_filters(
+    world, open_page, viewport, mode
+):
+    page = open_page(viewport=viewport)
+    act = Actor(page, mode)
+    act.goto("/leitfaden/")
+    act.submit_and_wait(
+        page.get_by_role("link", name="4. Das Verständnis von Professionalisierung")
+    )
+    role_item = page.locator("#item-rolle-kooperationspartner")
+    assert "Organisationen" in role_item.inner_text()
+    act.submit_and_wait(role_item.get_by_role("link", name="alle im Verzeichnis"))
+    assert "role=kooperationspartner" in page.url
+    assert page.get_by_role("link", name="Kontakt e. V.").count() == 1
+    act.click(page.locator("#f-state-berlin"))
+    act.submit_and_wait(page.get_by_role("button", name="Filter anwenden"))
+    assert "state=berlin" in page.url
+    names = page.locator("li.org-card h2").all_inner_texts()
+    assert names == ["Club Dialog e. V."]
+    screenshot(page, f"journey-directory-{'phone' if viewport == PHONE else 'desktop'}-{mode}")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(world, open_page):
+    page = open_page()
+    page.goto(page.base + "/organisationen/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert focus_visible(page)
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_phone_menu_opens_with_the_keyboard(world, open_page):
+    page = open_page(viewport=PHONE)
+    page.goto(page.base + "/")
+    assert not page.get_by_role("link", name="Partnersuche").is_visible()
+    toggler = page.locator(".navbar-toggler")
+    toggler.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Partnersuche").wait_for(state="visible")
+    assert toggler.get_attribute("aria-expanded") == "true"
+
+
+def test_focus_is_never_trapped(world, open_page):
+    page = open_page(world.users["institution"])
+    page.goto(page.base + "/partnersuche/")
+    seen = set()
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        seen.add(
+            page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 80)")
+        )
+    assert len(seen) > 40  # focus moves on through the whole page and does not stick
