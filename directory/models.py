@@ -1,6 +1,7 @@
 """The directory's data: the shared vocabulary and the MO profiles."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -148,6 +149,9 @@ class Organisation(models.Model):
         UNDER_250K = "50k_250k", _("50.000 bis 250.000 €")
         OVER_250K = "over_250k", _("Über 250.000 €")
 
+    uuid = models.UUIDField(
+        _("Kennung (offene Daten)"), default=uuid.uuid4, unique=True, editable=False
+    )
     name = models.CharField(_("Name"), max_length=200)
     short_name = models.CharField(_("Kurzname"), max_length=60, blank=True)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=220, unique=True)
@@ -308,7 +312,7 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "updated_at", "reminded_at"]
+        excluded_fields=["search_document", "search_vector", "updated_at", "reminded_at", "uuid"]
     )
 
     class Meta:
@@ -371,6 +375,9 @@ class Offer(models.Model):
         INTERPRETING = "interpreting", _("Dolmetschen und Übersetzen")
         OTHER = "other", _("Sonstiges")
 
+    uuid = models.UUIDField(
+        _("Kennung (offene Daten)"), default=uuid.uuid4, unique=True, editable=False
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,

@@ -69,17 +69,19 @@ def _search_document(organisation: Organisation, snapshot: dict) -> str:
 
 
 def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
-    organisation.offers.all().delete()
+    """Make the offers these, in this order; existing offers are updated in place
+    so that they keep their identity (the open-data service ids)."""
+    existing = list(organisation.offers.order_by("position", "pk"))
     for position, spec in enumerate(offers):
-        languages = spec.get("languages", [])
-        offer = Offer.objects.create(
-            organisation=organisation,
-            position=position,
-            title=spec["title"],
-            kind=spec["kind"],
-            summary=spec.get("summary", ""),
-        )
-        offer.languages.set(languages)
+        offer = existing[position] if position < len(existing) else Offer(organisation=organisation)
+        offer.position = position
+        offer.title = spec["title"]
+        offer.kind = spec["kind"]
+        offer.summary = spec.get("summary", "")
+        offer.save()
+        offer.languages.set(spec.get("languages", []))
+    for offer in existing[len(offers) :]:
+        offer.delete()
 
 
 @transaction.atomic

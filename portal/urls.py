@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from opendata import downloads, widget
 from portal import account_views, dashboard_views, finder_views, pages, topics, views
 
 urlpatterns = [
@@ -11,7 +12,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("organisationen/export.csv", downloads.export_csv, name="export_csv"),
+    path("organisationen/export.json", downloads.export_json, name="export_json"),
     path("organisationen/", include("directory.urls")),
+    path("widget/", widget.widget, name="widget"),
+    path("api/", include("opendata.urls")),
     path("leitfaden/", include("guidance.urls")),
     path("anfragen/", include("cooperation.urls")),
     path("unterstuetzung/", include("support.urls")),

@@ -1,0 +1,336 @@
+"""The read-only JSON API (/api/): published organisations with the same filters
+and search as the web directory, vocabulary terms, the guide, support offers."""
+
+from django.urls import reverse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from directory.access import visible_contact
+from directory.filters import OrganisationFilter
+from directory.models import Organisation, Term
+from directory.vocabulary import TERM_RELATIONS, get_vocabulary, terms_by_organisation
+from guidance.models import Chapter, Item
+from opendata.hsds import PUBLIC
+from opendata.licence import licence
+from support.models import SupportOffer
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class CacheableMixin:
+    """Anonymous GET answers may be cached for a minute (ETag: ConditionalGetMiddleware)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+SlugList = serializers.ListField(child=serializers.CharField())
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    summary = serializers.CharField()
+    languages = serializers.SerializerMethodField()
+
+    @extend_schema_field(SlugList)
+    def get_languages(self, offer) -> list[str]:
+        return [t.code for t in offer.languages.all()]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    url = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    street = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField()
+    offers = OfferSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "name",
+            "short_name",
+            "legal_form",
+            "founding_year",
+            "description",
+            "description_en",
+            "website",
+            "email",
+            "phone",
+            "street",
+            "postal_code",
+            "city",
+            "state",
+            "area",
+            "terms",
+            "offers",
+            "paid_staff",
+            "volunteers",
+            "members",
+            "budget_band",
+            "has_rooms",
+            "open_for_cooperation",
+            "confirmed_at",
+            "updated_at",
+        ]
+
+    def _contact(self, organisation) -> dict:
+        return visible_contact(organisation, PUBLIC)
+
+    def get_url(self, organisation) -> str:
+        return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_state(self, organisation):
+        term = get_vocabulary().by_id.get(organisation.state_id)
+        return term.slug if term else None
+
+    def get_email(self, organisation) -> str:
+        return self._contact(organisation)["email"]
+
+    def get_phone(self, organisation) -> str:
+        return self._contact(organisation)["phone"]
+
+    def get_street(self, organisation) -> str:
+        return self._contact(organisation)["street"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                relation: {"type": "array", "items": {"type": "string"}}
+                for relation in TERM_RELATIONS
+            },
+        }
+    )
+    def get_terms(self, organisation) -> dict:
+        terms = self.context.get("terms", {}).get(organisation.pk)
+        if terms is None:
+            terms = terms_by_organisation([organisation.pk])[organisation.pk]
+        return {relation: [t.slug for t in items] for relation, items in terms.items()}
+
+
+class APIRoot(APIRootView):
+    """MO-Portal open data. All data under the licence named here."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data = {
+            "licence": licence(),
+            "endpoints": response.data,
+            "schema": request.build_absolute_uri(reverse("api-schema")),
+            "documentation": request.build_absolute_uri(reverse("api-docs")),
+            "hsds": request.build_absolute_uri(reverse("hsds-info")),
+        }
+        return response
+
+
+class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
+    """Published migrant organisations; the filters and the search (q) are those
+    of the web directory. Contact data only as far as the MO made it public."""
+
+    serializer_class = OrganisationSerializer
+    lookup_field = "slug"
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = OrganisationFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.published()
+            .prefetch_related("offers__languages")
+            .order_by("name", "pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        context = self.get_serializer_context()
+        context["terms"] = terms_by_organisation([o.pk for o in page])
+        data = OrganisationSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+
+class TermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Term
+        fields = [
+            "id",
+            "kind",
+            "slug",
+            "code",
+            "label_de",
+            "label_en",
+            "description_de",
+            "description_en",
+        ]
+
+
+class TermFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Term.Kind.choices)
+
+    class Meta:
+        model = Term
+        fields = ["kind"]
+
+
+class TermViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
+    """The shared vocabulary: roles, resources, needs, languages, states, ..."""
+
+    queryset = Term.objects.order_by("kind", "position", "pk")
+    serializer_class = TermSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = TermFilter
+    pagination_class = Pagination
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    chapter = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    terms = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "chapter",
+            "slug",
+            "kind",
+            "label",
+            "title",
+            "body",
+            "label_en",
+            "title_en",
+            "body_en",
+            "en_outdated",
+            "position",
+            "terms",
+            "url",
+        ]
+
+    @extend_schema_field(SlugList)
+    def get_terms(self, item) -> list[str]:
+        return [f"{t.kind}:{t.slug}" for t in item.terms.all()]
+
+    def get_url(self, item) -> str:
+        return self.context["request"].build_absolute_uri(item.get_absolute_url())
+
+
+class ChapterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Chapter
+        fields = [
+            "id",
+            "number",
+            "slug",
+            "title",
+            "subtitle",
+            "intro",
+            "title_en",
+            "subtitle_en",
+            "intro_en",
+            "en_outdated",
+        ]
+
+
+class ChapterViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
+    """The chapters of the guide (published texts)."""
+
+    queryset = Chapter.objects.order_by("number")
+    serializer_class = ChapterSerializer
+    lookup_field = "slug"
+    pagination_class = Pagination
+
+
+class ItemFilter(filters.FilterSet):
+    chapter = filters.CharFilter(field_name="chapter__slug")
+    kind = filters.ChoiceFilter(choices=Item.Kind.choices)
+
+    class Meta:
+        model = Item
+        fields = ["chapter", "kind"]
+
+
+class ItemViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
+    """The typed items of the guide: theses, recommendations, roles, checklist, ..."""
+
+    serializer_class = ItemSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ItemFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            Item.objects.filter(is_published=True)
+            .select_related("chapter")
+            .prefetch_related("terms")
+            .order_by("chapter__number", "position", "pk")
+        )
+
+
+class SupportOfferSerializer(serializers.ModelSerializer):
+    format = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    states = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    provider = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = SupportOffer
+        fields = [
+            "id",
+            "title",
+            "provider",
+            "format",
+            "needs",
+            "states",
+            "languages",
+            "description",
+            "on_request",
+            "dates",
+            "costs",
+            "contact_email",
+            "contact_url",
+        ]
+
+
+class SupportOfferViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
+    """Published support offers for the professionalisation of MOs."""
+
+    serializer_class = SupportOfferSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            SupportOffer.objects.published()
+            .select_related("format", "provider_organisation")
+            .prefetch_related("needs", "states", "languages")
+            .order_by("title", "pk")
+        )
+
+
+router = DefaultRouter()
+router.APIRootView = APIRoot
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("terms", TermViewSet, basename="term")
+router.register("guide/chapters", ChapterViewSet, basename="chapter")
+router.register("guide/items", ItemViewSet, basename="item")
+router.register("support-offers", SupportOfferViewSet, basename="support-offer")

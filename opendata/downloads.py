@@ -1,0 +1,150 @@
+"""Downloads: the current directory result (with its filters) as CSV and JSON,
+and the full HSDS dump. Public data only; the licence in every file."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+
+from directory.access import visible_contact
+from directory.csvexport import safe_cell
+from directory.filters import OrganisationFilter
+from directory.models import Offer, Organisation
+from directory.vocabulary import TERM_RELATIONS, terms_by_organisation
+from opendata.hsds import PUBLIC
+from opendata.licence import licence, licence_line
+
+COLUMNS = [
+    "id",
+    "name",
+    "short_name",
+    "legal_form",
+    "founding_year",
+    "postal_code",
+    "city",
+    "state",
+    "area",
+    "website",
+    "email",
+    "phone",
+    "street",
+    *TERM_RELATIONS,
+    "offers",
+    "paid_staff",
+    "volunteers",
+    "members",
+    "has_rooms",
+    "open_for_cooperation",
+    "confirmed_at",
+    "url",
+]
+BATCH = 1000
+
+
+def _rows(request, queryset):
+    """Dicts of public data, in batches (constant memory for any size)."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        terms = terms_by_organisation([o.pk for o in batch])
+        offers = {organisation.pk: [] for organisation in batch}
+        for offer in Offer.objects.filter(organisation__in=batch).order_by("position"):
+            offers[offer.organisation_id].append(offer.title)
+        for organisation in batch:
+            contact = visible_contact(organisation, PUBLIC)
+            row = {
+                "id": str(organisation.uuid),
+                "name": organisation.name,
+                "short_name": organisation.short_name,
+                "legal_form": organisation.legal_form,
+                "founding_year": organisation.founding_year,
+                "postal_code": organisation.postal_code,
+                "city": organisation.city,
+                "state": organisation.state.slug if organisation.state else "",
+                "area": organisation.area,
+                "website": organisation.website,
+                "email": contact["email"],
+                "phone": contact["phone"],
+                "street": contact["street"],
+                "offers": offers[organisation.pk],
+                "paid_staff": organisation.paid_staff,
+                "volunteers": organisation.volunteers,
+                "members": organisation.members,
+                "has_rooms": organisation.has_rooms,
+                "open_for_cooperation": organisation.open_for_cooperation,
+                "confirmed_at": organisation.confirmed_at.isoformat()
+                if organisation.confirmed_at
+                else "",
+                "url": request.build_absolute_uri(organisation.get_absolute_url()),
+            }
+            for relation in TERM_RELATIONS:
+                row[relation] = [t.slug for t in terms[organisation.pk][relation]]
+            yield row
+        last = batch[-1].pk
+
+
+def _filtered(request):
+    filterset = OrganisationFilter(request.GET, queryset=Organisation.objects.published())
+    return filterset.qs.select_related("state")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([safe_cell(licence_line())])
+        yield writer.writerow(COLUMNS)
+        for row in _rows(request, _filtered(request)):
+            cells = [
+                "; ".join(row[c])
+                if isinstance(row[c], list)
+                else ("" if row[c] is None else row[c])
+                for c in COLUMNS
+            ]
+            yield writer.writerow([safe_cell(cell) for cell in cells])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="migrantenorganisationen-{stamp}.csv"'
+    return response
+
+
+def export_json(request):
+    def chunks():
+        yield '{"licence": ' + json.dumps(licence(), ensure_ascii=False) + ', "organisations": ['
+        first = True
+        for row in _rows(request, _filtered(request)):
+            yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="migrantenorganisationen-{stamp}.json"'
+    return response
+
+
+def dump_path(name: str):
+    return settings.MEDIA_ROOT / "opendata" / name
+
+
+DUMP_FILES = {"hsds.json", "hsds-tabular.zip"}
+
+
+def dump(request, name):
+    if name not in DUMP_FILES:
+        raise Http404
+    path = dump_path(name)
+    if not path.exists():
+        raise Http404("The dump has not been generated yet (manage.py export_open_data).")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

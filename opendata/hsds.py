@@ -1,0 +1,225 @@
+"""The directory in Open Referral's Human Services Data Specification (HSDS) 3.0.
+
+Mapping:
+- a published MO profile        -> organization (with its location and address)
+- each offer of the MO           -> service (at the MO's location, with its languages)
+- each vocabulary kind           -> taxonomy; each term -> taxonomy_term
+- the MO's terms                 -> attributes of the organization and its services
+- "confirmed as current on"      -> assured_date of the services
+Contact data appears only where the MO made it public. Organisations and offers
+keep a stored UUID; the ids of the other objects are derived from it (uuid5), so
+they all stay the same from export to export.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.urls import reverse
+
+from directory.access import visible_contact
+from directory.models import Organisation, Term
+from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+
+HSDS_VERSION = "3.0"
+NAMESPACE = uuid.UUID("5c1b2f9e-6a0e-4a63-9b6f-3f0c8f2a7d10")  # never change: ids depend on it
+
+
+class _Anonymous:
+    is_authenticated = False
+
+
+PUBLIC = _Anonymous()
+
+
+def uid(*parts) -> str:
+    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+KIND_NAMES = {
+    "role": (
+        "Rollen von Migrantenorganisationen",
+        "Die sechs Rollen aus Kapitel 4 des Leitfadens.",
+    ),
+    "resource": (
+        "Ressourcen und Potenziale",
+        "Ressourcen von Migrantenorganisationen (Kapitel 3).",
+    ),
+    "field": ("Handlungsfelder", "Handlungsfelder von Migrantenorganisationen (Kapitel 2)."),
+    "need": ("Bedarfe", "Professionalisierungsbedarfe (Kapitel 4 bis 6)."),
+    "support_format": ("Unterstützungsformate", "Formate der Unterstützung (Kapitel 6 und 7)."),
+    "institution_type": ("Institutionstypen", "Arten von Regelinstitutionen."),
+    "target_group": ("Zielgruppen", "Zielgruppen der Angebote."),
+    "community": ("Communities und Herkunftsländer", "Communities, mit denen MOs arbeiten."),
+    "language": ("Sprachen (ISO 639-1)", "Sprachen nach ISO 639-1."),
+    "state": ("Bundesländer", "Die 16 deutschen Länder."),
+}
+
+
+def taxonomy(kind: str) -> dict:
+    name, description = KIND_NAMES[kind]
+    return {
+        "id": uid("taxonomy", kind),
+        "name": f"MO-Portal: {name}",
+        "description": description,
+        "uri": absolute(reverse("topics")),
+        "version": "1",
+    }
+
+
+def taxonomy_term(term: Term) -> dict:
+    return {
+        "id": uid("term", term.pk),
+        "code": term.code or term.slug,
+        "name": term.label_de,
+        "description": term.description_de or term.label_de,
+        "taxonomy": KIND_NAMES[term.kind][0],
+        "taxonomy_id": uid("taxonomy", term.kind),
+        "language": "de",
+        "term_uri": absolute(term.get_absolute_url()),
+    }
+
+
+def _attribute(link_entity: str, link_id: str, term: Term) -> dict:
+    return {
+        "id": uid("attribute", link_id, term.pk),
+        "link_id": link_id,
+        "link_type": term.kind,
+        "link_entity": link_entity,
+        "taxonomy_term_id": uid("term", term.pk),
+        "taxonomy_term": taxonomy_term(term),
+    }
+
+
+def _location(organisation: Organisation, contact: dict) -> dict:
+    location_id = uid("location", organisation.uuid)
+    vocab = get_vocabulary()
+    state = vocab.by_id.get(organisation.state_id)
+    location = {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": str(organisation.uuid),
+        "name": organisation.name,
+        "addresses": [],
+    }
+    if organisation.city:
+        address = {
+            "id": uid("address", organisation.uuid),
+            "location_id": location_id,
+            "address_1": contact["street"],
+            "city": organisation.city,
+            "state_province": state.label_de if state else "",
+            "postal_code": organisation.postal_code,
+            "country": "DE",
+            "address_type": "physical",
+        }
+        location["addresses"].append(address)
+    return location
+
+
+def _phones(organisation: Organisation, contact: dict, **links) -> list[dict]:
+    if not contact["phone"]:
+        return []
+    owner = "-".join(f"{k}={v}" for k, v in sorted(links.items()))
+    return [
+        {
+            "id": uid("phone", organisation.uuid, owner),
+            "number": contact["phone"],
+            "type": "voice",
+            **links,
+        }
+    ]
+
+
+def organization(
+    organisation: Organisation, terms: dict, offers: list, *, full: bool = False
+) -> dict:
+    """``terms``: {relation: [Term]}; ``offers``: the organisation's offers."""
+    contact = visible_contact(organisation, PUBLIC)
+    org_id = str(organisation.uuid)
+    data = {
+        "id": org_id,
+        "name": organisation.name,
+        "description": organisation.description or organisation.name,
+        "legal_status": organisation.get_legal_form_display(),
+        "uri": absolute(organisation.get_absolute_url()),
+        "phones": _phones(organisation, contact, organization_id=org_id),
+        "locations": [_location(organisation, contact)],
+        "attributes": [
+            _attribute("organization", org_id, term)
+            for relation in TERM_RELATIONS
+            for term in terms.get(relation, [])
+        ],
+    }
+    if organisation.short_name:
+        data["alternate_name"] = organisation.short_name
+    if contact["email"]:
+        data["email"] = contact["email"]
+    if organisation.website:
+        data["website"] = organisation.website
+    if organisation.founding_year:
+        data["year_incorporated"] = organisation.founding_year
+    if full:
+        data["services"] = [service(organisation, terms, offer) for offer in offers]
+    return data
+
+
+def service(organisation: Organisation, terms: dict, offer) -> dict:
+    contact = visible_contact(organisation, PUBLIC)
+    service_id = str(offer.uuid)
+    location = _location(organisation, contact)
+    languages = list(offer.languages.all()) or terms.get("advice_languages", [])
+    data = {
+        "id": service_id,
+        "organization_id": str(organisation.uuid),
+        "name": offer.title,
+        "description": offer.summary or offer.get_kind_display(),
+        "status": "active",
+        "url": absolute(organisation.get_absolute_url()),
+        "last_modified": organisation.updated_at.isoformat(),
+        "languages": [
+            {
+                "id": uid("language", offer.uuid, term.code),
+                "service_id": service_id,
+                "name": term.label_de,
+                "code": term.code,
+            }
+            for term in languages
+        ],
+        "phones": _phones(organisation, contact, service_id=service_id),
+        "service_at_locations": [
+            {
+                "id": uid("service_at_location", offer.uuid),
+                "service_id": service_id,
+                "location_id": location["id"],
+                "location": location,
+            }
+        ],
+        "attributes": [
+            _attribute("service", service_id, term)
+            for relation in ("roles", "fields", "target_groups", "communities")
+            for term in terms.get(relation, [])
+        ],
+    }
+    if organisation.confirmed_at:
+        data["assured_date"] = organisation.confirmed_at.isoformat()
+    if contact["email"]:
+        data["email"] = contact["email"]
+    return data
+
+
+def page(contents: list, *, total: int, page_number: int, per_page: int) -> dict:
+    total_pages = max(1, -(-total // per_page)) if total else 0
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page_number,
+        "size": len(contents),
+        "first_page": page_number == 1,
+        "last_page": page_number >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }

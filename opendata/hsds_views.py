@@ -1,0 +1,196 @@
+"""The HSDS 3.0 API (/api/hsds/): the endpoints, paging and query parameters of
+the HSDS OpenAPI reference that apply to this directory."""
+
+import uuid
+
+from django.db.models import Q
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from directory.models import Offer, Term
+from directory.search import search_organisations
+from directory.vocabulary import get_vocabulary
+from opendata import hsds
+from opendata.licence import licence
+from opendata.queries import (
+    BadParameter,
+    filter_by_term,
+    modified_since,
+    offers_of_published,
+    published,
+    term_by_uid,
+    with_terms,
+)
+
+MAX_PER_PAGE = 200
+
+
+def parse_uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadParameter("ids are UUIDs") from None
+
+
+DEFAULT_PER_PAGE = 50
+
+
+class HsdsView(APIView):
+    """Read-only, throttled like the rest of the API, outside our own OpenAPI
+    schema (HSDS has its own)."""
+
+    schema = None
+
+    def paging(self, request) -> tuple[int, int]:
+        try:
+            number = int(request.query_params.get("page", 1))
+            per_page = int(request.query_params.get("per_page", DEFAULT_PER_PAGE))
+        except ValueError:
+            raise BadParameter("page and per_page must be whole numbers") from None
+        if number < 1 or per_page < 1:
+            raise BadParameter("page and per_page start at 1")
+        return number, min(per_page, MAX_PER_PAGE)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, BadParameter):
+            return Response({"detail": str(exc)}, status=400)
+        return super().handle_exception(exc)
+
+    def paged(self, request, items, total, serialise):
+        number, per_page = self.paging(request)
+        start = (number - 1) * per_page
+        rows = list(items[start : start + per_page])
+        return Response(
+            hsds.page(serialise(rows), total=total, page_number=number, per_page=per_page)
+        )
+
+
+class ApiInfo(HsdsView):
+    def get(self, request):
+        return Response(
+            {
+                "version": hsds.HSDS_VERSION,
+                "profile": "https://docs.openreferral.org/en/latest/hsds/schema_reference.html",
+                "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+                "licence": licence(),
+            }
+        )
+
+
+def _organisations(request):
+    queryset = published()
+    params = request.query_params
+    if params.get("search"):
+        queryset = search_organisations(queryset, params["search"])
+    if params.get("taxonomy_term_id"):
+        term = term_by_uid(params["taxonomy_term_id"])
+        queryset = filter_by_term(queryset, term) if term else queryset.none()
+    if params.get("modified_after"):
+        queryset = queryset.filter(updated_at__gte=modified_since(params["modified_after"]))
+    return queryset.order_by("pk")
+
+
+def _serialise_organisations(organisations, *, full: bool):
+    terms = with_terms(organisations)
+    offers = {}
+    if full:
+        for offer in Offer.objects.filter(organisation__in=organisations).prefetch_related(
+            "languages"
+        ):
+            offers.setdefault(offer.organisation_id, []).append(offer)
+    return [
+        hsds.organization(o, terms[o.pk], offers.get(o.pk, []), full=full) for o in organisations
+    ]
+
+
+class Organizations(HsdsView):
+    def get(self, request):
+        queryset = _organisations(request)
+        full = request.query_params.get("full") in ("true", "1")
+        return self.paged(
+            request,
+            queryset,
+            queryset.count(),
+            lambda rows: _serialise_organisations(rows, full=full),
+        )
+
+
+class OrganizationDetail(HsdsView):
+    def get(self, request, id):
+        organisation = published().filter(uuid=id).first()
+        if organisation is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(_serialise_organisations([organisation], full=True)[0])
+
+
+def _offers(request):
+    queryset = offers_of_published()
+    params = request.query_params
+    if params.get("search"):
+        matching = search_organisations(published(), params["search"]).values("pk")
+        text = params["search"]
+        queryset = queryset.filter(
+            Q(organisation__in=matching) | Q(title__icontains=text) | Q(summary__icontains=text)
+        )
+    if params.get("taxonomy_term_id"):
+        term = term_by_uid(params["taxonomy_term_id"])
+        queryset = filter_by_term(queryset, term, "organisation__") if term else queryset.none()
+    if params.get("organization_id"):
+        queryset = queryset.filter(organisation__uuid=parse_uuid(params["organization_id"]))
+    if params.get("modified_after"):
+        queryset = queryset.filter(
+            organisation__updated_at__gte=modified_since(params["modified_after"])
+        )
+    return queryset.distinct()
+
+
+def _serialise_offers(offers):
+    terms = with_terms({o.organisation for o in offers})
+    return [hsds.service(o.organisation, terms[o.organisation_id], o) for o in offers]
+
+
+class Services(HsdsView):
+    def get(self, request):
+        queryset = _offers(request)
+        return self.paged(request, queryset, queryset.count(), _serialise_offers)
+
+
+class ServiceDetail(HsdsView):
+    def get(self, request, id):
+        offer = offers_of_published().filter(uuid=id).first()
+        if offer is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(_serialise_offers([offer])[0])
+
+
+class Taxonomies(HsdsView):
+    def get(self, request):
+        kinds = list(Term.Kind.values)
+        return self.paged(request, kinds, len(kinds), lambda rows: [hsds.taxonomy(k) for k in rows])
+
+
+class TaxonomyDetail(HsdsView):
+    def get(self, request, id):
+        for kind in Term.Kind.values:
+            if hsds.uid("taxonomy", kind) == str(id):
+                return Response(hsds.taxonomy(kind))
+        return Response({"detail": "Not found."}, status=404)
+
+
+class TaxonomyTerms(HsdsView):
+    def get(self, request):
+        terms = list(get_vocabulary().by_id.values())
+        taxonomy_id = request.query_params.get("taxonomy_id")
+        if taxonomy_id:
+            terms = [t for t in terms if hsds.uid("taxonomy", t.kind) == taxonomy_id]
+        return self.paged(
+            request, terms, len(terms), lambda rows: [hsds.taxonomy_term(t) for t in rows]
+        )
+
+
+class TaxonomyTermDetail(HsdsView):
+    def get(self, request, id):
+        term = term_by_uid(str(id))
+        if term is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(hsds.taxonomy_term(term))
