@@ -40,11 +40,18 @@ TRANSLATION_CHECKED = forms.BooleanField(
 
 
 class ChapterForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
-    subtitle = forms.CharField(label=_("Untertitel"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, widget=forms.TextInput(attrs={"lang": "de"})
+    )
+    subtitle = forms.CharField(
+        label=_("Untertitel"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "de"}),
+    )
     intro = forms.CharField(
         label=_("Einleitung"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "de"}),
         required=False,
         help_text=MARKDOWN_HELP,
     )
@@ -75,15 +82,26 @@ class ItemForm(forms.Form):
         max_length=60,
         required=False,
         help_text=_("Zum Beispiel „These 1“ oder „Empfehlung 2“."),
+        widget=forms.TextInput(attrs={"lang": "de"}),
     )
-    title = forms.CharField(label=_("Überschrift"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("Überschrift"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "de"}),
+    )
     body = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "de"}),
         required=False,
         help_text=MARKDOWN_HELP,
     )
-    label_en = forms.CharField(label=_("Kennzeichnung (Englisch)"), max_length=60, required=False)
+    label_en = forms.CharField(
+        label=_("Kennzeichnung (Englisch)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     title_en = forms.CharField(
         label=_("Überschrift (Englisch)"),
         max_length=300,

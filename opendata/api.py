@@ -28,10 +28,14 @@ class Pagination(PageNumberPagination):
 class CacheableMixin:
     """Anonymous GET answers may be cached for a minute (ETag: ConditionalGetMiddleware)."""
 
+    ignored_parameters: list = []
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response["Cache-Control"] = "public, max-age=60"
+        if self.ignored_parameters:
+            response["X-Ignored-Parameters"] = ", ".join(self.ignored_parameters)
         return response
 
 
@@ -143,13 +147,27 @@ class APIRoot(APIRootView):
         return response
 
 
+class LenientFilterBackend(filters.DjangoFilterBackend):
+    """Like the web directory, unknown filter values are ignored, not an error;
+    the answer names them in the X-Ignored-Parameters header."""
+
+    raise_exception = False
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid():
+            view.ignored_parameters = sorted(filterset.errors)
+        return super().filter_queryset(request, queryset, view)
+
+
 class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     """Published migrant organisations; the filters and the search (q) are those
-    of the web directory. Contact data only as far as the MO made it public."""
+    of the web directory (unknown values are ignored and named in the
+    X-Ignored-Parameters header). Contact data only as far as the MO made it public."""
 
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [LenientFilterBackend]
     filterset_class = OrganisationFilter
     pagination_class = Pagination
 
@@ -197,7 +215,7 @@ class TermViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Term.objects.order_by("kind", "position", "pk")
     serializer_class = TermSerializer
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [LenientFilterBackend]
     filterset_class = TermFilter
     pagination_class = Pagination
 
@@ -273,7 +291,7 @@ class ItemViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     """The typed items of the guide: theses, recommendations, roles, checklist, ..."""
 
     serializer_class = ItemSerializer
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [LenientFilterBackend]
     filterset_class = ItemFilter
     pagination_class = Pagination
 

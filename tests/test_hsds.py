@@ -90,7 +90,9 @@ def test_ids_are_stable(client, world):
     organisation_save(
         organisation=world.mo,
         by=None,
-        offers=[{"title": "Erstberatung neu", "kind": "counselling", "summary": "", "languages": []}],
+        offers=[
+            {"title": "Erstberatung neu", "kind": "counselling", "summary": "", "languages": []}
+        ],
     )
     second = _get(client, "hsds-organization", world.mo.uuid)
     assert first["id"] == second["id"]
@@ -106,8 +108,14 @@ def test_query_parameters(client, world):
     assert "Kontakt e. V." in [o["name"] for o in found["contents"]]
     services = _get(client, "hsds-services", organization_id=str(world.mo.uuid))
     assert [s["name"] for s in services["contents"]] == ["Erstberatung"]
-    Organisation.objects.exclude(pk=world.mo.pk).update(updated_at=timezone.now() - timedelta(days=30))
-    recent = _get(client, "hsds-organizations", modified_after=(timezone.now() - timedelta(days=1)).isoformat())
+    Organisation.objects.exclude(pk=world.mo.pk).update(
+        updated_at=timezone.now() - timedelta(days=30)
+    )
+    recent = _get(
+        client,
+        "hsds-organizations",
+        modified_after=(timezone.now() - timedelta(days=1)).isoformat(),
+    )
     assert [o["name"] for o in recent["contents"]] == ["Kontakt e. V."]
     paged = _get(client, "hsds-organizations", per_page=2, page=2)
     assert paged["page_number"] == 2 and paged["size"] == 2 and not paged["first_page"]
@@ -116,7 +124,8 @@ def test_query_parameters(client, world):
 
 
 @pytest.mark.parametrize(
-    "params", [{"page": "x"}, {"per_page": "0"}, {"modified_after": "gestern"}, {"organization_id": "nope"}]
+    "params",
+    [{"page": "x"}, {"per_page": "0"}, {"modified_after": "gestern"}, {"organization_id": "nope"}],
 )
 def test_bad_parameters_are_400(client, world, params):
     name = "hsds-services" if "organization_id" in params else "hsds-organizations"

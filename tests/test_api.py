@@ -1,0 +1,132 @@
+"""The JSON API: filters and search, detail, privacy, 405 on writes, caching,
+rate limit, schema and documentation without a CDN."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.throttling import AnonRateThrottle
+
+from directory.models import Organisation
+from tests.pages import build_world
+
+pytestmark = pytest.mark.django_db
+ORGS = "/api/organisations/"
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def _names(client, **params):
+    response = client.get(ORGS, params)
+    assert response.status_code == 200
+    return [o["name"] for o in response.json()["results"]]
+
+
+def test_the_same_filters_and_search_as_the_web_directory(client, world):
+    assert _names(client, role="projekttraeger") == ["Club Dialog e. V."]
+    assert _names(client, role=["kooperationspartner", "informationsvermittler"]) == [
+        "Kontakt e. V."
+    ]
+    assert _names(client, q="Kontakt") == ["Kontakt e. V."]
+    assert _names(client, place="19") == ["Kontakt e. V."]
+    assert "Kontakt e. V." in _names(client, language="ru", paid_staff="nein")
+    unknown = client.get(ORGS, {"role": "no-such-role"})
+    assert unknown.status_code == 200 and unknown["X-Ignored-Parameters"] == "role"
+    assert unknown.json()["count"] == len(_names(client, page_size=100))
+
+
+def test_pagination_and_detail_by_slug(client, world):
+    data = client.get(ORGS, {"page_size": 2}).json()
+    assert data["count"] == Organisation.objects.published().count() and len(data["results"]) == 2
+    assert data["next"]
+    detail = client.get(f"{ORGS}kontakt/").json()
+    assert detail["name"] == "Kontakt e. V." and detail["terms"]["roles"] == [
+        "informationsvermittler",
+        "kooperationspartner",
+    ]
+    assert detail["offers"][0]["title"] == "Erstberatung"
+    assert client.get(f"{ORGS}zur-pruefung/").status_code == 404  # in review: not public
+
+
+def test_contact_only_as_far_as_the_mo_made_it_public(client, world):
+    mo = world.mo
+    mo.email_visibility, mo.phone_visibility, mo.street_visibility = (
+        "hidden",
+        "institutions",
+        "public",
+    )
+    mo.save()
+    detail = client.get(f"{ORGS}kontakt/").json()
+    assert detail["email"] == "" and detail["phone"] == "" and detail["street"] == "Hauptstraße 1"
+
+
+def test_no_drafts_archived_or_personal_data_anywhere(client, world):
+    Organisation.objects.filter(pk=world.other.pk).update(status="archived")
+    body = ""
+    for url in (
+        ORGS,
+        f"{ORGS}?page_size=100",
+        "/api/terms/",
+        "/api/guide/items/",
+        "/api/support-offers/",
+    ):
+        body += client.get(url).content.decode()
+    assert "Zur Prüfung e. V." not in body and "Club Dialog e. V." not in body
+    for user in world.users.values():
+        assert user.email not in body and user.name not in body
+
+
+def test_terms_guide_and_support_offers(client, world):
+    roles = client.get("/api/terms/", {"kind": "role"}).json()
+    assert roles["count"] == 6 and roles["results"][0]["label_en"] == "Information broker"
+    chapter = client.get("/api/guide/chapters/einfuehrung/").json()
+    assert chapter["number"] == 1
+    items = client.get(
+        "/api/guide/items/", {"chapter": "zusammenfassung", "kind": "checklist"}
+    ).json()
+    assert items["count"] == 15
+    offers = client.get("/api/support-offers/").json()
+    assert offers["results"][0]["needs"] == ["foerderantraege"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/organisations/", "/api/organisations/kontakt/", "/api/terms/", "/api/guide/chapters/",
+     "/api/guide/items/", "/api/support-offers/", "/api/hsds/organizations", "/api/hsds/"],
+)  # fmt: skip
+def test_write_methods_answer_405(client, world, url):
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(client, method)(url, {}, content_type="application/json").status_code == 405
+
+
+def test_responses_are_cacheable_with_etags(client, world):
+    first = client.get(ORGS)
+    assert first["ETag"] and "public" in first["Cache-Control"]
+    again = client.get(ORGS, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_rate_limit_per_client(client, world, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    statuses = [client.get("/api/terms/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    other_client = client.get("/api/terms/", REMOTE_ADDR="10.0.0.9")
+    assert other_client.status_code == 200
+
+
+def test_the_api_root_states_the_licence(client, world):
+    data = client.get("/api/").json()
+    assert data["licence"]["url"].startswith("https://creativecommons.org/")
+    assert data["endpoints"]["organisations"].endswith("/api/organisations/")
+
+
+def test_schema_and_interactive_documentation_without_a_cdn(client):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui" in docs
+    import re
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs)
+    assert sources and all(s.startswith("/") for s in sources), sources
