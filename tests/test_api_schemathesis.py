@@ -3,7 +3,9 @@ no 5xx and no response that contradicts the schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.pages import build_world
@@ -11,7 +13,18 @@ from tests.pages import build_world
 pytestmark = pytest.mark.django_db
 
 
-def test_every_api_operation_conforms_to_its_schema():
+@pytest.fixture
+def connections_stay_open():
+    """Keep the test's database connection across the WSGI requests (as Django's
+    own test client does), so that every request sees the test data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_api_operation_conforms_to_its_schema(connections_stay_open):
     build_world()
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
