@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_COUNT ?= 300
 
-.PHONY: run test lint format migrations-check setup bench clean
+.PHONY: run test lint format migrations-check setup bench bench-short clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ format: $(VENV)/.installed-dev
 
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## bench: load test on PostgreSQL with gunicorn and wrk, 16,000 and 160,000 MOs (bench/results/)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+## bench-short: the same with 2,000 and 20,000 MOs and 5 s per page type
+bench-short: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py --short
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -113,3 +113,82 @@ def finder_urls(n: int = 200, *, seed: int = 2) -> list[str]:
             seen.add(url)
             urls.append(url)
     return urls
+
+
+def _sample(values, n, seed):
+    rng = random.Random(seed)
+    values = list(values)
+    rng.shuffle(values)
+    return values[:n]
+
+
+def profile_urls(n: int = 200, *, seed: int = 3) -> list[str]:
+    from directory.models import Organisation
+
+    ids = list(Organisation.objects.published().values_list("pk", flat=True))
+    chosen = set(_sample(ids, n, seed))
+    slugs = Organisation.objects.filter(pk__in=chosen).values_list("slug", flat=True)
+    return sorted(f"/organisationen/{slug}/" for slug in slugs)
+
+
+def chapter_urls(n: int = 200, *, seed: int = 4) -> list[str]:
+    """Every chapter in both languages: the guide has only ten chapters."""
+    from guidance.models import Chapter
+
+    paths = [c.get_absolute_url() for c in Chapter.objects.order_by("number")]
+    return [f"{lang}|{path}" for lang in ("de", "en") for path in paths][:n]
+
+
+def term_urls(n: int = 200, *, seed: int = 5) -> list[str]:
+    from directory.vocabulary import get_vocabulary
+
+    terms = list(get_vocabulary().by_id.values())
+    urls = [f"{lang}|{t.get_absolute_url()}" for t in terms for lang in ("de", "en")]
+    return sorted(_sample(urls, n, seed))
+
+
+def api_urls(n: int = 200, *, seed: int = 6) -> list[str]:
+    return [
+        url.replace("/organisationen/?", "/api/organisations/?")
+        for url in directory_urls(n, seed=seed)
+    ]
+
+
+def hsds_urls(n: int = 200, *, seed: int = 7) -> list[str]:
+    from directory.vocabulary import get_vocabulary
+    from opendata.hsds import uid
+
+    rng = random.Random(seed)
+    terms = [
+        t
+        for t in get_vocabulary().by_id.values()
+        if t.kind in ("role", "language", "state", "community")
+    ]
+    urls, seen = [], set()
+    while len(urls) < n:
+        choice = rng.random()
+        if choice < 0.3:
+            params = {"page": rng.randint(1, 40), "per_page": rng.choice([10, 20, 50])}
+        elif choice < 0.7:
+            params = {
+                "taxonomy_term_id": uid("term", rng.choice(terms).pk),
+                "page": rng.randint(1, 3),
+            }
+        else:
+            params = {"search": rng.choice(WORDS)}
+        url = "/api/hsds/organizations?" + urlencode(params)
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return urls
+
+
+PAGE_TYPES = {
+    "directory search": directory_urls,
+    "profile": profile_urls,
+    "partner finder": finder_urls,
+    "guide chapter": chapter_urls,
+    "term page": term_urls,
+    "API list": api_urls,
+    "HSDS organizations": hsds_urls,
+}

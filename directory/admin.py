@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from directory.models import Offer, Organisation, Term
+from directory.pagecache import bump
 from directory.search import refresh_search_document
 from directory.vocabulary import invalidate_vocabulary
 
@@ -50,3 +51,4 @@ class OrganisationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_search_document(form.instance)
+        bump("directory")

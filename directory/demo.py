@@ -12,6 +12,7 @@ from django.db import transaction
 
 from directory import demo_data
 from directory.models import Offer, Organisation
+from directory.pagecache import bump
 from directory.search import build_search_document
 from directory.text import german_slugify
 from directory.vocabulary import get_vocabulary
@@ -197,6 +198,7 @@ def seed_organisations(
             created += _write_batch(batch)
             batch = []
     created += _write_batch(batch)
+    bump("directory")
     return created
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Membership, Offer, Organisation
+from directory.pagecache import bump
 from directory.search import build_search_document
 from directory.text import german_slugify
 from directory.vocabulary import TERM_RELATIONS, get_vocabulary
@@ -106,6 +107,7 @@ def organisation_save(
     organisation._history_user = by
     organisation._change_reason = reason
     organisation.save()
+    bump("directory")
     return organisation
 
 

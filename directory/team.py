@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Claim, Invitation, Membership, Organisation
+from directory.pagecache import bump
 from directory.services import reviewers
 from mailer.services import queue_mail
 
@@ -51,6 +52,7 @@ def invitation_send(*, organisation: Organisation, email: str, by, language: str
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    bump("directory")  # the team shows on the profile (the "claim this profile" link)
     if invitation.accepted_at is not None:
         raise TeamError("used")
     if invitation.email.lower() != user.email.lower():
@@ -70,6 +72,7 @@ def membership_remove(*, membership: Membership) -> None:
     if membership.role == Membership.Role.OWNER:
         raise TeamError("owner")
     membership.delete()
+    bump("directory")
 
 
 @transaction.atomic
@@ -120,6 +123,7 @@ def owner_assign(*, organisation: Organisation, user) -> Membership:
     """Make ``user`` the owner (coordinators re-assign orphaned profiles)."""
     current = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
     current.exclude(user=user).update(role=Membership.Role.EDITOR)
+    bump("directory")
     membership, _ = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": Membership.Role.OWNER}
     )

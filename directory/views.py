@@ -12,6 +12,7 @@ from directory.access import is_reviewer, membership_of, organisation_for_viewer
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
 from directory.models import Offer, Organisation
+from directory.pagecache import anonymous_page, cached
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [
@@ -189,10 +190,12 @@ def _relax_suggestions(request, active):
     return suggestions
 
 
+@anonymous_page("directory")
 def organisation_list(request):
     filterset = OrganisationFilter(request.GET, queryset=Organisation.objects.published())
     results = filterset.qs
-    counts = facet_counts(results)
+    params = sorted((k, sorted(v)) for k, v in request.GET.lists() if k not in ("page", "sort"))
+    counts = cached("facets", params, lambda: facet_counts(results), namespaces=("directory",))
     searching = bool(filterset.search_query.strip())
     sort = request.GET.get("sort") or ("relevance" if searching else "name")
     if sort not in dict(SORT_CHOICES):
@@ -231,6 +234,7 @@ def organisation_list(request):
     return render(request, "directory/organisation_list.html", context)
 
 
+@anonymous_page("directory", "guide")
 def organisation_detail(request, slug):
     organisation = organisation_for_viewer(request, slug)
     terms = terms_by_organisation([organisation.pk])[organisation.pk]

@@ -60,8 +60,11 @@ def get_vocabulary() -> Vocabulary:
 
 
 def invalidate_vocabulary() -> None:
+    from directory.pagecache import bump
+
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     cache.delete(CACHE_KEY)
+    bump()  # labels appear on every page
 
 
 def load_vocabulary(term_model, *, update: bool = False) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from directory.models import Organisation
+from directory.pagecache import bump
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Guide, Item, fingerprint
 from guidance.services import tags_snapshot
@@ -92,6 +93,7 @@ def load_guide(*, reset: bool = False) -> LoadResult:
         for position, spec in enumerate(data.get("items", [])):
             result.items += _load_item(chapter, position, spec, reset)
             result.links += _link_features(chapter, spec)
+    bump("guide")
     return result
 
 

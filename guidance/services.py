@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.models import Organisation
+from directory.pagecache import bump
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Item, fingerprint
 
@@ -237,6 +238,7 @@ def chapter_publish(*, chapter: Chapter, by) -> int:
     chapter.published_at = timezone.now()
     chapter._history_user = by
     chapter.save()
+    bump("guide")
     return changed
 
 

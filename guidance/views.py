@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.models import Organisation
+from directory.pagecache import anonymous_page, cached
 from directory.statistics import term_statistics
 from guidance.forms import NoteForm
 from guidance.models import Chapter, ChapterNote, Guide, Item
@@ -41,12 +42,18 @@ def _attach_lists(items, *, statistics: bool = False):
         item.feature_list = list(item.featured_organisations.all())
     if statistics:
         terms = {t.pk: t for item in items for t in item.term_list}
-        stats = term_statistics(terms.values())
+        stats = cached(
+            "term-statistics",
+            sorted(terms),
+            lambda: term_statistics(terms.values()),
+            namespaces=("directory",),
+        )
         for item in items:
             item.term_stats = [(t, stats.get(t.pk)) for t in item.term_list]
     return items
 
 
+@anonymous_page("guide")
 def overview(request):
     return render(
         request,
@@ -55,6 +62,7 @@ def overview(request):
     )
 
 
+@anonymous_page("guide", "directory")
 def chapter_detail(request, slug):
     return _render_chapter(request, slug)
 
@@ -84,6 +92,7 @@ def _render_chapter(request, slug, note_form=None, status=200):
     )
 
 
+@anonymous_page("guide")
 def print_view(request):
     chapters = list(Chapter.objects.order_by("number"))
     by_chapter: dict[int, list] = {c.pk: [] for c in chapters}

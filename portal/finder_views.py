@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from directory.access import visible_contact
 from directory.csvexport import csv_response
 from directory.models import Organisation
+from directory.pagecache import anonymous_page
 from directory.vocabulary import terms_by_organisation
 from guidance.models import Item
 from portal.finder import build_criteria, explain, rank
@@ -70,6 +71,7 @@ def _initial(request) -> dict:
     return initial
 
 
+@anonymous_page("directory", "guide")
 def finder(request):
     bound = bool(request.GET)
     form = FinderForm(request.GET if bound else None, initial=_initial(request))

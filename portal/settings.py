@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": OPEN_DATA_LICENCE_NAME, "url": OPEN_DATA_LICENCE_URL},
 }
 
+BENCHMARK_FLOOR = envbool("BENCHMARK_FLOOR", False)  # bench/run.py: route the trivial view
+
 # Directory
 DIRECTORY_PAGE_SIZE = envint("DIRECTORY_PAGE_SIZE", 20)
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from directory.models import Organisation, Term
+from directory.pagecache import anonymous_page
 from directory.statistics import RELATION_FOR_KIND
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
@@ -13,6 +14,7 @@ KIND_BY_SLUG = {slug: kind for kind, slug in Term.KIND_SLUGS.items()}
 ORGANISATIONS_SHOWN = 12
 
 
+@anonymous_page("directory")
 def topics_index(request):
     vocab = get_vocabulary()
     kinds = [
@@ -43,6 +45,7 @@ def _organisations(term):
     return queryset.count(), shown
 
 
+@anonymous_page("directory", "guide")
 def term_detail(request, kind, slug):
     kind_value = KIND_BY_SLUG.get(kind)
     term = get_vocabulary().get(kind_value, slug) if kind_value else None

@@ -10,7 +10,7 @@ from portal import account_views, dashboard_views, finder_views, pages, topics, 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("sprache/<str:code>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("organisationen/export.csv", downloads.export_csv, name="export_csv"),
     path("organisationen/export.json", downloads.export_json, name="export_json"),
@@ -92,3 +92,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+if settings.BENCHMARK_FLOOR:
+    urlpatterns += [path("_floor/", views.floor)]

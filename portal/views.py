@@ -1,7 +1,13 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from directory.pagecache import anonymous_page
 
 
+@anonymous_page()
 def home(request):
     return render(request, "portal/home.html")
 
@@ -9,3 +15,28 @@ def home(request):
 def favicon(request):
     """Browsers ask for /favicon.ico; the icon is a static SVG."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def floor(request):
+    """The framework floor for the benchmark: a trivial view through the same
+    server and middleware (only routed with BENCHMARK_FLOOR=true)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def switch_language(request, code):
+    """Change the language with a plain link (GET): pages stay free of CSRF tokens,
+    so the anonymous page cache can serve them to everybody."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response

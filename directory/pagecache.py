@@ -1,0 +1,108 @@
+"""Caching that never shows outdated data.
+
+Every cached value is stored under the current *generation* of the data it
+depends on ("directory": profiles and vocabulary, "guide": the guide's texts).
+Whoever changes such data calls ``bump()``; it takes effect when the
+transaction commits, so no request can read old data and store it under the
+new generation. Old entries are never read again and expire by themselves.
+The cache is the shared one (Redis in production), so all server processes
+see the same generations.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+NAMESPACES = ("directory", "guide")
+PAGE_TIMEOUT = 3600
+
+
+def _key(namespace: str) -> str:
+    return f"generation:{namespace}"
+
+
+def bump(*namespaces: str) -> None:
+    """Mark data of these namespaces as changed (after the current transaction)."""
+    namespaces = namespaces or NAMESPACES
+
+    def advance():
+        for namespace in namespaces:
+            try:
+                cache.incr(_key(namespace))
+            except ValueError:  # not there yet (or the cache was emptied)
+                cache.set(_key(namespace), time.time_ns(), timeout=None)
+
+    transaction.on_commit(advance)
+
+
+def generations(namespaces=NAMESPACES) -> str:
+    keys = [_key(n) for n in namespaces]
+    found = cache.get_many(keys)
+    missing = {k: time.time_ns() for k in keys if k not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+        found.update(missing)
+    return "-".join(str(found[k]) for k in keys)
+
+
+def cached(name: str, parts, compute, *, namespaces=NAMESPACES, timeout=PAGE_TIMEOUT):
+    """A value computed once per generation of its data (and per ``parts``)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"cached:{name}:{generations(namespaces)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def anonymous_page(*namespaces: str):
+    """Serve the same page to every anonymous visitor from the shared cache.
+
+    Only GET requests without a session (no personal content), and never a
+    page that carries a CSRF token or a message for its visitor.
+    """
+    namespaces = namespaces or NAMESPACES
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "GET" or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+            key = f"page:{generations(namespaces)}:{get_language()}:{path}"
+            hit = cache.get(key)
+            if hit is not None:
+                status, content_type, content = hit
+                response = HttpResponse(content, status=status, content_type=content_type)
+                patch_vary_headers(response, ["Cookie", "Accept-Language"])
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not getattr(response, "streaming", False)
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not _has_messages(request)
+            ):
+                response.render() if hasattr(response, "render") else None
+                cache.set(
+                    key,
+                    (response.status_code, response["Content-Type"], response.content),
+                    PAGE_TIMEOUT,
+                )
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage and (getattr(storage, "_queued_messages", None) or storage.used))
