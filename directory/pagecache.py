@@ -51,9 +51,13 @@ def generations(namespaces=NAMESPACES) -> str:
     return "-".join(str(found[k]) for k in keys)
 
 
+def hash_params(parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def cached(name: str, parts, compute, *, namespaces=NAMESPACES, timeout=PAGE_TIMEOUT):
     """A value computed once per generation of its data (and per ``parts``)."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    digest = hash_params(parts)
     key = f"cached:{name}:{generations(namespaces)}:{digest}"
     value = cache.get(key)
     if value is None:

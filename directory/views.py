@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from directory import extensions
@@ -12,7 +13,7 @@ from directory.access import is_reviewer, membership_of, organisation_for_viewer
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
 from directory.models import Offer, Organisation
-from directory.pagecache import anonymous_page, cached
+from directory.pagecache import anonymous_page, cached, generations, hash_params
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [
@@ -223,7 +224,9 @@ def organisation_list(request):
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "organisations": rows,
         "total": counts.total,
-        "facet_groups": _facet_groups(filterset, counts),
+        # Rendered only when the cached sidebar fragment is missing (see the template).
+        "facet_groups": SimpleLazyObject(lambda: _facet_groups(filterset, counts)),
+        "facet_cache_key": f"{generations(('directory',))}:{hash_params(params)}",
         "active_filters": active,
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
         "sort": sort,

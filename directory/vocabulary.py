@@ -5,6 +5,7 @@ they are read once and kept in the shared cache; whoever changes terms calls
 ``invalidate_vocabulary()``.
 """
 
+import threading
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -49,22 +50,50 @@ class Vocabulary:
         return self.by_kind.get(kind, [])
 
 
+# The vocabulary of the current request: read from the shared cache once per
+# request (VocabularyMiddleware starts each request afresh), not once per use.
+_local = threading.local()
+
+
 def get_vocabulary() -> Vocabulary:
     from directory.models import Term
 
+    vocab = getattr(_local, "vocabulary", None)
+    if vocab is not None:
+        return vocab
     terms = cache.get(CACHE_KEY)
     if terms is None:
         terms = list(Term.objects.all())
         cache.set(CACHE_KEY, terms, timeout=3600)
-    return Vocabulary.from_terms(terms)
+    _local.vocabulary = Vocabulary.from_terms(terms)
+    return _local.vocabulary
+
+
+def forget_vocabulary() -> None:
+    _local.vocabulary = None
 
 
 def invalidate_vocabulary() -> None:
     from directory.pagecache import bump
 
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-    cache.delete(CACHE_KEY)
+    def drop():
+        cache.delete(CACHE_KEY)
+        forget_vocabulary()
+
+    transaction.on_commit(drop)
+    drop()
     bump()  # labels appear on every page
+
+
+class VocabularyMiddleware:
+    """Each request reads the vocabulary afresh (once) from the shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forget_vocabulary()
+        return self.get_response(request)
 
 
 def load_vocabulary(term_model, *, update: bool = False) -> tuple[int, int]:

@@ -11,6 +11,7 @@ keep a stored UUID; the ids of the other objects are derived from it (uuid5), so
 they all stay the same from export to export.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -31,6 +32,7 @@ class _Anonymous:
 PUBLIC = _Anonymous()
 
 
+@functools.lru_cache(maxsize=200_000)
 def uid(*parts) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
 
@@ -71,6 +73,20 @@ def taxonomy(kind: str) -> dict:
 
 
 def taxonomy_term(term: Term) -> dict:
+    return dict(
+        _taxonomy_term(term.pk, term.kind, term.slug, term.code, term.label_de, term.description_de)
+    )
+
+
+@functools.lru_cache(maxsize=5000)
+def _taxonomy_term(pk, kind, slug, code, label_de, description_de) -> tuple:
+    term = Term(
+        pk=pk, kind=kind, slug=slug, code=code, label_de=label_de, description_de=description_de
+    )
+    return tuple(_taxonomy_term_dict(term).items())
+
+
+def _taxonomy_term_dict(term: Term) -> dict:
     return {
         "id": uid("term", term.pk),
         "code": term.code or term.slug,

@@ -85,6 +85,18 @@ class FinderForm(forms.Form):
         "cooperated_with",
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plain Bootstrap classes: the page renders the fields without crispy (speed).
+        for name, field in self.fields.items():
+            widget = field.widget
+            if name.endswith("_importance") or isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
     def has_criteria(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.get(f) for f in self.CRITERIA)
 

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
+from directory.vocabulary import forget_vocabulary
+
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL pass (DATABASE_URL=postgres://...).
@@ -35,6 +37,7 @@ def _isolated(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    forget_vocabulary()
     translation.activate("de")
     yield
     translation.activate("de")
