@@ -106,8 +106,8 @@ def finder_urls(n: int = 200, *, seed: int = 2) -> list[str]:
             params["topic_importance"] = importance()
         if rng.random() < 0.2:
             params["community"] = pick("community")
-        if rng.random() < 0.1:
-            params["page"] = 2
+        if rng.random() < 0.2 and "must" not in params.values():
+            params["page"] = 2  # a later page (only where every MO open to cooperation ranks)
         url = "/partnersuche/?" + urlencode(params, doseq=True)
         if url not in seen:
             seen.add(url)

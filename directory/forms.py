@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory import widgets
 from directory.images import process_logo
 from directory.models import Offer, Organisation, Term
 
@@ -23,7 +24,7 @@ def _terms_field(relation: str, label, help_text) -> forms.ModelMultipleChoiceFi
     kind = RELATION_FIELDS[relation]
     queryset = Term.objects.filter(kind=kind).order_by("position", "label_de")
     widget = (
-        forms.SelectMultiple(attrs={"size": 8})
+        widgets.SelectMultiple(attrs={"size": 8})
         if kind in LONG_LISTS
         else forms.CheckboxSelectMultiple
     )
@@ -131,7 +132,7 @@ class OfferForm(forms.Form):
         queryset=Term.objects.filter(kind=Term.Kind.LANGUAGE).order_by("label_de"),
         required=False,
         label=_("Sprachen"),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=widgets.SelectMultiple(attrs={"size": 5}),
         help_text=LANGUAGE_HELP,
     )
 

@@ -13,6 +13,7 @@ import hashlib
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -77,7 +78,7 @@ def anonymous_page(*namespaces: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated:
+            if request.method != "GET" or request.user.is_authenticated or not settings.PAGE_CACHE:
                 return view(request, *args, **kwargs)
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
             key = f"page:{generations(namespaces)}:{get_language()}:{path}"

@@ -12,7 +12,7 @@ case-insensitively ("ärzte" finds "Ärzte").
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
 MAX_QUERY_LENGTH = 200
 TRIGRAM_WEIGHT = 0.5
@@ -51,11 +51,31 @@ def search_condition(query: str) -> Q:
     return condition
 
 
+def matching_condition(query: str, model) -> Q:
+    """``pk IN (matches)``: the matching organisations as a condition on another
+    query of ``model`` (e.g. in a scoring CASE). On PostgreSQL one subquery for the
+    full-text match and one for the fuzzy name match, so that each uses its GIN
+    index and is evaluated once (hashed) instead of scanning the table."""
+    query = clean_query(query)
+    if not is_postgres():
+        return Q(pk__in=model.objects.filter(search_condition(query)).values("pk"))
+    tsquery = SearchQuery(query, config="german", search_type="websearch")
+    condition = Q(pk__in=model.objects.filter(search_vector=tsquery).values("pk"))
+    words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
+    if words:
+        fuzzy = Q()
+        for word in words:
+            fuzzy &= Q(name__trigram_word_similar=word)
+        condition |= Q(pk__in=model.objects.filter(fuzzy).values("pk"))
+    return condition
+
+
 def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
     """Filter to organisations matching ``query`` and annotate ``rank``.
 
-    PostgreSQL: full-text match of the whole query, or, for typos, every word of
-    it similar to a word of the name (pg_trgm word similarity from
+    PostgreSQL: full-text match of the whole query (ranked by ts_rank, the name
+    weighted highest), or, for typos, every word of it similar to a word of the
+    name (ranked by that similarity) (pg_trgm word similarity from
     settings.SEARCH_WORD_SIMILARITY, set on each connection; GIN trigram index).
     """
     query = clean_query(query)
@@ -64,9 +84,14 @@ def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
     queryset = queryset.filter(search_condition(query))
     if is_postgres():
         tsquery = SearchQuery(query, config="german", search_type="websearch")
-        similarity = TrigramWordSimilarity(query, "name")
+        # The trigram similarity only for fuzzy (misspelt) matches: computing it
+        # for every full-text match would double the cost of a broad query.
         return queryset.annotate(
-            rank=SearchRank(F("search_vector"), tsquery) + similarity * TRIGRAM_WEIGHT
+            rank=Case(
+                When(search_vector=tsquery, then=SearchRank(F("search_vector"), tsquery)),
+                default=TrigramWordSimilarity(query, "name") * TRIGRAM_WEIGHT,
+                output_field=FloatField(),
+            )
         )
     return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
 

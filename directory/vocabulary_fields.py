@@ -3,6 +3,7 @@ and render without a database query (unlike ModelChoiceField)."""
 
 from django import forms
 
+from directory import widgets
 from directory.vocabulary import get_vocabulary
 
 
@@ -21,6 +22,7 @@ class TermChoiceField(forms.TypedChoiceField):
     def __init__(self, *, kind, sort_by_label=False, **kwargs):
         self.kind = kind
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", widgets.Select)
         super().__init__(
             choices=_choices(kind, sort_by_label=sort_by_label, empty="—"),
             coerce=self._term,
@@ -35,6 +37,7 @@ class TermChoiceField(forms.TypedChoiceField):
 class TermMultipleChoiceField(forms.TypedMultipleChoiceField):
     def __init__(self, *, kind, sort_by_label=False, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", widgets.SelectMultiple)
         super().__init__(
             choices=_choices(kind, sort_by_label=sort_by_label),
             coerce=lambda value: get_vocabulary().by_id[int(value)],

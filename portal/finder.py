@@ -14,7 +14,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
-from directory.search import clean_query, search_condition
+from directory.search import clean_query, matching_condition
 
 MUST, NICE = "must", "nice"
 
@@ -127,9 +127,7 @@ def build_criteria(data: dict) -> list[Criterion]:
         criteria.append(
             Criterion(
                 key="topic",
-                condition=Q(
-                    pk__in=Organisation.objects.filter(search_condition(topic)).values("pk")
-                ),
+                condition=matching_condition(topic, Organisation),
                 importance=importance("topic"),
                 met_label=_("Thema „%(topic)s“") % {"topic": topic},
                 missed_label=_("Thema „%(topic)s“ nicht erwähnt") % {"topic": topic},

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory import widgets
 from directory.models import Term
 from directory.vocabulary_fields import TermChoiceField, TermMultipleChoiceField
 from portal.finder import MUST, NICE
@@ -44,7 +45,7 @@ class FinderForm(forms.Form):
         kind=Term.Kind.LANGUAGE,
         sort_by_label=True,
         label=_("Sprachen"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=widgets.SelectMultiple(attrs={"size": 6}),
         help_text=_("Mehrere mit Strg (Mac: Cmd) auswählen. Jede Sprache zählt einzeln."),
     )
     languages_importance = importance_field()

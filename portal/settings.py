@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 BENCHMARK_FLOOR = envbool("BENCHMARK_FLOOR", False)  # bench/run.py: route the trivial view
+# Whole anonymous pages from the shared cache (off: bench/run.py measures the computed pages).
+PAGE_CACHE = envbool("PAGE_CACHE", True)
 
 # Directory
 DIRECTORY_PAGE_SIZE = envint("DIRECTORY_PAGE_SIZE", 20)
