@@ -35,6 +35,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 
 ENV = {
     "DEBUG": "false",
+    "HTTPS": "false",  # plain HTTP on 127.0.0.1 (production sits behind TLS at nginx)
     "SECRET_KEY": "benchmark-only-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "CONN_MAX_AGE": "60",
