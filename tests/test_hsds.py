@@ -150,7 +150,7 @@ def test_the_dump_validates(world, tmp_path, settings):
     assert len(tables["organization"]) == Organisation.objects.published().count()
     assert tables["service"] and tables["address"] and tables["taxonomy_term"]
     cells = [v for rows in tables.values() for row in rows for v in row.values()]
-    assert "'=HYPERLINK(\"http://evil.example\",\"Klick\")" in cells
+    assert '\'=HYPERLINK("http://evil.example","Klick")' in cells
     assert not [v for v in cells if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
 
 
