@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.test_permissions import PERSONAS, TABLE, build
-from tests.xss import injections, poison
+from tests.xss import MARKER, injections, poison
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,18 @@ def test_no_page_renders_a_stored_attack_as_markup():
     for persona in PERSONAS[1:]:
         clients[persona] = Client()
         clients[persona].force_login(users[persona])
-    found, checked = [], 0
+    found, checked, shown = [], 0, 0
     for key, url, persona in html_pages(objects):
         response = clients[persona].get(url, follow=True)
         if "text/html" not in response.get("Content-Type", ""):
             continue
         checked += 1
         assert response.status_code < 500, (url, persona)
-        for injection in injections(response.content.decode()):
+        html = response.content.decode()
+        shown += MARKER in html  # the attack is on the page, as text
+        for injection in injections(html):
             found.append(f"{url} ({key}) as {persona}: {injection}")
-    assert checked > 150
+    assert checked > 150 and shown > 100
     assert not found, "\n".join(found)
 
 

@@ -63,8 +63,10 @@ def poison() -> int:
                     if not fitting:
                         continue
                     payload = fitting[0]
-                if isinstance(field, models.EmailField):
-                    payload = f'x"><script>window.{MARKER}=1</script>@example.org'
+                if isinstance(field, models.URLField):
+                    payload = f"javascript:window.{MARKER}=1"
+                elif isinstance(field, models.EmailField):
+                    payload = f'x{number}"><script>window.{MARKER}=1</script>@example.org'
                 setattr(obj, field.attname, payload)
                 written += 1
             obj.save()
