@@ -102,7 +102,7 @@ def field_value(field):
         return st.builds(
             lambda data, name: SimpleUploadedFile(name, data),
             st.binary(max_size=2000),
-            st.sampled_from(["logo.png", "logo.jpg", "x.svg", "a.php", "", "noext"]),
+            st.sampled_from(["logo.png", "logo.jpg", "x.svg", "a.php", "noext", "ä ö.png"]),
         )
     choices = [st.sampled_from(field["values"])] if field["values"] else []
     single = st.one_of(*choices, nasty_text)
