@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 

@@ -35,6 +35,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 
 ENV = {
     "DEBUG": "false",
+    "HTTPS": "false",  # plain HTTP on 127.0.0.1 (production sits behind TLS at nginx)
     "SECRET_KEY": "benchmark-only-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "CONN_MAX_AGE": "60",
@@ -211,7 +212,7 @@ def visit_each(urls: list[str], connections: int) -> None:
         list(pool.map(get, urls))
 
 
-def load(urls: list[str], duration: int, connections: int, threads: int) -> dict:
+def load(urls: list[str], duration: int, connections: int, threads: int, base=BASE) -> dict:
     script = ROOT / "bench" / "results" / ".mix.lua"
     script.write_text(LUA % ", ".join(json.dumps(u) for u in urls))
     output = subprocess.run(
@@ -227,7 +228,7 @@ def load(urls: list[str], duration: int, connections: int, threads: int) -> dict
             "10s",
             "-s",
             str(script),
-            BASE,
+            base,
         ],
         capture_output=True,
         text=True,

@@ -47,6 +47,8 @@ class _PythonRenderedSelect:
 
         body = "".join(options(self.choices))
         return mark_safe(f'<select name="{escape(name)}"{_attrs(final_attrs)}>{body}</select>')
+
+
 class Select(_PythonRenderedSelect, forms.Select):
     pass
 

@@ -78,7 +78,7 @@ def deliver(mail_id: int) -> bool:
         try:
             message.send()
         except Exception as error:  # any transport error: keep it and retry later
-            log.warning("Mail %s to %s not sent: %s", mail.pk, mail.template, error)
+            log.warning("Mail %s (%s) not sent: %s", mail.pk, mail.template, error)
             mail.last_error = f"{type(error).__name__}: {error}"[:2000]
             delay = datetime.timedelta(minutes=2 ** min(mail.attempts, 10))
             mail.next_attempt_at = timezone.now() + delay

@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from directory.access import visible_contact
 from directory.csvexport import safe_cell
@@ -141,6 +142,7 @@ def dump_path(name: str):
 DUMP_FILES = {"hsds.json", "hsds-tabular.zip"}
 
 
+@require_safe
 def dump(request, name):
     if name not in DUMP_FILES:
         raise Http404

@@ -8,6 +8,7 @@ import os
 import tempfile
 import zipfile
 
+from directory.csvexport import safe_cell
 from directory.models import Offer, Term
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata import hsds
@@ -151,8 +152,13 @@ def write_tabular(handle) -> None:
             writers[table] = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore")
             writers[table].writeheader()
         for table, row in _tables_rows():
+            # Spreadsheets open these files too: no cell may start a formula.
             writers[table].writerow(
-                {k: v for k, v in row.items() if not isinstance(v, list | dict)}
+                {
+                    k: safe_cell(v) if isinstance(v, str) else v
+                    for k, v in row.items()
+                    if not isinstance(v, list | dict)
+                }
             )
         stack.close()
         _zip(handle, folder)

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal import checks  # noqa: F401  (registers the deployment checks)
         from portal.roles import ensure_groups
 
         # Group set-up data, like Django's own permissions, follows the migrations.

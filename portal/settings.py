@@ -29,6 +29,45 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+# Transport and browser security. In production (DEBUG off) the portal is served
+# over HTTPS only (behind nginx, which sets X-Forwarded-Proto; docs/deployment.md).
+HTTPS = envbool("HTTPS", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"  # the widget page alone may be framed (xframe_options_exempt)
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+# Content-Security-Policy (portal/security.py): no inline script or style anywhere,
+# everything from the portal itself. MEDIA_ORIGIN: where logos are served from when
+# media live on object storage.
+MEDIA_ORIGIN = envstr("MEDIA_ORIGIN", "")
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"] + ([MEDIA_ORIGIN] if MEDIA_ORIGIN else []),
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -46,6 +85,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "portal",
     "mailer",
     "directory",
@@ -59,7 +99,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "directory.vocabulary.VocabularyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.security.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -145,6 +188,24 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Rate limits (django-ratelimit), counted in the default cache: with REDIS_URL
+# shared by all server processes. Keys are per client address (CLIENT_IP_HEADER
+# behind a proxy) or per signed-in user. Over the limit: a 429 page.
+RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
+CLIENT_IP_HEADER = envstr("CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP behind nginx
+RATELIMIT_IP_META_KEY = "portal.security.client_ip"
+RATE_LIMITS = {
+    "login": envstr("RATE_LOGIN", "20/10m"),  # per address; lockout per account: axes
+    "signup": envstr("RATE_SIGNUP", "10/h"),
+    "password_reset": envstr("RATE_PASSWORD_RESET", "10/h"),
+    "request": envstr("RATE_REQUEST", "30/h"),  # cooperation requests and replies, per user
+    "interest": envstr("RATE_INTEREST", "30/h"),  # interest and contact messages, per user
+}
+# Locally (one process) the memory cache counts correctly, and production sets
+# REDIS_URL (check --deploy warns without it: portal/checks.py). Django's own Redis
+# backend increments atomically (INCR); the library only names django-redis.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_ratelimit.E003"]
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -250,10 +311,18 @@ PAGE_CACHE = envbool("PAGE_CACHE", True)
 # Directory
 DIRECTORY_PAGE_SIZE = envint("DIRECTORY_PAGE_SIZE", 20)
 
+# Logs: JSON lines on stderr (portal/logs.py), one per request, without personal
+# data. Django's own "Not Found: <path>" warnings are left out (paths may carry tokens).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "django.security.csrf": {"level": "ERROR"},
+        "portal.requests": {"level": "INFO" if envbool("LOG_REQUESTS", not DEBUG) else "WARNING"},
+    },
 }

@@ -10,6 +10,7 @@ from portal import account_views, dashboard_views, finder_views, pages, topics, 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
+    path("healthz", views.healthz, name="healthz"),
     path("sprache/<str:code>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("organisationen/export.csv", downloads.export_csv, name="export_csv"),
@@ -95,3 +96,8 @@ if settings.DEBUG:
 
 if settings.BENCHMARK_FLOOR:
     urlpatterns += [path("_floor/", views.floor)]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

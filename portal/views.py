@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 
 from directory.pagecache import anonymous_page
 
@@ -15,6 +17,19 @@ def home(request):
 def favicon(request):
     """Browsers ask for /favicon.ico; the icon is a static SVG."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when this server can reach its database, else 503.
+    Plain text, no session, no cache."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def floor(request):

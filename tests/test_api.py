@@ -130,3 +130,13 @@ def test_schema_and_interactive_documentation_without_a_cdn(client):
 
     sources = re.findall(r'(?:src|href)="([^"]+)"', docs)
     assert sources and all(s.startswith("/") for s in sources), sources
+
+
+@pytest.mark.postgres
+def test_a_search_lists_the_most_relevant_first(client, world):
+    from tests.factories import make_organisation
+
+    make_organisation("Aachener Kulturkreis", description="Wir beraten auch zu Dolmetschen.")
+    make_organisation("Zentrum Dolmetschen Rostock", description="Dolmetschen und Übersetzen.")
+    assert _names(client, q="Dolmetschen")[0] == "Zentrum Dolmetschen Rostock"
+    assert _names(client)[0] < _names(client)[1]  # without q: by name

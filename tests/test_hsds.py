@@ -14,6 +14,7 @@ from django.utils import timezone
 from directory.models import Organisation
 from directory.vocabulary import get_vocabulary
 from opendata import hsds
+from tests.factories import make_organisation
 from tests.hsds_validation import SCHEMAS, errors, page_errors
 from tests.pages import build_world
 
@@ -134,6 +135,7 @@ def test_bad_parameters_are_400(client, world, params):
 
 def test_the_dump_validates(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    make_organisation('=HYPERLINK("http://evil.example","Klick")', city="-Berlin")
     call_command("export_open_data", verbosity=0)
     data = json.loads((tmp_path / "opendata" / "hsds.json").read_text(encoding="utf-8"))
     assert data["licence"]["url"]
@@ -147,6 +149,9 @@ def test_the_dump_validates(world, tmp_path, settings):
     assert errors(tables, "compiled/tabular.json") == []
     assert len(tables["organization"]) == Organisation.objects.published().count()
     assert tables["service"] and tables["address"] and tables["taxonomy_term"]
+    cells = [v for rows in tables.values() for row in rows for v in row.values()]
+    assert '\'=HYPERLINK("http://evil.example","Klick")' in cells
+    assert not [v for v in cells if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
 
 
 def _read_tabular(path) -> dict:

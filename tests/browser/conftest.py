@@ -48,11 +48,18 @@ def world(live_server, settings):
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """open_page(user=None, language="de", viewport=DESKTOP) -> a Playwright page."""
-    contexts = []
+    """open_page(user=None, language="de", viewport=DESKTOP) -> a Playwright page.
 
-    def make(user=None, language="de", viewport=None):
-        context = browser.new_context(viewport=viewport or DESKTOP, locale=language)
+    Pages run under the portal's Content-Security-Policy; every violation the
+    browser reports fails the test (at teardown). Only tests that inject a test
+    tool (axe-core) pass bypass_csp=True.
+    """
+    contexts, violations = [], []
+
+    def make(user=None, language="de", viewport=None, bypass_csp=False):
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, locale=language, bypass_csp=bypass_csp
+        )
         cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
         if user is not None:
             client = Client()
@@ -69,11 +76,21 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.base = live_server.url
+        page.csp_violations = []
+
+        def on_console(message, page=page):
+            if "Content Security Policy" in message.text:
+                page.csp_violations.append(f"{page.url}: {message.text}")
+                if not bypass_csp:
+                    violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> Path:

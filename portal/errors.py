@@ -1,0 +1,107 @@
+"""Error pages: clear, friendly, in the visitor's language, and rendered
+without the database, so that they still work while it is unreachable.
+
+While the database is down every request ends here as a 503 with Retry-After
+(no traceback); Django reconnects by itself on the next request once it is back
+(persistent connections with health checks, settings.DATABASES).
+"""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _page(status: int, title: str, message: str, hint: str = "") -> HttpResponse:
+    html = render_to_string(
+        "errors/page.html", {"status": status, "title": title, "message": message, "hint": hint}
+    )
+    return HttpResponse(html, status=status)
+
+
+def bad_request(request, exception=None):
+    return _page(
+        400,
+        _("Ungültige Anfrage"),
+        _("Diese Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie die Adresse."),
+    )
+
+
+def permission_denied(request, exception=None):
+    return _page(
+        403,
+        _("Kein Zugriff"),
+        _("Sie haben keine Berechtigung für diese Seite."),
+        _(
+            "Wenn Sie glauben, dass das ein Fehler ist, melden Sie sich an oder wenden Sie "
+            "sich an die Koordination."
+        ),
+    )
+
+
+def page_not_found(request, exception=None):
+    return _page(
+        404,
+        _("Seite nicht gefunden"),
+        _("Diese Seite gibt es nicht (mehr). Vielleicht hilft die Suche im Verzeichnis."),
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _page(
+        403,
+        _("Formular abgelaufen"),
+        _(
+            "Das Formular war zu lange geöffnet oder Cookies sind blockiert. Bitte laden Sie "
+            "die Seite neu und senden Sie es noch einmal."
+        ),
+    )
+
+
+def ratelimited(request, exception=None):
+    response = _page(
+        429,
+        _("Zu viele Versuche"),
+        _(
+            "Sie haben diese Aktion in kurzer Zeit zu oft ausgeführt. Bitte warten Sie einige "
+            "Minuten und versuchen Sie es dann erneut."
+        ),
+    )
+    response["Retry-After"] = "300"
+    return response
+
+
+def database_unavailable() -> HttpResponse:
+    response = _page(
+        503,
+        _("Vorübergehend nicht erreichbar"),
+        _(
+            "Das Portal ist gerade kurz nicht erreichbar. Bitte versuchen Sie es in einer "
+            "Minute noch einmal."
+        ),
+        _("Ihre bisher gespeicherten Angaben sind sicher."),
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request):
+    """handler500: a database outage becomes a 503, everything else a 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DatabaseError) and "connection" in str(error).lower()
+    ):
+        return database_unavailable()
+    return _page(
+        500,
+        _("Ein Fehler ist aufgetreten"),
+        _(
+            "Das hätte nicht passieren dürfen. Der Fehler wurde protokolliert; bitte "
+            "versuchen Sie es später noch einmal."
+        ),
+        _("Ihre bisher gespeicherten Angaben sind sicher."),
+    )
