@@ -18,6 +18,8 @@ from tests.factories import make_organisation
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Not from the test run: DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests.
+IGNORED_ENVIRONMENT = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "HTTPS"}
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-production-secret-" + "k7Qz" * 12,
@@ -30,7 +32,7 @@ PRODUCTION = {
 
 
 def test_production_settings_pass_check_deploy_without_a_warning():
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment = {k: v for k, v in os.environ.items() if k not in IGNORED_ENVIRONMENT}
     environment.update(PRODUCTION)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -46,7 +48,7 @@ def test_production_settings_pass_check_deploy_without_a_warning():
 
 
 def test_without_redis_check_deploy_warns_that_limits_are_per_process():
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment = {k: v for k, v in os.environ.items() if k not in IGNORED_ENVIRONMENT}
     environment.update({k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"})
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
