@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Term
@@ -94,3 +96,14 @@ class DeleteAccountForm(forms.Form):
 
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse"))
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the length of the address checked before the
+    login is attempted (Django sets max_length after the field is built, so it is
+    not validated; an over-long name then broke the lockout's records)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 254))

@@ -12,7 +12,7 @@ neither, so this is a header, not a dependency.)
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
-from portal.errors import ratelimited
+from portal.errors import bad_request, ratelimited
 
 
 def policy(*, frameable: bool = False) -> str:
@@ -92,3 +92,19 @@ class RateLimitMiddleware:
             ):
                 return ratelimited(request)
         return None
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character is never part of legitimate input, and PostgreSQL refuses
+    it in text: such a request gets the 400 page before any view sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sources = [request.GET] + ([request.POST] if request.method == "POST" else [])
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in str(v) for v in values):
+                    return bad_request(request)
+        return self.get_response(request)

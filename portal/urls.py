@@ -6,6 +6,7 @@ from django.views.static import serve
 
 from opendata import downloads, widget
 from portal import account_views, dashboard_views, finder_views, pages, topics, views
+from portal.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -55,7 +56,11 @@ urlpatterns = [
         account_views.resend_verification,
         name="resend_verification",
     ),
-    path("konto/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/anmelden/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/abmelden/", account_views.logout_view, name="logout"),
     path("konto/daten/", account_views.export_data, name="export_data"),
     path("konto/loeschen/", account_views.delete_account, name="delete_account"),

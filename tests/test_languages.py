@@ -7,6 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
 from directory.models import Organisation
@@ -72,3 +73,20 @@ def test_numbers_follow_the_active_language():
         assert template.render(Context({"n": 16000, "x": 2.5})) == "16.000 2,5"
     with translation.override("en"):
         assert template.render(Context({"n": 16000, "x": 2.5})) == "16,000 2.5"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/organisationen/?q=Kontakt", "/organisationen/?q=Kontakt"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("1e309", "/"),  # found by hypothesis: once a 500 (taken for a view name)
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+    ],
+)
+def test_the_language_link_returns_only_to_a_page_of_the_portal(client, target, expected):
+    response = client.get(reverse("switch_language", args=["en"]), {"next": target})
+    assert response.status_code == 302 and response["Location"] == expected
+    assert response.cookies["django_language"].value == "en"

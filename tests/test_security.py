@@ -294,3 +294,25 @@ def test_request_logs_are_json_lines_without_personal_data(client, member, caplo
     for secret in ("198.51.100.23", "Secret-Browser", "Olga", member.email, "geheimtoken"):
         assert secret not in text
     assert str(member.pk) not in [str(v) for v in first.values()]
+
+
+# Malformed input found by the property-based tests ---------------------------
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_with_a_400(client, coordinator):
+    assert client.get(reverse("directory:organisation_list"), {"q": "a\x00b"}).status_code == 400
+    client.force_login(coordinator)
+    make_organisation("Zur Prüfung e. V.", slug="zur-pruefung", status="in_review")
+    response = client.post(
+        reverse("directory:assign_owner", args=["zur-pruefung"]), {"email": "\x00"}
+    )
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_overlong_login_name_is_an_error_next_to_the_field(client, member):
+    response = client.post(reverse("login"), {"username": "ä" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "höchstens" in response.content.decode() or "at most" in response.content.decode()
