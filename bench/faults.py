@@ -424,8 +424,9 @@ def main():
         "",
         "## Mail server down",
         "",
-        f"- {m['queued']} mails queued; sender against a closed port: `{m['first_round']}`; "
-        f"{m['waiting_after_failure']} waiting for a retry.",
+        f"- {m['queued']} mails queued while the mail server is down: the attempt right after "
+        f"each commit fails, {m['waiting_after_failure']} wait for a retry (the sender's round: "
+        f"`{m['first_round']}`, none due yet).",
         f"- Mail server back: `{m['second_round']}`; {m['sent']} marked sent, "
         f"{m['received_by_smtp']} received by the SMTP server.",
         "",
