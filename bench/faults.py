@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import ENV, load  # noqa: E402
+from bench.run import ENV, load, start_server  # noqa: E402
 
 PORT = 8766
 BASE = f"http://127.0.0.1:{PORT}"
@@ -108,36 +108,6 @@ def prepare():
         " institution_type=get_vocabulary().get('institution_type', 'jobcenter'))\n"
     )
     subprocess.run(["redis-cli", "-n", "7", "FLUSHDB"], capture_output=True)
-
-
-def start_server():
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--timeout",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment(LOG_REQUESTS="false"),
-        start_new_session=True,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(BASE + "/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -213,7 +183,7 @@ def prober(stop, log):
 
 def outage() -> dict:
     prepare()
-    server = start_server()
+    server = start_server(environment(LOG_REQUESTS="false"), 4, port=PORT)
     reads = (
         [
             f"/organisationen/{s}/"
@@ -439,9 +409,8 @@ def main():
         and result["recovered_directory_s"] is not None
         and m["received_by_smtp"] == m["queued"] == m["sent"]
     )
-    lines.append(
-        f"**Result: {'passed' if ok else 'FAILED'}** (no confirmed write lost: {lost == 0})."
-    )
+    verdict = "passed" if ok else "FAILED"
+    lines.append(f"**Result: {verdict}** (confirmed writes lost: {lost}).")
     out = ROOT / "bench" / "results" / "faults.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

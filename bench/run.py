@@ -145,7 +145,7 @@ print("MIXES " + json.dumps(out))
     return json.loads(line[len("MIXES ") :])
 
 
-def start_server(env, workers: int, *, page_cache: bool = True):
+def start_server(env, workers: int, *, page_cache: bool = True, port: int = PORT):
     env = {**env, "PAGE_CACHE": "true" if page_cache else "false"}
     server = subprocess.Popen(
         [
@@ -154,7 +154,7 @@ def start_server(env, workers: int, *, page_cache: bool = True):
             "gunicorn",
             "portal.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
             str(workers),
             "--worker-class",
@@ -172,7 +172,7 @@ def start_server(env, workers: int, *, page_cache: bool = True):
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(BASE + "/_floor/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_floor/", timeout=2)
             return server
         except OSError:
             time.sleep(0.2)

@@ -95,16 +95,16 @@ class RateLimitMiddleware:
 
 
 class RejectNullCharactersMiddleware:
-    """A NUL character is never part of legitimate input, and PostgreSQL refuses
-    it in text: such a request gets the 400 page before any view sees it."""
+    """A NUL character is never part of a legitimate form, and PostgreSQL refuses
+    it in text: such a POST gets the 400 page before any view sees it. (In query
+    parameters the search strips it, so a pasted search still finds something.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        sources = [request.GET] + ([request.POST] if request.method == "POST" else [])
-        for data in sources:
-            for key, values in data.lists():
+        if request.method == "POST":
+            for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in str(v) for v in values):
                     return bad_request(request)
         return self.get_response(request)
