@@ -12,6 +12,7 @@ from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
 from opendata import hsds
 from opendata.licence import licence
+from opendata.paging import order_for_page
 from opendata.queries import (
     BadParameter,
     filter_by_term,
@@ -106,11 +107,12 @@ def _serialise_organisations(organisations, *, full: bool):
 class Organizations(HsdsView):
     def get(self, request):
         queryset = _organisations(request)
+        total = queryset.count()
         full = request.query_params.get("full") in ("true", "1")
         return self.paged(
             request,
-            queryset,
-            queryset.count(),
+            order_for_page(queryset, total, ("pk", "number")),
+            total,
             lambda rows: _serialise_organisations(rows, full=full),
         )
 
