@@ -2,8 +2,9 @@
 PostgreSQL differ.
 
 PostgreSQL: the ``german`` text search configuration over a stored search
-vector (kept by a trigger from ``search_document``, GIN index), ranked, plus
-trigram word similarity on the name so that a misspelt name still matches.
+vector (kept by a trigger from ``search_document``, GIN index), ranked; where
+it finds nothing, trigram word similarity on the name, so that a misspelt name
+still matches.
 
 SQLite: every word of the query must occur in the lower-cased
 ``search_document``; Python lower-cases both sides, so umlauts match
@@ -31,20 +32,34 @@ def clean_query(query: str | None) -> str:
     return text[:MAX_QUERY_LENGTH]
 
 
+def _tsquery(query: str) -> SearchQuery:
+    return SearchQuery(query, config="german", search_type="websearch")
+
+
+def _fuzzy_condition(query: str) -> Q | None:
+    """Typo tolerance, as a fallback: only when the full-text search finds no MO
+    at all does every word of the query have to be similar to a word of the name
+    ("Kontackt" finds "Kontakt e. V."). Always on, it made "Frauenverein" match
+    every "...verein" and cost a heap recheck of thousands of rows."""
+    from directory.models import Organisation
+
+    words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
+    if not words or Organisation.objects.filter(search_vector=_tsquery(query)).exists():
+        return None
+    fuzzy = Q()
+    for word in words:
+        fuzzy &= Q(name__trigram_word_similar=word)
+    return fuzzy
+
+
 def search_condition(query: str) -> Q:
     """The condition under which an organisation matches ``query`` (usable in
     filters and in conditional expressions, e.g. for scoring)."""
     query = clean_query(query)
     if is_postgres():
-        tsquery = SearchQuery(query, config="german", search_type="websearch")
-        condition = Q(search_vector=tsquery)
-        words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
-        if words:
-            fuzzy = Q()
-            for word in words:
-                fuzzy &= Q(name__trigram_word_similar=word)
-            condition |= fuzzy
-        return condition
+        condition = Q(search_vector=_tsquery(query))
+        fuzzy = _fuzzy_condition(query)
+        return condition | fuzzy if fuzzy else condition
     condition = Q()
     for word in query.lower().split():
         condition &= Q(search_document__contains=word)
@@ -59,13 +74,9 @@ def matching_condition(query: str, model) -> Q:
     query = clean_query(query)
     if not is_postgres():
         return Q(pk__in=model.objects.filter(search_condition(query)).values("pk"))
-    tsquery = SearchQuery(query, config="german", search_type="websearch")
-    condition = Q(pk__in=model.objects.filter(search_vector=tsquery).values("pk"))
-    words = [w for w in query.split() if sum(c.isalnum() for c in w) >= 3][:MAX_FUZZY_WORDS]
-    if words:
-        fuzzy = Q()
-        for word in words:
-            fuzzy &= Q(name__trigram_word_similar=word)
+    condition = Q(pk__in=model.objects.filter(search_vector=_tsquery(query)).values("pk"))
+    fuzzy = _fuzzy_condition(query)
+    if fuzzy:
         condition |= Q(pk__in=model.objects.filter(fuzzy).values("pk"))
     return condition
 
@@ -74,8 +85,8 @@ def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
     """Filter to organisations matching ``query`` and annotate ``rank``.
 
     PostgreSQL: full-text match of the whole query (ranked by ts_rank, the name
-    weighted highest), or, for typos, every word of it similar to a word of the
-    name (ranked by that similarity) (pg_trgm word similarity from
+    weighted highest); where that finds nothing, for typos, every word of it
+    similar to a word of the name (ranked by that similarity) (pg_trgm word similarity from
     settings.SEARCH_WORD_SIMILARITY, set on each connection; GIN trigram index).
     """
     query = clean_query(query)
