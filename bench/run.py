@@ -85,6 +85,31 @@ def manage(env, *args):
     run([PYTHON, "manage.py", *args], env, stdout=subprocess.DEVNULL)
 
 
+def reset_database(url: str) -> None:
+    """An empty benchmark database: the sizes are seeded from small to large."""
+    from urllib.parse import urlsplit
+
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
 def prepare(env, size: int) -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
@@ -327,6 +352,7 @@ def main():
     env = {**os.environ, **ENV, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url}
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     RESULTS.mkdir(parents=True, exist_ok=True)
+    reset_database(args.database_url)
     measurements = [measure(env, size, args) for size in sorted(args.sizes)]
     report = [
         "# Benchmark: the portal under load",
