@@ -60,7 +60,7 @@ def environment(**extra):
         **ENV,
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": "redis://127.0.0.1:6379/7",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONPATH": str(ROOT),
         "RATELIMIT_ENABLE": "false",
         **extra,
@@ -317,7 +317,7 @@ def mail_down() -> dict:
             "from django.contrib.auth import get_user_model\n"
             "from django.db import transaction\n"
             "from mailer.models import OutgoingMail\n"
-            "from portal.accounts import send_verification\n"
+            "from accounts.services import send_verification\n"
             "OutgoingMail.objects.all().delete()\n"
             "user = get_user_model().objects.get(email='writer@example.org')\n"
             "for _ in range(20):\n"

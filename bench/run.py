@@ -45,7 +45,7 @@ ENV = {
 }
 
 # Page types whose anonymous pages come from the shared page cache
-# (directory.pagecache.anonymous_page); measured a second time computed.
+# (core.pagecache.anonymous_page); measured a second time computed.
 PAGE_CACHED = ("directory search", "profile", "partner finder", "guide chapter", "term page")
 
 LUA = """
@@ -125,7 +125,7 @@ def prepare(env, size: int) -> None:
             "import django;django.setup();from django.db import connection;"
             "connection.cursor().execute('VACUUM ANALYZE')",
         ],
-        {**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        {**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
 
 
@@ -158,7 +158,7 @@ print("MIXES " + json.dumps(out))
         cwd=ROOT,
         env={
             **env,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONPATH": str(ROOT),
             "PAGE_CACHE": "false",  # count the queries of the computed pages
         },
@@ -177,7 +177,7 @@ def start_server(env, workers: int, *, page_cache: bool = True, port: int = PORT
             PYTHON,
             "-m",
             "gunicorn",
-            "portal.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -8,14 +8,11 @@ class CooperationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.services import EXPORT_CONTRIBUTORS
+        from cooperation.services import personal_data
         from cooperation.views import request_action
         from directory import extensions
 
-        if request_action not in extensions.profile_actions:
-            extensions.profile_actions.append(request_action)
-
-        from cooperation.services import personal_data
-        from portal import accounts
-
-        if personal_data not in accounts.EXPORT_CONTRIBUTORS:
-            accounts.EXPORT_CONTRIBUTORS.append(personal_data)
+        extensions.register(extensions.profile_actions, request_action, order=10)
+        if personal_data not in EXPORT_CONTRIBUTORS:
+            EXPORT_CONTRIBUTORS.append(personal_data)

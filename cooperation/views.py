@@ -21,21 +21,11 @@ RATE_MESSAGE = _(
 
 
 def request_action(request, organisation, **kwargs) -> str:
-    """Buttons on a profile for institution staff: request, shortlist."""
-    user = request.user
-    if not getattr(user, "is_institution", False) or not organisation.is_published:
+    """The request button on a profile, for institution staff."""
+    if not getattr(request.user, "is_institution", False) or not organisation.is_published:
         return ""
-    from portal.models import ShortlistEntry  # the shortlist belongs to the finder
-
     return render_to_string(
-        "cooperation/includes/profile_actions.html",
-        {
-            "organisation": organisation,
-            "shortlisted": ShortlistEntry.objects.filter(
-                user=user, organisation=organisation
-            ).exists(),
-        },
-        request=request,
+        "cooperation/includes/profile_actions.html", {"organisation": organisation}, request=request
     )
 
 

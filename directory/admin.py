@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.pagecache import bump
 from directory.models import Offer, Organisation, Term
-from directory.pagecache import bump
 from directory.search import refresh_search_document
 from directory.vocabulary import invalidate_vocabulary
 

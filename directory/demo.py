@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 from django.db import transaction
 
+from core.pagecache import bump
+from core.text import german_slugify
 from directory import demo_data
 from directory.models import Offer, Organisation
-from directory.pagecache import bump
 from directory.search import build_search_document
-from directory.text import german_slugify
 from directory.vocabulary import get_vocabulary
 
 BATCH = 2000

@@ -20,5 +20,14 @@ profile_actions: list[ProfilePanel] = []
 edit_links: list[ProfilePanel] = []
 
 
+def register(registry: list[ProfilePanel], function: ProfilePanel, *, order: int = 50) -> None:
+    """Add ``function`` to ``registry`` once; a lower ``order`` is shown first."""
+    if function in registry:
+        return
+    function.extension_order = order  # type: ignore[attr-defined]
+    registry.append(function)
+    registry.sort(key=lambda f: getattr(f, "extension_order", 50))
+
+
 def render_all(functions: list[ProfilePanel], request, organisation, **kwargs) -> SafeString:
     return mark_safe("".join(str(f(request, organisation, **kwargs) or "") for f in functions))

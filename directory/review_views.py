@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.text import word_diff
 from directory import services, team
 from directory.access import is_reviewer
 from directory.forms import SendBackForm
 from directory.models import Claim, Membership, Organisation
-from directory.text import word_diff
 from directory.vocabulary import get_vocabulary
 
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.pagecache import bump
+from core.text import german_slugify
 from directory.models import Membership, Offer, Organisation
-from directory.pagecache import bump
 from directory.search import build_search_document
-from directory.text import german_slugify
 from directory.vocabulary import TERM_RELATIONS, get_vocabulary
 from mailer.services import queue_mail
 

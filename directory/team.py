@@ -6,8 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pagecache import bump
 from directory.models import Claim, Invitation, Membership, Organisation
-from directory.pagecache import bump
 from directory.services import reviewers
 from mailer.services import queue_mail
 

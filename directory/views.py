@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from core.pagecache import anonymous_page, cached, generations, hash_params
 from directory import extensions
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
 from directory.models import Offer, Organisation
-from directory.pagecache import anonymous_page, cached, generations, hash_params
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [

@@ -74,7 +74,7 @@ def forget_vocabulary() -> None:
 
 
 def invalidate_vocabulary() -> None:
-    from directory.pagecache import bump
+    from core.pagecache import bump
 
     def drop():
         cache.delete(CACHE_KEY)

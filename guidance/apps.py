@@ -11,4 +11,4 @@ class GuidanceConfig(AppConfig):
         from directory import extensions
         from guidance.profile_panel import profile_panel
 
-        extensions.profile_panels.append(profile_panel)
+        extensions.register(extensions.profile_panels, profile_panel)

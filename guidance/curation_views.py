@@ -13,10 +13,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory.text import word_diff
+from core.markdown import render_markdown
+from core.text import word_diff
 from guidance import services
 from guidance.forms import ChapterForm, ItemForm, NewItemForm
-from guidance.markdown import render_markdown
 from guidance.models import Chapter, Item
 
 CURATE_PERMISSION = "guidance.curate_guide"

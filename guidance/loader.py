@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.pagecache import bump
 from directory.models import Organisation
-from directory.pagecache import bump
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Guide, Item, fingerprint
 from guidance.services import tags_snapshot

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guidance.markdown import render_markdown
+from core.markdown import render_markdown
 
 # Fields that are not part of a version (drafts and what is derived from the text).
 UNVERSIONED = [

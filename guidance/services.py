@@ -9,8 +9,8 @@ one version per object with the publishing coordinator.
 from django.db import transaction
 from django.utils import timezone
 
+from core.pagecache import bump
 from directory.models import Organisation
-from directory.pagecache import bump
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Item, fingerprint
 
@@ -107,7 +107,7 @@ def preview_chapter(chapter: Chapter) -> Chapter:
         en_source_fingerprint=data.get("en_source_fingerprint", ""),
         **{field: data[field] for field in CHAPTER_FIELDS},
     )
-    from guidance.markdown import render_markdown
+    from core.markdown import render_markdown
 
     preview.intro_html = render_markdown(preview.intro)
     preview.intro_en_html = render_markdown(preview.intro_en)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagecache import anonymous_page, cached
 from directory.models import Organisation
-from directory.pagecache import anonymous_page, cached
 from directory.statistics import term_statistics
 from guidance.forms import NoteForm
 from guidance.models import Chapter, ChapterNote, Guide, Item

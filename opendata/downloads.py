@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.csvexport import safe_cell
 from directory.access import visible_contact
-from directory.csvexport import safe_cell
 from directory.filters import OrganisationFilter
 from directory.models import Offer, Organisation
 from directory.vocabulary import TERM_RELATIONS, terms_by_organisation

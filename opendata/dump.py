@@ -8,7 +8,7 @@ import os
 import tempfile
 import zipfile
 
-from directory.csvexport import safe_cell
+from core.csvexport import safe_cell
 from directory.models import Offer, Term
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata import hsds

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.csvexport import csv_response
 from directory.access import is_reviewer
-from directory.csvexport import csv_response
 from portal import dashboard
 
 

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.markdown import render_markdown
 from directory.services import reviewers
-from guidance.markdown import render_markdown
 from mailer.services import queue_mail
 from portal.dashboard_views import coordinator_required
 from portal.models import Page

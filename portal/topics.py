@@ -4,8 +4,8 @@ guide items that carry it and the MOs that do."""
 from django.http import Http404
 from django.shortcuts import render
 
+from core.pagecache import anonymous_page
 from directory.models import Organisation, Term
-from directory.pagecache import anonymous_page
 from directory.statistics import RELATION_FOR_KIND
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item

@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from directory.pagecache import anonymous_page
+from core.pagecache import anonymous_page
 
 
 @anonymous_page()

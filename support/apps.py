@@ -8,14 +8,11 @@ class SupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.services import EXPORT_CONTRIBUTORS
         from directory import extensions
+        from support.services import personal_data
         from support.views_assessment import edit_links
 
-        if edit_links not in extensions.edit_links:
-            extensions.edit_links.append(edit_links)
-
-        from portal import accounts
-        from support.services import personal_data
-
-        if personal_data not in accounts.EXPORT_CONTRIBUTORS:
-            accounts.EXPORT_CONTRIBUTORS.append(personal_data)
+        extensions.register(extensions.edit_links, edit_links)
+        if personal_data not in EXPORT_CONTRIBUTORS:
+            EXPORT_CONTRIBUTORS.append(personal_data)

@@ -58,7 +58,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def coordinator(django_user_model):
-    from portal.roles import make_coordinator
+    from accounts.roles import make_coordinator
 
     user = django_user_model.objects.create_user(
         email="koordination@example.org", password="pw", name="koordination"

@@ -7,14 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.roles import make_coordinator
 from cooperation.services import request_send
 from directory.models import Membership
 from directory.services import organisation_save
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
+from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
-from portal.models import Page, SavedSearch, ShortlistEntry
+from portal.models import Page
 from portal.page_texts import ensure_pages
-from portal.roles import make_coordinator
 from support import services as support
 from support.models import Mentor, SupportOffer
 from tests.factories import make_organisation

@@ -132,7 +132,7 @@ def test_repeated_failed_logins_lock_the_account(client, member):
 
 
 def test_production_hashing_is_argon2():
-    from portal import settings as production
+    from config import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):

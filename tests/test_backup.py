@@ -34,7 +34,7 @@ def test_backup_and_restore_bring_back_every_row(tmp_path, settings):
     assert history_tables and all(before[t] for t in ("directory_historicalorganisation",))
     assert sum(len(rows) for rows in before.values()) > 500
 
-    target = tmp_path / "portal.backup"
+    target = tmp_path / "core.backup"
     call_command("backup", str(target), stdout=io.StringIO())
     assert target.stat().st_size > 10_000
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from directory.vocabulary import get_vocabulary
-from portal.models import SavedSearch, ShortlistEntry
+from finder.models import SavedSearch, ShortlistEntry
 from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db

@@ -26,13 +26,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.services import verification_token
 from cooperation.models import CooperationRequest
 from directory import team
 from directory.models import Claim, Membership
+from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
 from opendata.hsds import uid
-from portal.accounts import verification_token
-from portal.models import SavedSearch, ShortlistEntry
 from support.models import Expert, Mentor
 from tests.pages import build_world
 

@@ -75,7 +75,7 @@ def test_an_mo_whose_last_owner_left_can_be_reassigned(client, editor_a, mo_a, m
 
 def test_export_includes_requests_shortlist_and_saved_searches(client, institution_user, mo_a):
     from cooperation.services import request_send
-    from portal.models import SavedSearch, ShortlistEntry
+    from finder.models import SavedSearch, ShortlistEntry
 
     request_send(sender=institution_user, organisation=mo_a, subject="Anfrage X", message="Text")
     ShortlistEntry.objects.create(user=institution_user, organisation=mo_a, note="Notiz Y")

@@ -166,7 +166,7 @@ def test_password_reset_is_also_limited_per_address_asked_for(client):
 @pytest.mark.django_db
 @override_settings(CLIENT_IP_HEADER="HTTP_X_REAL_IP")
 def test_behind_the_proxy_the_client_address_comes_from_its_header(rf):
-    from portal.security import client_ip
+    from core.security import client_ip
 
     request = rf.get("/", HTTP_X_REAL_IP="203.0.113.7", REMOTE_ADDR="127.0.0.1")
     assert client_ip(request) == "203.0.113.7"
@@ -270,7 +270,7 @@ def test_healthz_reports_the_database(client):
 
 @pytest.mark.django_db
 def test_request_logs_are_json_lines_without_personal_data(client, member, caplog, settings):
-    from portal.logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     client.force_login(member)
     with caplog.at_level(logging.INFO, logger="portal.requests"):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import envbool, envint, envlist
+from config.env import envbool, envint, envlist
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ def test_database_url_selects_postgresql():
     result = subprocess.run(
         [sys.executable, "-c", f"import django;django.setup();{code}"],
         cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -58,7 +58,7 @@ def test_without_database_url_the_default_is_embedded_sqlite():
     result = subprocess.run(
         [sys.executable, "-c", f"import django;django.setup();{code}"],
         cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -6,8 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The page's editor is an account (portal.0001 and 0002 moved to accounts and finder).
     dependencies = [
-        ("portal", "0002_savedsearch_shortlistentry"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

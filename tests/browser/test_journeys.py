@@ -9,8 +9,8 @@ from django.core import mail
 from cooperation.models import CooperationRequest
 from cooperation.services import request_send
 from directory.models import Organisation
+from finder.models import ShortlistEntry
 from guidance.models import Item
-from portal.models import ShortlistEntry
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.keyboard import Actor, focus_visible
 

@@ -15,10 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services
+from accounts.forms import AccountForm, DeleteAccountForm, ResendVerificationForm, SignupForm
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
-from portal import accounts
-from portal.forms import AccountForm, DeleteAccountForm, ResendVerificationForm, SignupForm
 
 
 def signup(request):
@@ -30,7 +30,7 @@ def signup(request):
         data.pop("privacy")
         if data["account_type"] != get_user_model().AccountType.INSTITUTION:
             data.update(institution_name="", institution_type=None, institution_state=None)
-        accounts.signup(language=(get_language() or "de")[:2], **data)
+        services.signup(language=(get_language() or "de")[:2], **data)
         return render(request, "registration/signup_done.html", {"email": data["email"]})
     return render(
         request,
@@ -41,10 +41,10 @@ def signup(request):
 
 
 def verify_email(request, token):
-    user = accounts.user_from_verification_token(token)
+    user = services.user_from_verification_token(token)
     if user is None:
         return render(request, "registration/verify_invalid.html", status=400)
-    accounts.verify(user)
+    services.verify(user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"))
     return redirect("account")
@@ -61,7 +61,7 @@ def resend_verification(request):
             .first()
         )
         if user is not None:
-            accounts.send_verification(user)
+            services.send_verification(user)
         # The same answer for every address: nobody learns who has an account.
         return render(
             request, "registration/signup_done.html", {"email": form.cleaned_data["email"]}
@@ -78,7 +78,7 @@ def account(request):
         return redirect("account")
     return render(
         request,
-        "portal/account.html",
+        "accounts/account.html",
         {
             "form": form,
             "memberships": request.user.memberships.select_related("organisation"),
@@ -93,7 +93,7 @@ def account(request):
 
 @login_required
 def export_data(request):
-    data = accounts.export_personal_data(request.user)
+    data = services.export_personal_data(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -108,7 +108,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        accounts.delete_account(user)
+        services.delete_account(user)
         messages.success(request, _("Ihr Konto und Ihre persönlichen Daten sind gelöscht."))
         return redirect("home")
     return render(

@@ -3,9 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.roles import make_coordinator
 from directory.models import Membership, Organisation
 from directory.vocabulary import get_vocabulary
-from portal.roles import make_coordinator
 
 DEMO_ACCOUNTS = [
     # email, password, name, description

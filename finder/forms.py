@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from directory import widgets
 from directory.models import Term
 from directory.vocabulary_fields import TermChoiceField, TermMultipleChoiceField
-from portal.finder import MUST, NICE
+from finder.ranking import MUST, NICE
 
 IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
 

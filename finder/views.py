@@ -9,22 +9,40 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.csvexport import csv_response
+from core.pagecache import anonymous_page
 from directory.access import visible_contact
-from directory.csvexport import csv_response
 from directory.models import Organisation
-from directory.pagecache import anonymous_page
 from directory.vocabulary import terms_by_organisation
+from finder.forms import FinderForm, SavedSearchForm, ShortlistNoteForm
+from finder.models import SavedSearch, ShortlistEntry
+from finder.ranking import build_criteria, explain, rank
 from guidance.models import Item
-from portal.finder import build_criteria, explain, rank
-from portal.finder_forms import FinderForm, SavedSearchForm, ShortlistNoteForm
-from portal.models import SavedSearch, ShortlistEntry
 
 PAGE_SIZE = 20
+
+
+def shortlist_action(request, organisation, **kwargs) -> str:
+    """The shortlist button on a profile, for institution staff."""
+    user = request.user
+    if not getattr(user, "is_institution", False) or not organisation.is_published:
+        return ""
+    return render_to_string(
+        "finder/includes/shortlist_action.html",
+        {
+            "organisation": organisation,
+            "shortlisted": ShortlistEntry.objects.filter(
+                user=user, organisation=organisation
+            ).exists(),
+        },
+        request=request,
+    )
 
 
 def institution_required(view):
@@ -120,7 +138,7 @@ def finder(request):
         context["saved_searches"] = SavedSearch.objects.filter(user=request.user)[:20]
         context["save_form"] = SavedSearchForm(initial={"query": request.GET.urlencode()})
     return render(
-        request, "portal/finder.html", context, status=400 if bound and not form.is_valid() else 200
+        request, "finder/finder.html", context, status=400 if bound and not form.is_valid() else 200
     )
 
 
@@ -129,7 +147,7 @@ def checklist(request):
     if request.GET.get("role"):
         form = FinderForm(request.GET)
         role = form.cleaned_data.get("role") if form.is_valid() else None
-    return render(request, "portal/checklist.html", {"advice": guide_advice(role), "role": role})
+    return render(request, "finder/checklist.html", {"advice": guide_advice(role), "role": role})
 
 
 @institution_required
@@ -141,7 +159,7 @@ def shortlist(request):
     )
     for entry in entries:
         entry.form = ShortlistNoteForm(initial={"note": entry.note}, prefix=f"e{entry.pk}")
-    return render(request, "portal/shortlist.html", {"entries": entries})
+    return render(request, "finder/shortlist.html", {"entries": entries})
 
 
 @institution_required
@@ -177,7 +195,7 @@ def shortlist_note(request, pk):
         return redirect("shortlist")
     entries = [entry]
     entry.form = form
-    return render(request, "portal/shortlist.html", {"entries": entries}, status=400)
+    return render(request, "finder/shortlist.html", {"entries": entries}, status=400)
 
 
 @institution_required

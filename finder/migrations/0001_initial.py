@@ -7,9 +7,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    initial = True
+
+    # Saved searches and the shortlist lived in the portal app until the re-layout: on
+    # an existing database this migration counts as applied because
+    # portal.0002_savedsearch_shortlistentry is; 0002 renames the tables.
+    replaces = [("portal", "0002_savedsearch_shortlistentry")]
+
     dependencies = [
         ("directory", "0005_memberships_users"),
-        ("portal", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -40,6 +47,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "db_table": "portal_savedsearch",
                 "verbose_name": "Gespeicherte Suche",
                 "verbose_name_plural": "Gespeicherte Suchen",
                 "ordering": ["-created_at"],
@@ -82,6 +90,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "db_table": "portal_shortlistentry",
                 "verbose_name": "Merklisteneintrag",
                 "verbose_name_plural": "Merkliste",
                 "ordering": ["created_at"],

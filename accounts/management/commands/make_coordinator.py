@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.roles import COORDINATOR_GROUP, make_coordinator
+from accounts.roles import COORDINATOR_GROUP, make_coordinator
 
 
 class Command(BaseCommand):

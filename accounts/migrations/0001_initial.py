@@ -3,13 +3,18 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import portal.models
+import accounts.models
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     initial = True
+
+    # Accounts lived in the portal app until the re-layout: on an existing database
+    # this migration counts as applied because portal.0001_initial is, and its table
+    # keeps the old name until 0002 renames it.
+    replaces = [("portal", "0001_initial")]
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
@@ -39,12 +44,13 @@ class Migration(migrations.Migration):
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
+                'db_table': 'portal_user',
                 'verbose_name': 'Konto',
                 'verbose_name_plural': 'Konten',
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_case_insensitive')],
             },
             managers=[
-                ('objects', portal.models.UserManager()),
+                ('objects', accounts.models.UserManager()),
             ],
         ),
     ]

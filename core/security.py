@@ -12,7 +12,7 @@ neither, so this is a header, not a dependency.)
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
-from portal.errors import bad_request, ratelimited
+from core.errors import bad_request, ratelimited
 
 
 def policy(*, frameable: bool = False) -> str:

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import envbool, envint, envlist, envstr
+from config.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,8 +51,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"  # the widget page alone may be framed (xframe_options_exempt)
-CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
-# Content-Security-Policy (portal/security.py): no inline script or style anywhere,
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# Content-Security-Policy (core/security.py): no inline script or style anywhere,
 # everything from the portal itself. MEDIA_ORIGIN: where logos are served from when
 # media live on object storage.
 MEDIA_ORIGIN = envstr("MEDIA_ORIGIN", "")
@@ -86,22 +86,26 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
-    "portal",
+    # The project's rooms, from the ground up (see docs/architecture.md).
+    "core",
     "mailer",
     "directory",
+    "accounts",
     "guidance",
+    "finder",
     "cooperation",
     "support",
     "opendata",
+    "portal",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
-    "portal.logs.RequestLogMiddleware",
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "portal.security.SecurityHeadersMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "directory.vocabulary.VocabularyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,17 +113,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "portal.security.RejectNullCharactersMiddleware",
+    "core.security.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "portal.security.RateLimitMiddleware",
+    "core.security.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -132,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     }
@@ -180,7 +184,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Accounts: sign-in with the e-mail address, argon2 hashes, lockout after failed logins.
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -194,7 +198,7 @@ PASSWORD_HASHERS = [
 # behind a proxy) or per signed-in user. Over the limit: a 429 page.
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 CLIENT_IP_HEADER = envstr("CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP behind nginx
-RATELIMIT_IP_META_KEY = "portal.security.client_ip"
+RATELIMIT_IP_META_KEY = "core.security.client_ip"
 RATE_LIMITS = {
     "login": envstr("RATE_LOGIN", "20/10m"),  # per address; lockout per account: axes
     "signup": envstr("RATE_SIGNUP", "10/h"),
@@ -203,10 +207,10 @@ RATE_LIMITS = {
     "interest": envstr("RATE_INTEREST", "30/h"),  # interest and contact messages, per user
 }
 # Locally (one process) the memory cache counts correctly, and production sets
-# REDIS_URL (check --deploy warns without it: portal/checks.py). Django's own Redis
+# REDIS_URL (check --deploy warns without it: core/checks.py). Django's own Redis
 # backend increments atomically (INCR); the library only names django-redis.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_ratelimit.E003"]
-AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -312,12 +316,12 @@ PAGE_CACHE = envbool("PAGE_CACHE", True)
 # Directory
 DIRECTORY_PAGE_SIZE = envint("DIRECTORY_PAGE_SIZE", 20)
 
-# Logs: JSON lines on stderr (portal/logs.py), one per request, without personal
+# Logs: JSON lines on stderr (core/logs.py), one per request, without personal
 # data. Django's own "Not Found: <path>" warnings are left out (paths may carry tokens).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -1,0 +1,33 @@
+"""Move accounts out of the portal app: content types follow, tables get their own names."""
+
+from django.db import migrations
+
+
+def move_content_types(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    db = schema_editor.connection.alias
+    for model in ["user"]:
+        if not ContentType.objects.using(db).filter(app_label="accounts", model=model).exists():
+            ContentType.objects.using(db).filter(app_label="portal", model=model).update(
+                app_label="accounts"
+            )
+
+
+def move_content_types_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    db = schema_editor.connection.alias
+    ContentType.objects.using(db).filter(app_label="accounts", model__in=["user"]).update(
+        app_label="portal"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.RunPython(move_content_types, move_content_types_back),
+        migrations.AlterModelTable(name="user", table=None),
+    ]
