@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_COUNT ?= 300
 
-.PHONY: run test lint format migrations-check setup bench bench-short clean
+.PHONY: run test lint format messages migrations-check setup bench bench-short clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## messages: extract the translatable strings into the English catalogue and compile it
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l en --ignore=node_modules
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run

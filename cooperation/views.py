@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation import services
@@ -15,7 +16,8 @@ from cooperation.forms import ReplyForm, RequestForm
 from cooperation.models import CooperationRequest
 from directory.models import Membership, Organisation
 
-RATE_MESSAGE = _(
+# Lazy: translated when shown, in the visitor's language (not once at import).
+RATE_MESSAGE = gettext_lazy(
     "Sie haben heute schon viele Anfragen gesendet. Bitte versuchen Sie es morgen wieder."
 )
 

@@ -1,5 +1,5 @@
-"""External test tools (Chromium, Java, the npm test packages): in CI a missing
-tool fails the run; on a developer machine the test is skipped with the reason."""
+"""External test tools (Chromium, Java, the npm test packages, GNU gettext): in CI a
+missing tool fails the run; on a developer machine the test is skipped with the reason."""
 
 import os
 import shutil
@@ -17,10 +17,10 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require(condition: bool, what: str) -> None:
+def require(condition: bool, what: str, see: str = "README: browser and markup tests") -> None:
     if condition:
         return
-    message = f"{what} is missing (see README: browser and markup tests)"
+    message = f"{what} is missing (see {see})"
     if in_ci():
         pytest.fail(message)
     pytest.skip(message)
