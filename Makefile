@@ -8,6 +8,10 @@ DEMO_COUNT ?= 300
 
 .PHONY: run test lint format messages migrations-check setup bench bench-short clean
 
+## help: list the targets
+help:
+	@grep -E '^## [a-z-]+:' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /  \1\t/' | expand -t 20
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -49,10 +53,12 @@ test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+## lint: ruff (lint and format check) and mypy
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: let ruff fix and format the code
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -62,6 +68,7 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l en --ignore=node_modules
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
+## migrations-check: fail when a model change has no migration
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -73,5 +80,6 @@ bench: $(VENV)/.installed-dev
 bench-short: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py --short
 
+## clean: remove the virtual environment and caches
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
