@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.pagecache import bump
 from directory.models import Offer, Organisation, Term
+from directory.relations import MANY_RELATIONS
 from directory.search import refresh_search_document
 from directory.vocabulary import invalidate_vocabulary
 
@@ -37,16 +38,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["state"]
     inlines = [OfferInline]
-    filter_horizontal = [
-        "roles",
-        "resources",
-        "fields",
-        "target_groups",
-        "communities",
-        "languages",
-        "advice_languages",
-        "cooperation_experience",
-    ]
+    filter_horizontal = [relation.field for relation in MANY_RELATIONS]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -6,7 +6,7 @@ bulk; the same count and seed always give the same organisations.
 
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
@@ -14,6 +14,7 @@ from core.pagecache import bump
 from core.text import german_slugify
 from directory import demo_data
 from directory.models import Offer, Organisation
+from directory.relations import BY_FIELD
 from directory.search import build_search_document
 from directory.vocabulary import get_vocabulary
 
@@ -43,6 +44,14 @@ class DemoGenerator:
     def _slugs(self, kind: str) -> list[str]:
         return list(self.terms.get(kind, {}))
 
+    def _relation_slugs(self, field: str) -> list[str]:
+        """The slugs a vocabulary relation may hold."""
+        return self._slugs(BY_FIELD[field].kind)
+
+    def _relations(self, slugs: dict[str, Iterable[str]]) -> dict[str, list]:
+        """{relation field: slugs} -> {relation field: terms of the relation's kind}."""
+        return {field: self._terms(BY_FIELD[field].kind, s) for field, s in slugs.items()}
+
     def guide_organisations(self) -> Iterator[tuple[dict, dict]]:
         for spec in demo_data.GUIDE_ORGANISATIONS:
             fields = {
@@ -64,18 +73,18 @@ class DemoGenerator:
                 "confirmed_at": TODAY - datetime.timedelta(days=30),
                 "budget_band": "50k_250k" if spec["paid_staff"] else "under_10k",
             }
-            relations = {
-                "roles": self._terms("role", spec["roles"]),
-                "resources": self._terms("resource", spec["resources"]),
-                "fields": self._terms("field", spec["fields"]),
-                "communities": self._terms("community", spec["communities"]),
-                "languages": self._terms("language", spec["languages"]),
-                "advice_languages": self._terms("language", spec["languages"]),
-                "target_groups": self._terms("target_group", ["neuzugewanderte", "arbeitsuchende"]),
-                "cooperation_experience": self._terms(
-                    "institution_type", spec["cooperation_experience"]
-                ),
-            }
+            relations = self._relations(
+                {
+                    "roles": spec["roles"],
+                    "resources": spec["resources"],
+                    "fields": spec["fields"],
+                    "communities": spec["communities"],
+                    "languages": spec["languages"],
+                    "advice_languages": spec["languages"],
+                    "target_groups": ["neuzugewanderte", "arbeitsuchende"],
+                    "cooperation_experience": spec["cooperation_experience"],
+                }
+            )
             yield fields, relations, []
 
     def organisation(self, index: int, *, published_only: bool) -> tuple[dict, dict, list]:
@@ -128,21 +137,23 @@ class DemoGenerator:
         }
         spoken = ["de", *language_codes] + (["en"] if rng.random() < 0.4 else [])
         advice = [c for c in spoken if rng.random() < 0.8] or spoken[:1]
-        relations = {
-            "roles": self._terms("role", _pick(rng, self._slugs("role"), 1, 3)),
-            "resources": self._terms("resource", _pick(rng, self._slugs("resource"), 2, 5)),
-            "fields": self._terms("field", _pick(rng, self._slugs("field"), 1, 3)),
-            "target_groups": self._terms(
-                "target_group", _pick(rng, self._slugs("target_group"), 1, 3)
-            ),
-            "communities": self._terms("community", [community_slug]),
-            "languages": self._terms("language", dict.fromkeys(spoken)),
-            "advice_languages": self._terms("language", dict.fromkeys(advice)),
-            "cooperation_experience": self._terms(
-                "institution_type",
-                _pick(rng, self._slugs("institution_type"), 0, 1 if volunteer_only else 4),
-            ),
-        }
+        relations = self._relations(
+            {
+                "roles": _pick(rng, self._relation_slugs("roles"), 1, 3),
+                "resources": _pick(rng, self._relation_slugs("resources"), 2, 5),
+                "fields": _pick(rng, self._relation_slugs("fields"), 1, 3),
+                "target_groups": _pick(rng, self._relation_slugs("target_groups"), 1, 3),
+                "communities": [community_slug],
+                "languages": dict.fromkeys(spoken),
+                "advice_languages": dict.fromkeys(advice),
+                "cooperation_experience": _pick(
+                    rng,
+                    self._relation_slugs("cooperation_experience"),
+                    0,
+                    1 if volunteer_only else 4,
+                ),
+            }
+        )
         offers = []
         for position in range(rng.randint(1, 3)):
             kind = rng.choice(list(demo_data.OFFER_TITLES))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet
 
-from directory.filters import TERM_FACETS
 from directory.models import Organisation
+from directory.relations import MANY_RELATIONS
 
 FLAG_CONDITIONS = {
     "paid_staff": "paid_staff > 0",
@@ -49,10 +49,11 @@ def _facet_sql(results: QuerySet) -> tuple[str, list]:
         "SELECT 'state', CAST(state_id AS TEXT), COUNT(*) FROM r"
         " WHERE state_id IS NOT NULL GROUP BY state_id"
     )
-    for param, (relation, _kind, _label) in TERM_FACETS.items():
-        table = qn(Organisation._meta.get_field(relation).remote_field.through._meta.db_table)
+    for relation in MANY_RELATIONS:
+        through = Organisation._meta.get_field(relation.field).remote_field.through
+        table = qn(through._meta.db_table)
         parts.append(
-            f"SELECT '{param}', CAST(t.term_id AS TEXT), COUNT(*) FROM {table} t"
+            f"SELECT '{relation.param}', CAST(t.term_id AS TEXT), COUNT(*) FROM {table} t"
             " JOIN r ON t.organisation_id = r.id GROUP BY t.term_id"
         )
     columns = "(id, state_id, area, paid_staff, has_rooms, open_for_cooperation)"

@@ -9,31 +9,18 @@ filter, never an error page.
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from django_filters.filterset import FilterSetMetaclass
 
 from directory.models import Organisation
+from directory.relations import RELATIONS, Relation
 from directory.search import MAX_QUERY_LENGTH, clean_query, search_organisations
 from directory.vocabulary import get_vocabulary
 
 YES, NO = "ja", "nein"
 YES_NO = [(YES, _("ja")), (NO, _("nein"))]
-
-# URL parameter -> (Organisation relation, Term kind, label)
-TERM_FACETS = {
-    "role": ("roles", "role", _("Rolle")),
-    "resource": ("resources", "resource", _("Ressource")),
-    "field": ("fields", "field", _("Handlungsfeld")),
-    "target_group": ("target_groups", "target_group", _("Zielgruppe")),
-    "community": ("communities", "community", _("Community / Herkunft")),
-    "language": ("languages", "language", _("Sprache")),
-    "advice_language": ("advice_languages", "language", _("Beratungssprache")),
-    "cooperated_with": (
-        "cooperation_experience",
-        "institution_type",
-        _("Hat kooperiert mit"),
-    ),
-}
 
 SORT_CHOICES = [
     ("relevance", _("Relevanz")),
@@ -42,8 +29,8 @@ SORT_CHOICES = [
 ]
 
 
-def _term_choices(kind):
-    def choices():
+def _term_choices(kind: str):
+    def choices() -> list[tuple[str, str]]:
         return [(term.slug, term.label) for term in get_vocabulary().kind(kind)]
 
     return choices
@@ -52,17 +39,18 @@ def _term_choices(kind):
 class TermFilter(django_filters.MultipleChoiceFilter):
     """Filter by vocabulary terms (by slug) through one many-to-many relation."""
 
-    def __init__(self, *, relation: str, kind: str, **kwargs):
-        self.kind = kind
+    def __init__(self, relation: Relation, **kwargs) -> None:
+        self.kind = relation.kind
         super().__init__(
-            field_name=relation,
-            choices=_term_choices(kind),
+            field_name=relation.field,
+            choices=_term_choices(relation.kind),
             conjoined=True,
+            label=relation.label,
             widget=forms.CheckboxSelectMultiple,
             **kwargs,
         )
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
         vocab = get_vocabulary()
         for slug in value or ():
             term = vocab.get(self.kind, slug)
@@ -71,33 +59,52 @@ class TermFilter(django_filters.MultipleChoiceFilter):
         return qs
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class TermChoiceFilter(django_filters.ChoiceFilter):
+    """Filter by one vocabulary term (by slug) through a foreign key."""
+
+    def __init__(self, relation: Relation, **kwargs) -> None:
+        self.kind = relation.kind
+        super().__init__(
+            field_name=relation.field,
+            choices=_term_choices(relation.kind),
+            label=relation.label,
+            **kwargs,
+        )
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        term = get_vocabulary().get(self.kind, value)
+        return qs.filter(**{self.field_name: term.pk}) if term else qs
+
+
+def relation_filter(relation: Relation) -> django_filters.Filter:
+    return TermFilter(relation) if relation.many else TermChoiceFilter(relation)
+
+
+class _SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Suchbegriff"),
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
-    role = TermFilter(relation="roles", kind="role", label=TERM_FACETS["role"][2])
-    resource = TermFilter(relation="resources", kind="resource", label=TERM_FACETS["resource"][2])
-    field = TermFilter(relation="fields", kind="field", label=TERM_FACETS["field"][2])
-    target_group = TermFilter(
-        relation="target_groups", kind="target_group", label=TERM_FACETS["target_group"][2]
-    )
-    community = TermFilter(
-        relation="communities", kind="community", label=TERM_FACETS["community"][2]
-    )
-    language = TermFilter(relation="languages", kind="language", label=TERM_FACETS["language"][2])
-    advice_language = TermFilter(
-        relation="advice_languages", kind="language", label=TERM_FACETS["advice_language"][2]
-    )
-    cooperated_with = TermFilter(
-        relation="cooperation_experience",
-        kind="institution_type",
-        label=TERM_FACETS["cooperated_with"][2],
-    )
-    state = django_filters.ChoiceFilter(
-        method="filter_state", choices=_term_choices("state"), label=_("Bundesland")
-    )
+
+    def filter_search(self, qs, name, value):
+        return search_organisations(qs, value)
+
+
+# One filter per vocabulary relation (directory.relations), named by its URL
+# parameter, in the table's order. A class of their own (made by the filter set's
+# metaclass, as a class statement would) puts them after the search and before
+# the other filters.
+_RelationFilterSet = FilterSetMetaclass(
+    "_RelationFilterSet",
+    (_SearchFilterSet,),
+    {"__module__": __name__, **{r.param: relation_filter(r) for r in RELATIONS}},
+)
+
+
+class OrganisationFilter(_RelationFilterSet):
     place = django_filters.CharFilter(
         method="filter_place",
         label=_("Ort oder PLZ-Anfang"),
@@ -120,13 +127,6 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
-
-    def filter_search(self, qs, name, value):
-        return search_organisations(qs, value)
-
-    def filter_state(self, qs, name, value):
-        term = get_vocabulary().get("state", value)
-        return qs.filter(state_id=term.pk) if term else qs
 
     def filter_place(self, qs, name, value):
         value = " ".join(value.split())[:100]

@@ -6,53 +6,60 @@ from django.utils.translation import gettext_lazy as _
 from directory import widgets
 from directory.images import process_logo
 from directory.models import Offer, Organisation, Term
+from directory.relations import (
+    ADVICE_LANGUAGES,
+    COMMUNITIES,
+    COOPERATION_EXPERIENCE,
+    FIELDS,
+    LANGUAGE_HELP,
+    LANGUAGES,
+    RESOURCES,
+    ROLES,
+    STATE,
+    TARGET_GROUPS,
+    Relation,
+)
 
-RELATION_FIELDS = {
-    "roles": Term.Kind.ROLE,
-    "resources": Term.Kind.RESOURCE,
-    "fields": Term.Kind.FIELD,
-    "target_groups": Term.Kind.TARGET_GROUP,
-    "communities": Term.Kind.COMMUNITY,
-    "languages": Term.Kind.LANGUAGE,
-    "advice_languages": Term.Kind.LANGUAGE,
-    "cooperation_experience": Term.Kind.INSTITUTION_TYPE,
-}
-LONG_LISTS = {Term.Kind.LANGUAGE}
 
-
-def _terms_field(relation: str, label, help_text) -> forms.ModelMultipleChoiceField:
-    kind = RELATION_FIELDS[relation]
-    queryset = Term.objects.filter(kind=kind).order_by("position", "label_de")
+def _terms_field(relation: Relation) -> forms.ModelMultipleChoiceField:
+    queryset = Term.objects.filter(kind=relation.kind).order_by("position", "label_de")
     widget = (
         widgets.SelectMultiple(attrs={"size": 8})
-        if kind in LONG_LISTS
+        if relation.long_list
         else forms.CheckboxSelectMultiple
     )
     return forms.ModelMultipleChoiceField(
-        queryset=queryset, required=False, label=label, help_text=help_text, widget=widget
+        queryset=queryset,
+        required=False,
+        label=relation.verbose_name,
+        help_text=relation.help_text,
+        widget=widget,
     )
 
 
+def _states():
+    return Term.objects.filter(kind=STATE.kind).order_by("label_de")
+
+
 class SectionForm(forms.ModelForm):
-    """A profile section: model fields plus vocabulary relations."""
+    """A profile section: model fields, then its vocabulary relations."""
 
-    relations: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            for relation in self.relations:
-                self.initial.setdefault(relation, list(getattr(self.instance, relation).all()))
+        for relation in self.relations:
+            self.fields[relation.field] = _terms_field(relation)
+            if self.instance.pk:
+                terms = getattr(self.instance, relation.field).all()
+                self.initial.setdefault(relation.field, list(terms))
 
-    def relation_data(self) -> dict:
-        return {relation: list(self.cleaned_data[relation]) for relation in self.relations}
-
-
-LANGUAGE_HELP = _("Mehrere auswählen: Strg-Taste (Mac: Cmd) gedrückt halten und klicken.")
+    def relation_data(self) -> dict[str, list[Term]]:
+        return {r.field: list(self.cleaned_data[r.field]) for r in self.relations}
 
 
 class IdentityForm(SectionForm):
-    relations = ("fields", "target_groups", "communities", "languages")
+    relations = (FIELDS, TARGET_GROUPS, COMMUNITIES, LANGUAGES)
 
     logo_upload = forms.FileField(
         label=_("Logo"),
@@ -60,18 +67,6 @@ class IdentityForm(SectionForm):
         help_text=_("JPEG, PNG oder WebP, höchstens 2 MB. Wir speichern eine verkleinerte Kopie."),
     )
     remove_logo = forms.BooleanField(label=_("Logo entfernen"), required=False)
-    fields = _terms_field(
-        "fields", _("Handlungsfelder"), _("In welchen Bereichen ist Ihre Organisation aktiv?")
-    )
-    target_groups = _terms_field(
-        "target_groups", _("Zielgruppen"), _("Für wen sind Ihre Angebote vor allem?")
-    )
-    communities = _terms_field(
-        "communities",
-        _("Communities"),
-        _("Mit welchen Communities oder Herkunftsländern arbeiten Sie?"),
-    )
-    languages = _terms_field("languages", _("Gesprochene Sprachen"), LANGUAGE_HELP)
 
     class Meta:
         model = Organisation
@@ -103,14 +98,7 @@ class IdentityForm(SectionForm):
 
 
 class OffersForm(SectionForm):
-    relations = ("roles", "advice_languages")
-
-    roles = _terms_field(
-        "roles",
-        _("Rollen"),
-        _("Welche Rollen kann Ihre Organisation in einer Zusammenarbeit übernehmen?"),
-    )
-    advice_languages = _terms_field("advice_languages", _("Beratungssprachen"), LANGUAGE_HELP)
+    relations = (ROLES, ADVICE_LANGUAGES)
 
     class Meta:
         model = Organisation
@@ -129,7 +117,7 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     languages = forms.ModelMultipleChoiceField(
-        queryset=Term.objects.filter(kind=Term.Kind.LANGUAGE).order_by("label_de"),
+        queryset=Term.objects.filter(kind=LANGUAGES.kind).order_by("label_de"),
         required=False,
         label=_("Sprachen"),
         widget=widgets.SelectMultiple(attrs={"size": 5}),
@@ -169,16 +157,7 @@ OfferFormSet = forms.formset_factory(
 
 
 class CapacityForm(SectionForm):
-    relations = ("resources", "cooperation_experience")
-
-    resources = _terms_field(
-        "resources", _("Ressourcen"), _("Was bringt Ihre Organisation in eine Zusammenarbeit ein?")
-    )
-    cooperation_experience = _terms_field(
-        "cooperation_experience",
-        _("Kooperationserfahrung mit"),
-        _("Mit welchen Institutionen haben Sie schon zusammengearbeitet?"),
-    )
+    relations = (RESOURCES, COOPERATION_EXPERIENCE)
 
     class Meta:
         model = Organisation
@@ -229,9 +208,7 @@ class ContactForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = Term.objects.filter(kind=Term.Kind.STATE).order_by(
-            "label_de"
-        )
+        self.fields["state"].queryset = _states()
 
 
 class NewOrganisationForm(SectionForm):
@@ -245,9 +222,7 @@ class NewOrganisationForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = Term.objects.filter(kind=Term.Kind.STATE).order_by(
-            "label_de"
-        )
+        self.fields["state"].queryset = _states()
         self.fields["state"].required = True
         self.fields["city"].required = True
 

@@ -14,6 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from directory import relations
+from directory.relations import Relation
+
 
 def _english() -> bool:
     return (get_language() or "de").startswith("en")
@@ -84,24 +87,24 @@ class Term(models.Model):
         "state": "bundeslaender",
     }
 
-    # The directory filter that selects organisations carrying a term of each kind.
-    FILTER_PARAMS = {
-        "role": "role",
-        "resource": "resource",
-        "field": "field",
-        "target_group": "target_group",
-        "community": "community",
-        "language": "language",
-        "institution_type": "cooperated_with",
-        "state": "state",
-    }
-
     @property
     def directory_url(self) -> str | None:
-        param = self.FILTER_PARAMS.get(self.kind)
-        if param is None:
+        """The directory filtered by this term (None for kinds no MO carries)."""
+        relation = relations.BY_KIND.get(self.kind)
+        if relation is None:
             return None
-        return f"{reverse('directory:organisation_list')}?{param}={self.slug}"
+        return f"{reverse('directory:organisation_list')}?{relation.param}={self.slug}"
+
+
+def _terms(relation: Relation, *, related_name: str) -> models.ManyToManyField:
+    """The many-to-many field of a vocabulary relation (directory.relations)."""
+    return models.ManyToManyField(
+        Term,
+        verbose_name=relation.verbose_name,
+        blank=True,
+        related_name=related_name,
+        limit_choices_to={"kind": relation.kind},
+    )
 
 
 class Visibility(models.TextChoices):
@@ -209,65 +212,25 @@ class Organisation(models.Model):
     city = models.CharField(_("Ort"), max_length=100, blank=True)
     state = models.ForeignKey(
         Term,
-        verbose_name=_("Bundesland"),
+        verbose_name=relations.STATE.verbose_name,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        limit_choices_to={"kind": Term.Kind.STATE},
+        limit_choices_to={"kind": relations.STATE.kind},
     )
     area = models.CharField(
         _("Wirkungsbereich"), max_length=10, choices=Area.choices, default=Area.LOCAL
     )
 
-    roles = models.ManyToManyField(
-        Term,
-        verbose_name=_("Rollen"),
-        blank=True,
-        related_name="organisations_by_role",
-        limit_choices_to={"kind": Term.Kind.ROLE},
-    )
-    resources = models.ManyToManyField(
-        Term,
-        verbose_name=_("Ressourcen"),
-        blank=True,
-        related_name="organisations_by_resource",
-        limit_choices_to={"kind": Term.Kind.RESOURCE},
-    )
-    fields = models.ManyToManyField(
-        Term,
-        verbose_name=_("Handlungsfelder"),
-        blank=True,
-        related_name="organisations_by_field",
-        limit_choices_to={"kind": Term.Kind.FIELD},
-    )
-    target_groups = models.ManyToManyField(
-        Term,
-        verbose_name=_("Zielgruppen"),
-        blank=True,
-        related_name="organisations_by_target_group",
-        limit_choices_to={"kind": Term.Kind.TARGET_GROUP},
-    )
-    communities = models.ManyToManyField(
-        Term,
-        verbose_name=_("Communities"),
-        blank=True,
-        related_name="organisations_by_community",
-        limit_choices_to={"kind": Term.Kind.COMMUNITY},
-    )
-    languages = models.ManyToManyField(
-        Term,
-        verbose_name=_("Gesprochene Sprachen"),
-        blank=True,
-        related_name="organisations_by_language",
-        limit_choices_to={"kind": Term.Kind.LANGUAGE},
-    )
-    advice_languages = models.ManyToManyField(
-        Term,
-        verbose_name=_("Beratungssprachen"),
-        blank=True,
-        related_name="organisations_by_advice_language",
-        limit_choices_to={"kind": Term.Kind.LANGUAGE},
+    roles = _terms(relations.ROLES, related_name="organisations_by_role")
+    resources = _terms(relations.RESOURCES, related_name="organisations_by_resource")
+    fields = _terms(relations.FIELDS, related_name="organisations_by_field")
+    target_groups = _terms(relations.TARGET_GROUPS, related_name="organisations_by_target_group")
+    communities = _terms(relations.COMMUNITIES, related_name="organisations_by_community")
+    languages = _terms(relations.LANGUAGES, related_name="organisations_by_language")
+    advice_languages = _terms(
+        relations.ADVICE_LANGUAGES, related_name="organisations_by_advice_language"
     )
 
     paid_staff = models.PositiveIntegerField(
@@ -283,12 +246,8 @@ class Organisation(models.Model):
         _("Jahresbudget"), max_length=12, choices=BudgetBand.choices, default=BudgetBand.NONE
     )
     has_rooms = models.BooleanField(_("Eigene Räume"), default=False)
-    cooperation_experience = models.ManyToManyField(
-        Term,
-        verbose_name=_("Kooperationserfahrung mit"),
-        blank=True,
-        related_name="organisations_by_cooperation",
-        limit_choices_to={"kind": Term.Kind.INSTITUTION_TYPE},
+    cooperation_experience = _terms(
+        relations.COOPERATION_EXPERIENCE, related_name="organisations_by_cooperation"
     )
     open_for_cooperation = models.BooleanField(_("Offen für neue Kooperationen"), default=True)
 

@@ -6,18 +6,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from directory.models import Organisation
-
-# The relation that holds the terms of each kind (kinds not listed describe
-# no organisation: needs and support formats).
-RELATION_FOR_KIND = {
-    "role": "roles",
-    "resource": "resources",
-    "field": "fields",
-    "target_group": "target_groups",
-    "community": "communities",
-    "language": "languages",
-    "institution_type": "cooperation_experience",
-}
+from directory.relations import BY_KIND
 
 
 @dataclass
@@ -33,9 +22,9 @@ def term_statistics(terms, *, samples: int = 3) -> dict[int, TermStats]:
     published = Organisation.Status.PUBLISHED
     by_relation: dict[str, list[int]] = {}
     for term in terms:
-        relation = RELATION_FOR_KIND.get(term.kind)
-        if relation:
-            by_relation.setdefault(relation, []).append(term.pk)
+        relation = BY_KIND.get(term.kind)  # through tables: many-to-many relations only
+        if relation is not None and relation.many:
+            by_relation.setdefault(relation.field, []).append(term.pk)
     result: dict[int, TermStats] = {}
     if not by_relation:
         return result

@@ -12,8 +12,9 @@ from core.pagecache import anonymous_page, cached, generations, hash_params
 from directory import extensions
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
-from directory.filters import SORT_CHOICES, TERM_FACETS, OrganisationFilter
+from directory.filters import SORT_CHOICES, OrganisationFilter
 from directory.models import Offer, Organisation
+from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [
@@ -63,21 +64,22 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
     data = filterset.form.cleaned_data  # only the valid parameters
     vocab = get_vocabulary()
     active = []
-    for param, (_relation, kind, label) in TERM_FACETS.items():
+    for relation in MANY_RELATIONS:
+        param = relation.param
         for slug in data.get(param) or []:
-            term = vocab.get(kind, slug)
+            term = vocab.get(relation.kind, slug)
             if term:
                 active.append(
                     ActiveFilter(
                         param,
                         slug,
-                        f"{label}: {term.label}",
+                        f"{relation.label}: {term.label}",
                         _query_without(querydict, param, slug),
                     )
                 )
     simple = {
         "q": _("Suche"),
-        "state": _("Bundesland"),
+        STATE.param: STATE.label,
         "place": _("Ort/PLZ"),
         "area": _("Wirkungsbereich"),
         "paid_staff": _("Hauptamtliche"),
@@ -89,8 +91,8 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
         if not value:
             continue
         shown = value
-        if param == "state":
-            term = vocab.get("state", value)
+        if param == STATE.param:
+            term = vocab.get(STATE.kind, value)
             shown = term.label if term else value
         elif param == "area":
             shown = Organisation.Area(value).label
@@ -108,27 +110,29 @@ def _facet_groups(filterset, counts):
     filterset.form.is_valid()
     data = filterset.form.cleaned_data
     groups = []
-    for param, (_relation, kind, label) in TERM_FACETS.items():
-        selected = set(data.get(param) or [])
-        by_term = counts.terms.get(param, {})
+    for relation in MANY_RELATIONS:
+        selected = set(data.get(relation.param) or [])
+        by_term = counts.terms.get(relation.param, {})
         options = [
             FacetOption(term.slug, term.label, by_term.get(term.pk, 0), term.slug in selected)
-            for term in vocab.kind(kind)
+            for term in vocab.kind(relation.kind)
             if by_term.get(term.pk) or term.slug in selected
         ]
-        if kind == "language":
+        if relation.long_list:
             options.sort(key=lambda o: (-o.count, o.label))
-        groups.append({"param": param, "label": label, "options": options, "multiple": True})
-    state = data.get("state") or ""
+        groups.append(
+            {"param": relation.param, "label": relation.label, "options": options, "multiple": True}
+        )
+    state = data.get(STATE.param) or ""
     groups.insert(
         0,
         {
-            "param": "state",
-            "label": _("Bundesland"),
+            "param": STATE.param,
+            "label": STATE.label,
             "multiple": False,
             "options": [
                 FacetOption(t.slug, t.label, counts.states.get(t.pk, 0), t.slug == state)
-                for t in vocab.kind("state")
+                for t in vocab.kind(STATE.kind)
                 if counts.states.get(t.pk) or t.slug == state
             ],
         },
@@ -182,7 +186,8 @@ def _relax_suggestions(request, active):
     suggestions = []
     for item in active[:MAX_RELAX_SUGGESTIONS]:
         params = request.GET.copy()
-        if item.param in TERM_FACETS:
+        relation = BY_PARAM.get(item.param)
+        if relation is not None and relation.many:
             params.setlist(item.param, [v for v in params.getlist(item.param) if v != item.value])
         else:
             params.pop(item.param, None)
@@ -211,7 +216,7 @@ def organisation_list(request):
         raise Http404(_("Diese Seite gibt es nicht.")) from None
 
     rows = list(page.object_list)
-    terms = terms_by_organisation([o.pk for o in rows], relations=["roles", "languages"])
+    terms = terms_by_organisation([o.pk for o in rows], relations=[ROLES.field, LANGUAGES.field])
     for organisation in rows:
         organisation.term_lists = terms[organisation.pk]
 

@@ -11,21 +11,13 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import transaction
 
+from directory.relations import MANY_RELATIONS
 from directory.vocabulary_data import vocabulary as initial_vocabulary
 
 CACHE_KEY = "directory:vocabulary:v1"
 
 # Organisation's many-to-many relations to Term, and the kind each one holds.
-TERM_RELATIONS: dict[str, str] = {
-    "roles": "role",
-    "resources": "resource",
-    "fields": "field",
-    "target_groups": "target_group",
-    "communities": "community",
-    "languages": "language",
-    "advice_languages": "language",
-    "cooperation_experience": "institution_type",
-}
+TERM_RELATIONS: dict[str, str] = {r.field: r.kind for r in MANY_RELATIONS}
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """Form fields for vocabulary terms that use the cached vocabulary: they validate
 and render without a database query (unlike ModelChoiceField)."""
 
+from typing import Any
+
 from django import forms
 
 from directory import widgets
+from directory.relations import Relation
 from directory.vocabulary import get_vocabulary
 
 
@@ -43,3 +46,9 @@ class TermMultipleChoiceField(forms.TypedMultipleChoiceField):
             coerce=lambda value: get_vocabulary().by_id[int(value)],
             **kwargs,
         )
+
+
+def relation_choice_field(relation: Relation, **kwargs: Any) -> TermChoiceField:
+    """One term of a vocabulary relation's kind, labelled as its directory filter."""
+    kwargs.setdefault("label", relation.label)
+    return TermChoiceField(kind=relation.kind, **kwargs)

@@ -2,8 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory import widgets
-from directory.models import Term
-from directory.vocabulary_fields import TermChoiceField, TermMultipleChoiceField
+from directory.relations import (
+    COMMUNITIES,
+    COOPERATION_EXPERIENCE,
+    FIELDS,
+    LANGUAGES,
+    ROLES,
+    STATE,
+    TARGET_GROUPS,
+)
+from directory.vocabulary_fields import TermMultipleChoiceField, relation_choice_field
 from finder.ranking import MUST, NICE
 
 IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
@@ -22,8 +30,8 @@ def importance_field(default=NICE):
 class FinderForm(forms.Form):
     """Every criterion has its importance: must (filters) or nice to have (ranks)."""
 
-    role = TermChoiceField(
-        kind=Term.Kind.ROLE,
+    role = relation_choice_field(
+        ROLES,
         label=_("Gesuchte Rolle"),
         help_text=_("Wofür suchen Sie einen Partner? Z. B. Kooperationspartner für Erstberatung."),
     )
@@ -35,21 +43,21 @@ class FinderForm(forms.Form):
         help_text=_("Ein oder zwei Stichworte, z. B. „Anerkennung“ oder „Bewerbung“."),
     )
     topic_importance = importance_field()
-    field = TermChoiceField(kind=Term.Kind.FIELD, label=_("Handlungsfeld"))
+    field = relation_choice_field(FIELDS)
     field_importance = importance_field()
-    target_group = TermChoiceField(kind=Term.Kind.TARGET_GROUP, label=_("Zielgruppe"))
+    target_group = relation_choice_field(TARGET_GROUPS)
     target_group_importance = importance_field()
-    community = TermChoiceField(kind=Term.Kind.COMMUNITY, label=_("Community / Herkunft"))
+    community = relation_choice_field(COMMUNITIES)
     community_importance = importance_field()
     languages = TermMultipleChoiceField(
-        kind=Term.Kind.LANGUAGE,
+        kind=LANGUAGES.kind,
         sort_by_label=True,
         label=_("Sprachen"),
         widget=widgets.SelectMultiple(attrs={"size": 6}),
         help_text=_("Mehrere mit Strg (Mac: Cmd) auswählen. Jede Sprache zählt einzeln."),
     )
     languages_importance = importance_field()
-    state = TermChoiceField(kind=Term.Kind.STATE, sort_by_label=True, label=_("Bundesland"))
+    state = relation_choice_field(STATE, sort_by_label=True)
     place = forms.CharField(
         label=_("Ort oder PLZ-Anfang"),
         max_length=100,
@@ -61,8 +69,8 @@ class FinderForm(forms.Form):
     paid_staff_importance = importance_field()
     rooms = forms.BooleanField(label=_("Eigene Räume"), required=False)
     rooms_importance = importance_field()
-    cooperated_with = TermChoiceField(
-        kind=Term.Kind.INSTITUTION_TYPE,
+    cooperated_with = relation_choice_field(
+        COOPERATION_EXPERIENCE,
         label=_("Hat schon mit dieser Art Institution kooperiert"),
     )
     cooperated_with_importance = importance_field()

@@ -14,6 +14,15 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
+from directory.relations import (
+    ADVICE_LANGUAGES,
+    COMMUNITIES,
+    COOPERATION_EXPERIENCE,
+    FIELDS,
+    LANGUAGES,
+    ROLES,
+    TARGET_GROUPS,
+)
 from directory.search import clean_query, matching_condition
 
 MUST, NICE = "must", "nice"
@@ -57,36 +66,39 @@ def build_criteria(data: dict) -> list[Criterion]:
     def importance(key):
         return MUST if data.get(f"{key}_importance") == MUST else NICE
 
-    for key, relation, missing in (
-        ("role", "roles", _("nicht als %(term)s")),
-        ("field", "fields", _("nicht im Feld %(term)s")),
-        ("target_group", "target_groups", _("nicht für %(term)s")),
-        ("community", "communities", _("nicht mit %(term)s")),
-        ("cooperated_with", "cooperation_experience", _("noch keine Kooperation mit %(term)s")),
+    # One term of a relation, asked for by the directory's parameter of the relation.
+    for relation, missing in (
+        (ROLES, _("nicht als %(term)s")),
+        (FIELDS, _("nicht im Feld %(term)s")),
+        (TARGET_GROUPS, _("nicht für %(term)s")),
+        (COMMUNITIES, _("nicht mit %(term)s")),
+        (COOPERATION_EXPERIENCE, _("noch keine Kooperation mit %(term)s")),
     ):
+        key = relation.param
         term = data.get(key)
         if term:
             criteria.append(
                 Criterion(
                     key=key,
-                    condition=_has(relation, term.pk),
+                    condition=_has(relation.field, term.pk),
                     importance=importance(key),
                     met_label=term.label,
                     missed_label=missing % {"term": term.label},
-                    test=_term_test(relation, term.pk),
+                    test=_term_test(relation.field, term.pk),
                 )
             )
+    # A language counts whether the MO speaks it or advises in it.
+    spoken, advice = LANGUAGES.field, ADVICE_LANGUAGES.field
     for language in data.get("languages") or []:
         criteria.append(
             Criterion(
                 key="languages",
-                condition=_has("languages", language.pk) | _has("advice_languages", language.pk),
+                condition=_has(spoken, language.pk) | _has(advice, language.pk),
                 importance=importance("languages"),
                 met_label=language.label,
                 missed_label=_("kein %(language)s") % {"language": language.label},
                 test=lambda o, terms, pk=language.pk: any(
-                    t.pk == pk
-                    for t in terms.get("languages", []) + terms.get("advice_languages", [])
+                    t.pk == pk for t in terms.get(spoken, []) + terms.get(advice, [])
                 ),
             )
         )

@@ -19,7 +19,15 @@ from django.urls import reverse
 
 from directory.access import visible_contact
 from directory.models import Organisation, Term
-from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+from directory.relations import (
+    ADVICE_LANGUAGES,
+    COMMUNITIES,
+    FIELDS,
+    MANY_RELATIONS,
+    ROLES,
+    TARGET_GROUPS,
+)
+from directory.vocabulary import get_vocabulary
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.UUID("5c1b2f9e-6a0e-4a63-9b6f-3f0c8f2a7d10")  # never change: ids depend on it
@@ -35,6 +43,10 @@ PUBLIC = _Anonymous()
 @functools.lru_cache(maxsize=200_000)
 def uid(*parts) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+# The relations whose terms describe each service of an MO too.
+SERVICE_RELATIONS = (ROLES, FIELDS, TARGET_GROUPS, COMMUNITIES)
 
 
 def absolute(path: str) -> str:
@@ -166,8 +178,8 @@ def organization(
         "locations": [_location(organisation, contact)],
         "attributes": [
             _attribute("organization", org_id, term)
-            for relation in TERM_RELATIONS
-            for term in terms.get(relation, [])
+            for relation in MANY_RELATIONS
+            for term in terms.get(relation.field, [])
         ],
     }
     if organisation.short_name:
@@ -187,7 +199,7 @@ def service(organisation: Organisation, terms: dict, offer) -> dict:
     contact = visible_contact(organisation, PUBLIC)
     service_id = str(offer.uuid)
     location = _location(organisation, contact)
-    languages = list(offer.languages.all()) or terms.get("advice_languages", [])
+    languages = list(offer.languages.all()) or terms.get(ADVICE_LANGUAGES.field, [])
     data = {
         "id": service_id,
         "organization_id": str(organisation.uuid),
@@ -216,8 +228,8 @@ def service(organisation: Organisation, terms: dict, offer) -> dict:
         ],
         "attributes": [
             _attribute("service", service_id, term)
-            for relation in ("roles", "fields", "target_groups", "communities")
-            for term in terms.get(relation, [])
+            for relation in SERVICE_RELATIONS
+            for term in terms.get(relation.field, [])
         ],
     }
     if organisation.confirmed_at:

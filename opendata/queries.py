@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
 from directory.models import Offer, Organisation
-from directory.statistics import RELATION_FOR_KIND
+from directory.relations import BY_KIND
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata.hsds import uid
 
@@ -26,12 +26,10 @@ def term_by_uid(value: str):
 
 
 def filter_by_term(queryset, term, prefix=""):
-    if term.kind == "state":
-        return queryset.filter(**{f"{prefix}state_id": term.pk})
-    relation = RELATION_FOR_KIND.get(term.kind)
+    relation = BY_KIND.get(term.kind)
     if relation is None:
         return queryset.none()
-    return queryset.filter(**{f"{prefix}{relation}": term.pk})
+    return queryset.filter(**{f"{prefix}{relation.field}": term.pk})
 
 
 def modified_since(value: str):

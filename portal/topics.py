@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from core.pagecache import anonymous_page
 from directory.models import Organisation, Term
-from directory.statistics import RELATION_FOR_KIND
+from directory.relations import BY_KIND
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
 
@@ -30,13 +30,10 @@ def topics_index(request):
 
 
 def _organisations(term):
-    published = Organisation.objects.published()
-    if term.kind == Term.Kind.STATE:
-        queryset = published.filter(state_id=term.pk)
-    elif term.kind in RELATION_FOR_KIND:
-        queryset = published.filter(**{RELATION_FOR_KIND[term.kind]: term.pk})
-    else:
+    relation = BY_KIND.get(term.kind)
+    if relation is None:
         return None, []
+    queryset = Organisation.objects.published().filter(**{relation.field: term.pk})
     shown = list(
         queryset.select_related("state")
         .only("name", "slug", "city", "state__label_de", "state__label_en", "confirmed_at")
