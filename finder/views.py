@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import is_institution
 from core.access import user_passes_test_or_403
 from core.csvexport import csv_response
+from core.http import safe_next
 from core.pagecache import anonymous_page
 from directory.access import visible_contact
 from directory.models import Organisation
@@ -161,10 +162,7 @@ def shortlist_toggle(request, slug):
         messages.success(
             request, _("%(name)s ist auf Ihrer Merkliste.") % {"name": organisation.name}
         )
-    next_url = request.POST.get("next") or reverse("shortlist")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = reverse("shortlist")
-    return redirect(next_url)
+    return HttpResponseRedirect(safe_next(request, reverse("shortlist")))
 
 
 @user_passes_test_or_403(is_institution)
