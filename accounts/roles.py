@@ -33,3 +33,8 @@ def ensure_groups(**kwargs) -> Group:
 
 def make_coordinator(user) -> None:
     user.groups.add(ensure_groups())
+
+
+def is_institution(user) -> bool:
+    """Signed-in staff of an institution (shortlists, saved searches, requests)."""
+    return bool(getattr(user, "is_institution", False))

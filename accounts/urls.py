@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path(
         "konto/anmelden/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        account_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("konto/abmelden/", account_views.logout_view, name="logout"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import AccountForm, DeleteAccountForm, ResendVerificationForm, SignupForm
+from core.http import safe_next
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
 
@@ -149,6 +150,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
             context={"user": user, "url": url},
             language=user.language,
         )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; its ``next`` checked by the portal's one rule (core/http.py)."""
+
+    def get_redirect_url(self) -> str:
+        return safe_next(self.request, "", self.redirect_field_name)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,17 +1,16 @@
 """Who may see and do what with a profile. One helper per protected object,
 used by every view (healthchecks' _get_check_for_user)."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from collections.abc import Callable
+from functools import partial
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from core.access import object_access_required
 from directory.models import Membership, Organisation, Visibility
 
 REVIEW_PERMISSION = "directory.review_organisation"
-
-
-class LoginRequired(Exception):
-    """Raised for anonymous users; the view answers with a redirect to login."""
 
 
 def is_reviewer(user) -> bool:
@@ -28,17 +27,18 @@ def membership_of(user, organisation: Organisation) -> Membership | None:
     return cache.get(organisation.pk)
 
 
-def organisation_for_member(request, slug: str, *, owner: bool = False):
-    """The organisation and the user's membership, or 404 / 403 / login.
+def organisation_for_member(
+    request: HttpRequest, slug: str, *, owner: bool = False
+) -> tuple[Organisation, Membership]:
+    """The organisation and the user's membership, or 404 / 403.
 
     Unpublished profiles are 404 for non-members (their existence is private);
     published ones 403. Coordinators review but do not edit others' profiles.
+    The views put ``login_required`` in front (anonymous visitors: login page).
     """
     organisation = Organisation.objects.select_related("state").filter(slug=slug).first()
     if organisation is None:
         raise Http404
-    if not request.user.is_authenticated:
-        raise LoginRequired
     membership = membership_of(request.user, organisation)
     if membership is None:
         if organisation.is_published:
@@ -61,22 +61,12 @@ def organisation_for_viewer(request, slug: str) -> Organisation:
     raise Http404
 
 
-def member_view(*, owner: bool = False):
-    """Decorator: passes (organisation, membership) to the view or answers 302/403/404."""
-    from functools import wraps
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, slug, *args, **kwargs):
-            try:
-                organisation, membership = organisation_for_member(request, slug, owner=owner)
-            except LoginRequired:
-                return redirect_to_login(request.get_full_path())
-            return view(request, organisation, membership, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def member_view(
+    *, owner: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``login_required``, then ``organisation_for_member``: the view gets
+    (organisation, membership) in place of the slug."""
+    return object_access_required(partial(organisation_for_member, owner=owner))
 
 
 def can_see(visibility: str, user, organisation: Organisation) -> bool:

@@ -1,38 +1,23 @@
 """Review by coordinators: the queue, approving or sending back, claims,
 history with restore, re-assigning profiles without an owner."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import permission_required_or_403
 from core.text import word_diff
 from directory import services, team
-from directory.access import is_reviewer
+from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
 from directory.models import Claim, Membership, Organisation
 from directory.vocabulary import get_vocabulary
 
 
-def reviewer_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def queue(request):
     owners = Membership.objects.filter(organisation=OuterRef("pk"), role=Membership.Role.OWNER)
     orphaned = (
@@ -96,7 +81,7 @@ def profile_changes(before, after_organisation) -> list[dict]:
     return changes
 
 
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
     published = services.last_published_version(organisation)
@@ -130,7 +115,7 @@ def review(request, slug):
     )
 
 
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 @require_POST
 def claim_decide(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
@@ -146,7 +131,7 @@ def claim_decide(request, pk):
     return redirect("directory:review_queue")
 
 
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def history(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     records = list(
@@ -160,7 +145,7 @@ def history(request, slug):
     )
 
 
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 @require_POST
 def restore(request, slug, history_id):
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -170,7 +155,7 @@ def restore(request, slug, history_id):
     return redirect("directory:history", slug=slug)
 
 
-@reviewer_required
+@permission_required_or_403(REVIEW_PERMISSION)
 @require_POST
 def assign_owner(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)

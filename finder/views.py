@@ -1,13 +1,9 @@
 """The partner finder page, its printable checklist, the shortlist and saved searches."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_institution
+from core.access import user_passes_test_or_403
 from core.csvexport import csv_response
+from core.http import safe_next
 from core.pagecache import anonymous_page
 from directory.access import visible_contact
 from directory.models import Organisation
@@ -43,20 +42,6 @@ def shortlist_action(request, organisation, **kwargs) -> str:
         },
         request=request,
     )
-
-
-def institution_required(view):
-    """Shortlists and saved searches are for signed-in institution staff."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not getattr(request.user, "is_institution", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def guide_advice(role=None) -> dict:
@@ -150,7 +135,7 @@ def checklist(request):
     return render(request, "finder/checklist.html", {"advice": guide_advice(role), "role": role})
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 def shortlist(request):
     entries = list(
         ShortlistEntry.objects.filter(user=request.user)
@@ -162,7 +147,7 @@ def shortlist(request):
     return render(request, "finder/shortlist.html", {"entries": entries})
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 @require_POST
 def shortlist_toggle(request, slug):
     organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
@@ -177,13 +162,10 @@ def shortlist_toggle(request, slug):
         messages.success(
             request, _("%(name)s ist auf Ihrer Merkliste.") % {"name": organisation.name}
         )
-    next_url = request.POST.get("next") or reverse("shortlist")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = reverse("shortlist")
-    return redirect(next_url)
+    return HttpResponseRedirect(safe_next(request, reverse("shortlist")))
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 @require_POST
 def shortlist_note(request, pk):
     entry = get_object_or_404(ShortlistEntry, pk=pk, user=request.user)
@@ -198,7 +180,7 @@ def shortlist_note(request, pk):
     return render(request, "finder/shortlist.html", {"entries": entries}, status=400)
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 def shortlist_csv(request):
     entries = (
         ShortlistEntry.objects.filter(user=request.user)
@@ -239,7 +221,7 @@ def shortlist_csv(request):
     return csv_response(f"merkliste-{stamp}.csv", header, rows)
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 @require_POST
 def search_save(request):
     form = SavedSearchForm(request.POST)
@@ -253,7 +235,7 @@ def search_save(request):
     return redirect(f"{reverse('finder')}?{query}")
 
 
-@institution_required
+@user_passes_test_or_403(is_institution)
 @require_POST
 def search_delete(request, pk):
     get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()

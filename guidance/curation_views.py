@@ -1,10 +1,6 @@
 """Curation of the guide by coordinators, in the portal."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import permission_required_or_403
 from core.markdown import render_markdown
 from core.text import word_diff
 from guidance import services
@@ -22,25 +19,11 @@ from guidance.models import Chapter, Item
 CURATE_PERMISSION = "guidance.curate_guide"
 
 
-def coordinator_required(view):
-    """Anonymous: to the login page. Signed in without the right: 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm(CURATE_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _chapter(slug) -> Chapter:
     return get_object_or_404(Chapter, slug=slug)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def dashboard(request):
     chapters = list(Chapter.objects.order_by("number"))
     pending = set(Item.objects.filter(draft__isnull=False).values_list("chapter_id", flat=True))
@@ -51,7 +34,7 @@ def dashboard(request):
     return render(request, "guidance/curation/dashboard.html", {"chapters": chapters})
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def chapter_edit(request, slug):
     chapter = _chapter(slug)
     working = services.chapter_working_copy(chapter)
@@ -90,7 +73,7 @@ def chapter_edit(request, slug):
     )
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def chapter_preview(request, slug):
     chapter = _chapter(slug)
     preview = services.preview_chapter(chapter)
@@ -103,7 +86,7 @@ def chapter_preview(request, slug):
     )
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 @require_POST
 def chapter_publish(request, slug):
     chapter = _chapter(slug)
@@ -114,7 +97,7 @@ def chapter_publish(request, slug):
     return redirect("guidance:curate_chapter", slug=chapter.slug)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 @require_POST
 def chapter_discard(request, slug):
     chapter = _chapter(slug)
@@ -135,7 +118,7 @@ def _item_form_response(request, template, context, form, status=200):
     return render(request, template, {**context, "form": form, "preview": preview}, status=status)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def item_edit(request, pk):
     item = get_object_or_404(Item.objects.select_related("chapter"), pk=pk)
     working = services.item_working_copy(item)
@@ -157,7 +140,7 @@ def item_edit(request, pk):
     return _item_form_response(request, "guidance/curation/item.html", context, form, status)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def item_new(request, slug):
     chapter = _chapter(slug)
     if request.method == "POST":
@@ -178,7 +161,7 @@ def item_new(request, slug):
     )
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 @require_POST
 def item_remove(request, pk):
     item = get_object_or_404(Item.objects.select_related("chapter"), pk=pk)
@@ -187,7 +170,7 @@ def item_remove(request, pk):
     return redirect("guidance:curate_chapter", slug=item.chapter.slug)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 @require_POST
 def item_move(request, pk):
     item = get_object_or_404(Item.objects.select_related("chapter"), pk=pk)
@@ -213,7 +196,7 @@ def _record(kind, history_id):
     return get_object_or_404(model.history.select_related("history_user"), history_id=history_id)
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def history(request, slug):
     chapter = _chapter(slug)
     records = [("kapitel", r) for r in chapter.history.select_related("history_user")]
@@ -227,7 +210,7 @@ def history(request, slug):
     )
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 def version(request, kind, history_id):
     record = _record(kind, history_id)
     previous = record.prev_record
@@ -254,7 +237,7 @@ def version(request, kind, history_id):
     )
 
 
-@coordinator_required
+@permission_required_or_403(CURATE_PERMISSION)
 @require_POST
 def version_restore(request, kind, history_id):
     record = _record(kind, history_id)

@@ -1,29 +1,14 @@
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import permission_required_or_403
 from core.csvexport import csv_response
-from directory.access import is_reviewer
+from directory.access import REVIEW_PERMISSION
 from portal import dashboard
 
 
-def coordinator_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@coordinator_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def dashboard_view(request):
     by_state = dashboard.mos_by_state()
     by_role = dashboard.mos_by_role()
@@ -44,7 +29,7 @@ def dashboard_view(request):
     )
 
 
-@coordinator_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def dashboard_csv(request):
     rows = []
     for figure in dashboard.mos_by_state():

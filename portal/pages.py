@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.access import permission_required_or_403
 from core.markdown import render_markdown
+from directory.access import REVIEW_PERMISSION
 from directory.services import reviewers
 from mailer.services import queue_mail
-from portal.dashboard_views import coordinator_required
 from portal.models import Page
 
 FEEDBACK_PAGE = "barrierefreiheit"
@@ -73,7 +74,7 @@ def page(request, slug):
     )
 
 
-@coordinator_required
+@permission_required_or_403(REVIEW_PERMISSION)
 def page_edit(request, slug):
     item = get_object_or_404(Page, slug=slug)
     form = PageForm(request.POST or None, instance=item)

@@ -3,9 +3,9 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from core.http import safe_next
 from core.pagecache import anonymous_page
 
 
@@ -43,12 +43,7 @@ def switch_language(request, code):
     so the anonymous page cache can serve them to everybody."""
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    target = request.GET.get("next", "/")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        target = "/"  # only back to a page of the portal
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, "/"))  # only to a page of the portal
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -2,17 +2,13 @@
 editors and the coordinators."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory.access import is_reviewer, membership_of
-from directory.models import Organisation
 from support import services
+from support.access import assessment_view
 from support.forms import AssessmentForm
 from support.models import Assessment
 from support.questions import AREAS
@@ -24,41 +20,7 @@ def edit_links(request, organisation, membership=None, **kwargs) -> str:
     )
 
 
-def _access(request, slug, *, edit: bool):
-    """(organisation, may_edit): the team edits, coordinators read; others 404."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.is_authenticated:
-        raise _Login
-    member = membership_of(request.user, organisation) is not None
-    if member:
-        return organisation, True
-    if is_reviewer(request.user) and not edit:
-        return organisation, False
-    if is_reviewer(request.user):
-        raise PermissionDenied
-    raise Http404
-
-
-class _Login(Exception):
-    pass
-
-
-def _view(edit: bool):
-    def decorator(view):
-        def wrapped(request, slug, *args, **kwargs):
-            try:
-                organisation, may_edit = _access(request, slug, edit=edit)
-            except _Login:
-                return redirect_to_login(request.get_full_path())
-            return view(request, organisation, may_edit, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        return wrapped
-
-    return decorator
-
-
-@_view(edit=False)
+@assessment_view(edit=False)
 def rounds(request, organisation, may_edit):
     assessments = list(organisation.assessments.prefetch_related("answers"))
     submitted = [a for a in assessments if a.status == Assessment.Status.SUBMITTED]
@@ -89,14 +51,14 @@ def _area_terms():
     return [vocab.get("need", area) for area, _q in AREAS]
 
 
-@_view(edit=True)
+@assessment_view(edit=True)
 @require_POST
 def start(request, organisation, may_edit):
     assessment = services.assessment_start(organisation=organisation, by=request.user)
     return redirect("support:assessment", slug=organisation.slug, pk=assessment.pk)
 
 
-@_view(edit=False)
+@assessment_view(edit=False)
 def assessment(request, organisation, may_edit, pk):
     item = get_object_or_404(Assessment, pk=pk, organisation=organisation)
     if item.status == Assessment.Status.SUBMITTED or not may_edit:
@@ -119,7 +81,7 @@ def assessment(request, organisation, may_edit, pk):
     )
 
 
-@_view(edit=False)
+@assessment_view(edit=False)
 def result(request, organisation, may_edit, pk):
     item = get_object_or_404(Assessment, pk=pk, organisation=organisation)
     profile = services.needs_profile(item)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cooperation.forms import RequestForm
 from cooperation.models import CooperationRequest
 from cooperation.services import RequestError, request_send
-from directory.access import LoginRequired, is_reviewer, organisation_for_member
+from directory.access import is_reviewer, organisation_for_member
 from directory.models import Organisation
 from support import services
 from support.forms import ContactForm, ExpertForm, MentorForm, MentorSearchForm
@@ -22,10 +22,7 @@ def _my_organisations(user):
 
 @login_required
 def mentor_edit(request, slug):
-    try:
-        organisation, _membership = organisation_for_member(request, slug)
-    except LoginRequired:  # pragma: no cover - login_required ran before
-        raise PermissionDenied from None
+    organisation, _membership = organisation_for_member(request, slug)
     mentor = Mentor.objects.filter(organisation=organisation).first()
     form = MentorForm(request.POST or None, instance=mentor)
     if request.method == "POST" and form.is_valid():
