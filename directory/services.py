@@ -6,10 +6,12 @@ complete version per change with who made it.
 """
 
 import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from core.pagecache import bump
@@ -37,25 +39,51 @@ def unique_slug(name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def snapshot_from(*, terms: dict[str, Iterable], offers: Iterable[dict]) -> dict:
+    """The snapshot of these terms (relation -> terms) and offers (in their order;
+    dicts with title, kind, summary and languages as terms)."""
+    return {
+        "terms": {
+            relation: sorted(term.slug for term in terms.get(relation, ()))
+            for relation in TERM_RELATIONS
+        },
+        "offers": [
+            {
+                "title": offer["title"],
+                "kind": offer["kind"],
+                "summary": offer.get("summary", ""),
+                "languages": sorted(term.slug for term in offer.get("languages", ())),
+            }
+            for offer in offers
+        ],
+    }
+
+
 def build_snapshot(organisation: Organisation) -> dict:
+    """The snapshot of the terms and offers stored for the profile."""
     vocab = get_vocabulary()
-    terms = {}
-    for relation in TERM_RELATIONS:
-        ids = getattr(organisation, relation).values_list("pk", flat=True)
-        terms[relation] = sorted(vocab.by_id[pk].slug for pk in ids if pk in vocab.by_id)
+    terms = {
+        relation: [
+            vocab.by_id[pk]
+            for pk in getattr(organisation, relation).values_list("pk", flat=True)
+            if pk in vocab.by_id
+        ]
+        for relation in TERM_RELATIONS
+    }
     offers = [
         {
             "title": offer.title,
             "kind": offer.kind,
             "summary": offer.summary,
-            "languages": sorted(term.slug for term in offer.languages.all()),
+            "languages": list(offer.languages.all()),
         }
         for offer in organisation.offers.prefetch_related("languages").order_by("position", "pk")
     ]
-    return {"terms": terms, "offers": offers}
+    return snapshot_from(terms=terms, offers=offers)
 
 
-def _search_document(organisation: Organisation, snapshot: dict) -> str:
+def search_document_from(organisation: Organisation, snapshot: dict) -> str:
+    """The search document of the profile's fields and its snapshot's terms and offers."""
     vocab = get_vocabulary()
     labels = []
     for relation, slugs in snapshot["terms"].items():
@@ -85,7 +113,29 @@ def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
         offer.delete()
 
 
-@transaction.atomic
+@contextmanager
+def organisation_recorded(*, organisation: Organisation, by, reason: str = "") -> Iterator[None]:
+    """Record what is written to the profile inside the block as one version.
+
+    A new profile gets its row first (without a version), so that terms and
+    offers can be attached to it. On leaving the block the snapshot and the
+    search document are derived from what is stored, the profile is saved once,
+    with ``by`` and ``reason`` in its history, and cached pages are invalidated.
+    All in one transaction: an error inside the block leaves nothing behind.
+    """
+    with transaction.atomic():
+        if organisation.pk is None:
+            organisation.slug = organisation.slug or unique_slug(organisation.name)
+            organisation.save_without_historical_record()
+        yield
+        organisation.snapshot = build_snapshot(organisation)
+        organisation.search_document = search_document_from(organisation, organisation.snapshot)
+        organisation._history_user = by
+        organisation._change_reason = reason[:100]  # the history's column holds 100
+        organisation.save()
+        bump("directory")
+
+
 def organisation_save(
     *,
     organisation: Organisation,
@@ -95,19 +145,11 @@ def organisation_save(
     reason: str = "",
 ) -> Organisation:
     """Save fields, terms (relation -> terms) and offers as one recorded version."""
-    if organisation.pk is None:
-        organisation.slug = organisation.slug or unique_slug(organisation.name)
-        organisation.save_without_historical_record()
-    for relation, terms in (relations or {}).items():
-        getattr(organisation, relation).set(terms)
-    if offers is not None:
-        _replace_offers(organisation, offers)
-    organisation.snapshot = build_snapshot(organisation)
-    organisation.search_document = _search_document(organisation, organisation.snapshot)
-    organisation._history_user = by
-    organisation._change_reason = reason
-    organisation.save()
-    bump("directory")
+    with organisation_recorded(organisation=organisation, by=by, reason=reason):
+        for relation, terms in (relations or {}).items():
+            getattr(organisation, relation).set(terms)
+        if offers is not None:
+            _replace_offers(organisation, offers)
     return organisation
 
 
@@ -120,7 +162,7 @@ def organisation_create(*, organisation: Organisation, by, relations: dict) -> O
     return organisation
 
 
-def reviewers():
+def reviewers() -> QuerySet:
     User = get_user_model()
     codename = "review_organisation"
     return (
@@ -134,7 +176,7 @@ def reviewers():
     )
 
 
-def _members(organisation: Organisation, *, owners_only: bool = False):
+def _members(organisation: Organisation, *, owners_only: bool = False) -> list:
     memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
     if owners_only:
         memberships = memberships.filter(role=Membership.Role.OWNER)
@@ -177,7 +219,7 @@ def organisation_approve(*, organisation: Organisation, by) -> None:
 def organisation_send_back(*, organisation: Organisation, by, comment: str) -> None:
     organisation.status = Organisation.Status.DRAFT
     organisation.review_comment = comment
-    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}"[:100])
+    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
     notify_members(organisation, "review-sent-back", {"comment": comment})
 
 
@@ -197,7 +239,17 @@ def organisation_reactivate(*, organisation: Organisation, by) -> None:
     organisation_save(organisation=organisation, by=by, reason="reactivated")
 
 
-def last_published_version(organisation: Organisation):
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, by, reason: str = "deleted") -> None:
+    """Delete the profile with its offers and team; its history keeps a last
+    record of who deleted it and why."""
+    organisation._history_user = by
+    organisation._change_reason = reason[:100]
+    organisation.delete()
+    bump("directory")
+
+
+def last_published_version(organisation: Organisation) -> Model | None:
     """The most recent recorded version in which the profile was published."""
     return (
         organisation.history.filter(status=Organisation.Status.PUBLISHED)
