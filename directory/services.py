@@ -341,6 +341,8 @@ def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
     for organisation in organisations.iterator():
         with transaction.atomic():
             notify_members(organisation, "reminder-confirm", {}, owners_only=True)
+            # Bookkeeping, not the profile: excluded from the history, not in the
+            # search document nor on any page, so no version and no new generation.
             Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
         count += 1
     return count
