@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from directory import services
 from directory.models import Offer, Organisation, Term
-from directory.vocabulary import invalidate_vocabulary
 
 
 @admin.register(Term)
@@ -13,13 +12,18 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ["label_de", "label_en", "slug", "code"]
     ordering = ["kind", "position", "label_de"]
 
+    # Through the services: the profiles holding a term keep their snapshot and
+    # search document right (a deleted term is a recorded change of each of them).
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        invalidate_vocabulary()
+        services.term_save(term=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        invalidate_vocabulary()
+        services.term_delete(term=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset:
+            self.delete_model(request, term)
 
 
 class OfferInline(admin.StackedInline):

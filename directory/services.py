@@ -16,13 +16,19 @@ from django.utils import timezone
 
 from core.pagecache import bump
 from core.text import german_slugify
-from directory.models import Membership, Offer, Organisation
+from directory.models import Membership, Offer, Organisation, Term
 from directory.search import build_search_document
-from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+from directory.vocabulary import (
+    TERM_RELATIONS,
+    get_vocabulary,
+    invalidate_vocabulary,
+    terms_by_organisation,
+)
 from mailer.services import queue_mail
 
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
+REFRESH_BATCH = 500
 
 
 # Path segments under /organisationen/ that are not profiles.
@@ -247,6 +253,76 @@ def organisation_delete(*, organisation: Organisation, by, reason: str = "delete
     organisation._change_reason = reason[:100]
     organisation.delete()
     bump("directory")
+
+
+def organisations_with_terms(term_ids: Iterable[int]) -> set[int]:
+    """The profiles whose snapshot or search document holds any of these terms
+    (as a term, as the state, or as the language of an offer)."""
+    term_ids = list(term_ids)
+    found = set(Organisation.objects.filter(state_id__in=term_ids).values_list("pk", flat=True))
+    for relation in TERM_RELATIONS:
+        through = Organisation._meta.get_field(relation).remote_field.through
+        rows = through.objects.filter(term_id__in=term_ids)
+        found.update(rows.values_list("organisation_id", flat=True))
+    rows = Offer.languages.through.objects.filter(term_id__in=term_ids)
+    found.update(rows.values_list("offer__organisation_id", flat=True))
+    return found
+
+
+def refresh_derived(organisation_ids: Iterable[int]) -> int:
+    """Derive snapshot and search document again from what is stored, without a
+    new version: for a change of the vocabulary (a term's slug or labels), not of
+    the profiles. In batches, since a term may be held by thousands of profiles.
+    Returns the number of profiles refreshed."""
+    ids = sorted(organisation_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        terms = terms_by_organisation(batch)
+        offers: dict[int, list[dict]] = {}
+        stored = Offer.objects.filter(organisation_id__in=batch).prefetch_related("languages")
+        for offer in stored.order_by("position", "pk"):
+            offers.setdefault(offer.organisation_id, []).append(
+                {
+                    "title": offer.title,
+                    "kind": offer.kind,
+                    "summary": offer.summary,
+                    "languages": list(offer.languages.all()),
+                }
+            )
+        organisations = list(Organisation.objects.filter(pk__in=batch))
+        for organisation in organisations:
+            organisation.snapshot = snapshot_from(
+                terms=terms[organisation.pk], offers=offers.get(organisation.pk, [])
+            )
+            organisation.search_document = search_document_from(organisation, organisation.snapshot)
+        Organisation.objects.bulk_update(organisations, ["snapshot", "search_document"])
+    if ids:
+        bump("directory")
+    return len(ids)
+
+
+@transaction.atomic
+def term_save(*, term: Term) -> Term:
+    """Save a vocabulary term. When its slug or labels change, the profiles that
+    hold it get their snapshot and search document derived again."""
+    before = Term.objects.filter(pk=term.pk).values_list("slug", "label_de", "label_en").first()
+    term.save()
+    invalidate_vocabulary()
+    if before is not None and before != (term.slug, term.label_de, term.label_en):
+        refresh_derived(organisations_with_terms([term.pk]))
+    return term
+
+
+@transaction.atomic
+def term_delete(*, term: Term, by) -> None:
+    """Delete a vocabulary term: each profile that held it is saved as a new
+    version without it (who deleted it, and which term, in the history)."""
+    holders = organisations_with_terms([term.pk])
+    reason = f"term deleted: {term.kind}/{term.slug}"
+    term.delete()
+    invalidate_vocabulary()
+    for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
+        organisation_save(organisation=organisation, by=by, reason=reason)
 
 
 def last_published_version(organisation: Organisation) -> Model | None:

@@ -6,6 +6,7 @@ from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
 
+from directory import services
 from directory.models import Organisation
 from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
@@ -182,3 +183,65 @@ def test_a_profile_deleted_in_the_admin_is_recorded_and_gone_at_once(
         )
     assert response.status_code == 302
     assert Organisation.history.filter(id=other.pk).first().history_user == superuser
+
+
+def test_a_term_reworded_in_the_admin_is_found_in_the_profiles_holding_it(
+    client, admin_client, django_capture_on_commit_callbacks
+):
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", roles=["informationsvermittler"]
+    )
+    make_organisation("Steg e. V.", slug="steg", roles=["kooperationspartner"])
+    term = get_vocabulary().get("role", "informationsvermittler")
+    assert "Wissenslotse" not in client.get(organisation.get_absolute_url()).content.decode()
+    versions = organisation.history.count()
+
+    url = f"/admin/directory/term/{term.pk}/change/"
+    data = form_data(admin_client.get(url))
+    data["label_de"] = "Wissenslotse"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert _search("Wissenslotse") == ["bruecke"]
+    assert _search("Informationsvermittler") == []
+    assert organisation.history.count() == versions  # the vocabulary changed, not the profile
+    assert "Wissenslotse" in client.get(organisation.get_absolute_url()).content.decode()
+
+
+def test_a_term_deleted_in_the_admin_is_a_recorded_change_of_the_profiles_holding_it(
+    admin_client, superuser
+):
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", roles=["informationsvermittler", "kooperationspartner"]
+    )
+    term = get_vocabulary().get("role", "informationsvermittler")
+    response = admin_client.post(f"/admin/directory/term/{term.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+
+    record = organisation.history.first()
+    assert record.history_change_reason == "term deleted: role/informationsvermittler"
+    assert record.history_user == superuser
+    assert record.snapshot["terms"]["roles"] == ["kooperationspartner"]
+    assert _search("Informationsvermittler") == []
+    assert _search("Kooperationspartner") == ["bruecke"]
+
+
+def test_resetting_the_vocabulary_texts_refreshes_the_profiles_holding_them():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from directory.models import Term
+
+    make_organisation("Brücke e. V.", slug="bruecke", roles=["informationsvermittler"])
+    term = Term.objects.get(kind="role", slug="informationsvermittler")
+    term.label_de = "Wissenslotse"
+    services.term_save(term=term)
+    assert _search("Wissenslotse") == ["bruecke"]
+
+    out = StringIO()
+    call_command("load_vocabulary", "--reset-texts", stdout=out)
+    assert "Profiles with reworded terms refreshed: 1." in out.getvalue()
+    assert _search("Informationsvermittler") == ["bruecke"]
+    assert _search("Wissenslotse") == []
