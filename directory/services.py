@@ -1,8 +1,11 @@
-"""Writes to MO profiles: saving with history, review, confirmation, archive.
+"""Writes to MO profiles: saving with history, review, confirmation, archive,
+deletion, and the vocabulary changes that reach the profiles.
 
-Every change goes through ``organisation_save``, which stores the terms and
-offers in the profile's snapshot and saves once, so that the history keeps one
-complete version per change with who made it.
+Every change goes through ``organisation_save`` (or, where a form writes the
+terms and offers itself, as the admin's does, ``organisation_recorded``), which
+stores the terms and offers in the profile's snapshot, derives the search
+document and saves once, so that the history keeps one complete version per
+change with who made it and why, and cached pages are invalidated.
 """
 
 import datetime
