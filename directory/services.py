@@ -95,9 +95,9 @@ def search_document_from(organisation: Organisation, snapshot: dict) -> str:
     """The search document of the profile's fields and its snapshot's terms and offers."""
     vocab = get_vocabulary()
     labels = []
-    for relation, slugs in snapshot["terms"].items():
-        for slug in slugs:
-            term = vocab.get(TERM_RELATIONS[relation], slug)
+    for relation, kind in TERM_RELATIONS.items():  # not the snapshot's order: jsonb sorts keys
+        for slug in snapshot["terms"].get(relation, []):
+            term = vocab.get(kind, slug)
             if term:
                 labels += [term.label_de, term.label_en]
     if organisation.state_id in vocab.by_id:
