@@ -17,8 +17,9 @@ def snapshot() -> dict:
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT * FROM {quoted} ORDER BY 1")  # noqa: S608 (table names)
-            tables[table] = [tuple(map(str, row)) for row in cursor.fetchall()]
+            cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 (table names)
+            # Sorted whole rows: a history table has several rows per id, in no set order.
+            tables[table] = sorted(tuple(map(str, row)) for row in cursor.fetchall())
     return tables
 
 
