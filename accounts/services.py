@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Membership
+from directory.team import memberships_end
 from mailer.models import OutgoingMail
 from mailer.services import queue_mail
 
@@ -164,7 +164,7 @@ def delete_account(user) -> None:
 
     for contributor in DELETE_CONTRIBUTORS:
         contributor(user)
-    Membership.objects.filter(user=user).delete()
+    memberships_end(user=user)
     OutgoingMail.objects.filter(to__iexact=user.email).delete()
     AccessAttempt.objects.filter(username__iexact=user.email).delete()
     AccessFailureLog.objects.filter(username__iexact=user.email).delete()

@@ -1,10 +1,8 @@
 from django.contrib import admin
 
-from core.pagecache import bump
+from directory import services
 from directory.models import Offer, Organisation, Term
 from directory.relations import MANY_RELATIONS
-from directory.search import refresh_search_document
-from directory.vocabulary import invalidate_vocabulary
 
 
 @admin.register(Term)
@@ -15,13 +13,18 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ["label_de", "label_en", "slug", "code"]
     ordering = ["kind", "position", "label_de"]
 
+    # Through the services: the profiles holding a term keep their snapshot and
+    # search document right (a deleted term is a recorded change of each of them).
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        invalidate_vocabulary()
+        services.term_save(term=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        invalidate_vocabulary()
+        services.term_delete(term=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset:
+            self.delete_model(request, term)
 
 
 class OfferInline(admin.StackedInline):
@@ -38,9 +41,40 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["state"]
     inlines = [OfferInline]
+    # Derived from the terms and offers on every save (directory.services).
+    readonly_fields = ["snapshot"]
     filter_horizontal = [relation.field for relation in MANY_RELATIONS]
 
+    # Every write goes through the services, as in the portal: one recorded
+    # version per save, with the admin user and an "admin" reason in the history,
+    # a fresh search document and invalidated cached pages.
+
+    def save_model(self, request, obj, form, change):
+        """Nothing is written yet: save_related saves the profile with its terms
+        and offers as one recorded version."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_search_document(form.instance)
-        bump("directory")
+        with services.organisation_recorded(
+            organisation=form.instance, by=request.user, reason=admin_reason(form, formsets, change)
+        ):
+            super().save_related(request, form, formsets, change)  # terms and offers
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(
+            organisation=obj, by=request.user, reason="deleted in the admin"
+        )
+
+    def delete_queryset(self, request, queryset):
+        for organisation in queryset:
+            self.delete_model(request, organisation)
+
+
+def admin_reason(form, formsets, change: bool) -> str:
+    """The change reason of an admin save: "admin edit: name, offers"."""
+    if not change:
+        return "created in the admin"
+    changed = list(form.changed_data)
+    changed += [  # the inlines by relation ("offers")
+        formset.fk.remote_field.get_accessor_name() for formset in formsets if formset.has_changed()
+    ]
+    return f"admin edit: {', '.join(changed)}" if changed else "admin edit"

@@ -264,7 +264,7 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
     # Search: a lower-cased document of everything searchable (name, description,
-    # offers, vocabulary labels), kept by directory.search.refresh_search_document.
+    # offers, vocabulary labels), kept by directory.services.organisation_save.
     # On PostgreSQL a trigger derives search_vector from it (see migrations).
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)

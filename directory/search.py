@@ -120,24 +120,3 @@ def build_search_document(*, organisation, term_labels, offers) -> str:
         parts.extend([offer.title, offer.summary])
     parts.extend(term_labels)
     return " ".join(p for p in parts if p).lower()
-
-
-def refresh_search_document(organisation) -> None:
-    """Recompute and store the organisation's search document (and, on
-    PostgreSQL, through the trigger, its search vector)."""
-    from directory.vocabulary import TERM_RELATIONS, get_vocabulary
-
-    vocab = get_vocabulary()
-    labels = []
-    for relation in TERM_RELATIONS:
-        for term_id in getattr(organisation, relation).values_list("pk", flat=True):
-            term = vocab.by_id.get(term_id)
-            if term:
-                labels.extend([term.label_de, term.label_en])
-    if organisation.state_id and organisation.state_id in vocab.by_id:
-        labels.append(vocab.by_id[organisation.state_id].label_de)
-    document = build_search_document(
-        organisation=organisation, term_labels=labels, offers=organisation.offers.all()
-    )
-    type(organisation).objects.filter(pk=organisation.pk).update(search_document=document)
-    organisation.search_document = document

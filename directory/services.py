@@ -1,26 +1,37 @@
-"""Writes to MO profiles: saving with history, review, confirmation, archive.
+"""Writes to MO profiles: saving with history, review, confirmation, archive,
+deletion, and the vocabulary changes that reach the profiles.
 
-Every change goes through ``organisation_save``, which stores the terms and
-offers in the profile's snapshot and saves once, so that the history keeps one
-complete version per change with who made it.
+Every change goes through ``organisation_save`` (or, where a form writes the
+terms and offers itself, as the admin's does, ``organisation_recorded``), which
+stores the terms and offers in the profile's snapshot, derives the search
+document and saves once, so that the history keeps one complete version per
+change with who made it and why, and cached pages are invalidated.
 """
 
 import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from core.pagecache import bump
 from core.text import german_slugify
-from directory.models import Membership, Offer, Organisation
+from directory.models import Membership, Offer, Organisation, Term
 from directory.search import build_search_document
-from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+from directory.vocabulary import (
+    TERM_RELATIONS,
+    get_vocabulary,
+    invalidate_vocabulary,
+    terms_by_organisation,
+)
 from mailer.services import queue_mail
 
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
+REFRESH_BATCH = 500
 
 
 # Path segments under /organisationen/ that are not profiles.
@@ -37,30 +48,56 @@ def unique_slug(name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def snapshot_from(*, terms: dict[str, Iterable], offers: Iterable[dict]) -> dict:
+    """The snapshot of these terms (relation -> terms) and offers (in their order;
+    dicts with title, kind, summary and languages as terms)."""
+    return {
+        "terms": {
+            relation: sorted(term.slug for term in terms.get(relation, ()))
+            for relation in TERM_RELATIONS
+        },
+        "offers": [
+            {
+                "title": offer["title"],
+                "kind": offer["kind"],
+                "summary": offer.get("summary", ""),
+                "languages": sorted(term.slug for term in offer.get("languages", ())),
+            }
+            for offer in offers
+        ],
+    }
+
+
 def build_snapshot(organisation: Organisation) -> dict:
+    """The snapshot of the terms and offers stored for the profile."""
     vocab = get_vocabulary()
-    terms = {}
-    for relation in TERM_RELATIONS:
-        ids = getattr(organisation, relation).values_list("pk", flat=True)
-        terms[relation] = sorted(vocab.by_id[pk].slug for pk in ids if pk in vocab.by_id)
+    terms = {
+        relation: [
+            vocab.by_id[pk]
+            for pk in getattr(organisation, relation).values_list("pk", flat=True)
+            if pk in vocab.by_id
+        ]
+        for relation in TERM_RELATIONS
+    }
     offers = [
         {
             "title": offer.title,
             "kind": offer.kind,
             "summary": offer.summary,
-            "languages": sorted(term.slug for term in offer.languages.all()),
+            "languages": list(offer.languages.all()),
         }
         for offer in organisation.offers.prefetch_related("languages").order_by("position", "pk")
     ]
-    return {"terms": terms, "offers": offers}
+    return snapshot_from(terms=terms, offers=offers)
 
 
-def _search_document(organisation: Organisation, snapshot: dict) -> str:
+def search_document_from(organisation: Organisation, snapshot: dict) -> str:
+    """The search document of the profile's fields and its snapshot's terms and offers."""
     vocab = get_vocabulary()
     labels = []
-    for relation, slugs in snapshot["terms"].items():
-        for slug in slugs:
-            term = vocab.get(TERM_RELATIONS[relation], slug)
+    for relation, kind in TERM_RELATIONS.items():  # not the snapshot's order: jsonb sorts keys
+        for slug in snapshot["terms"].get(relation, []):
+            term = vocab.get(kind, slug)
             if term:
                 labels += [term.label_de, term.label_en]
     if organisation.state_id in vocab.by_id:
@@ -85,7 +122,29 @@ def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
         offer.delete()
 
 
-@transaction.atomic
+@contextmanager
+def organisation_recorded(*, organisation: Organisation, by, reason: str = "") -> Iterator[None]:
+    """Record what is written to the profile inside the block as one version.
+
+    A new profile gets its row first (without a version), so that terms and
+    offers can be attached to it. On leaving the block the snapshot and the
+    search document are derived from what is stored, the profile is saved once,
+    with ``by`` and ``reason`` in its history, and cached pages are invalidated.
+    All in one transaction: an error inside the block leaves nothing behind.
+    """
+    with transaction.atomic():
+        if organisation.pk is None:
+            organisation.slug = organisation.slug or unique_slug(organisation.name)
+            organisation.save_without_historical_record()
+        yield
+        organisation.snapshot = build_snapshot(organisation)
+        organisation.search_document = search_document_from(organisation, organisation.snapshot)
+        organisation._history_user = by
+        organisation._change_reason = reason[:100]  # the history's column holds 100
+        organisation.save()
+        bump("directory")
+
+
 def organisation_save(
     *,
     organisation: Organisation,
@@ -95,19 +154,11 @@ def organisation_save(
     reason: str = "",
 ) -> Organisation:
     """Save fields, terms (relation -> terms) and offers as one recorded version."""
-    if organisation.pk is None:
-        organisation.slug = organisation.slug or unique_slug(organisation.name)
-        organisation.save_without_historical_record()
-    for relation, terms in (relations or {}).items():
-        getattr(organisation, relation).set(terms)
-    if offers is not None:
-        _replace_offers(organisation, offers)
-    organisation.snapshot = build_snapshot(organisation)
-    organisation.search_document = _search_document(organisation, organisation.snapshot)
-    organisation._history_user = by
-    organisation._change_reason = reason
-    organisation.save()
-    bump("directory")
+    with organisation_recorded(organisation=organisation, by=by, reason=reason):
+        for relation, terms in (relations or {}).items():
+            getattr(organisation, relation).set(terms)
+        if offers is not None:
+            _replace_offers(organisation, offers)
     return organisation
 
 
@@ -120,7 +171,7 @@ def organisation_create(*, organisation: Organisation, by, relations: dict) -> O
     return organisation
 
 
-def reviewers():
+def reviewers() -> QuerySet:
     User = get_user_model()
     codename = "review_organisation"
     return (
@@ -134,7 +185,7 @@ def reviewers():
     )
 
 
-def _members(organisation: Organisation, *, owners_only: bool = False):
+def _members(organisation: Organisation, *, owners_only: bool = False) -> list:
     memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
     if owners_only:
         memberships = memberships.filter(role=Membership.Role.OWNER)
@@ -177,7 +228,7 @@ def organisation_approve(*, organisation: Organisation, by) -> None:
 def organisation_send_back(*, organisation: Organisation, by, comment: str) -> None:
     organisation.status = Organisation.Status.DRAFT
     organisation.review_comment = comment
-    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}"[:100])
+    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
     notify_members(organisation, "review-sent-back", {"comment": comment})
 
 
@@ -197,7 +248,87 @@ def organisation_reactivate(*, organisation: Organisation, by) -> None:
     organisation_save(organisation=organisation, by=by, reason="reactivated")
 
 
-def last_published_version(organisation: Organisation):
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, by, reason: str = "deleted") -> None:
+    """Delete the profile with its offers and team; its history keeps a last
+    record of who deleted it and why."""
+    organisation._history_user = by
+    organisation._change_reason = reason[:100]
+    organisation.delete()
+    bump("directory")
+
+
+def organisations_with_terms(term_ids: Iterable[int]) -> set[int]:
+    """The profiles whose snapshot or search document holds any of these terms
+    (as a term, as the state, or as the language of an offer)."""
+    term_ids = list(term_ids)
+    found = set(Organisation.objects.filter(state_id__in=term_ids).values_list("pk", flat=True))
+    for relation in TERM_RELATIONS:
+        through = Organisation._meta.get_field(relation).remote_field.through
+        rows = through.objects.filter(term_id__in=term_ids)
+        found.update(rows.values_list("organisation_id", flat=True))
+    rows = Offer.languages.through.objects.filter(term_id__in=term_ids)
+    found.update(rows.values_list("offer__organisation_id", flat=True))
+    return found
+
+
+def refresh_derived(organisation_ids: Iterable[int]) -> int:
+    """Derive snapshot and search document again from what is stored, without a
+    new version: for a change of the vocabulary (a term's slug or labels), not of
+    the profiles. In batches, since a term may be held by thousands of profiles.
+    Returns the number of profiles refreshed."""
+    ids = sorted(organisation_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        terms = terms_by_organisation(batch)
+        offers: dict[int, list[dict]] = {}
+        stored = Offer.objects.filter(organisation_id__in=batch).prefetch_related("languages")
+        for offer in stored.order_by("position", "pk"):
+            offers.setdefault(offer.organisation_id, []).append(
+                {
+                    "title": offer.title,
+                    "kind": offer.kind,
+                    "summary": offer.summary,
+                    "languages": list(offer.languages.all()),
+                }
+            )
+        organisations = list(Organisation.objects.filter(pk__in=batch))
+        for organisation in organisations:
+            organisation.snapshot = snapshot_from(
+                terms=terms[organisation.pk], offers=offers.get(organisation.pk, [])
+            )
+            organisation.search_document = search_document_from(organisation, organisation.snapshot)
+        Organisation.objects.bulk_update(organisations, ["snapshot", "search_document"])
+    if ids:
+        bump("directory")
+    return len(ids)
+
+
+@transaction.atomic
+def term_save(*, term: Term) -> Term:
+    """Save a vocabulary term. When its slug or labels change, the profiles that
+    hold it get their snapshot and search document derived again."""
+    before = Term.objects.filter(pk=term.pk).values_list("slug", "label_de", "label_en").first()
+    term.save()
+    invalidate_vocabulary()
+    if before is not None and before != (term.slug, term.label_de, term.label_en):
+        refresh_derived(organisations_with_terms([term.pk]))
+    return term
+
+
+@transaction.atomic
+def term_delete(*, term: Term, by) -> None:
+    """Delete a vocabulary term: each profile that held it is saved as a new
+    version without it (who deleted it, and which term, in the history)."""
+    holders = organisations_with_terms([term.pk])
+    reason = f"term deleted: {term.kind}/{term.slug}"
+    term.delete()
+    invalidate_vocabulary()
+    for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
+        organisation_save(organisation=organisation, by=by, reason=reason)
+
+
+def last_published_version(organisation: Organisation) -> Model | None:
     """The most recent recorded version in which the profile was published."""
     return (
         organisation.history.filter(status=Organisation.Status.PUBLISHED)
@@ -289,6 +420,8 @@ def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
     for organisation in organisations.iterator():
         with transaction.atomic():
             notify_members(organisation, "reminder-confirm", {}, owners_only=True)
+            # Bookkeeping, not the profile: excluded from the history, not in the
+            # search document nor on any page, so no version and no new generation.
             Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
         count += 1
     return count

@@ -76,6 +76,14 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 @transaction.atomic
+def memberships_end(*, user) -> None:
+    """The account goes: all its memberships, ownerships included (a profile left
+    without owner offers to be claimed at once; coordinators re-assign it)."""
+    Membership.objects.filter(user=user).delete()
+    bump("directory")
+
+
+@transaction.atomic
 def ownership_transfer(*, organisation: Organisation, to: Membership, by) -> None:
     """The owner hands the profile over to another member of the team."""
     current = organisation.memberships.select_for_update().get(role=Membership.Role.OWNER)

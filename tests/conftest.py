@@ -107,23 +107,23 @@ def mo_b():
 
 @pytest.fixture
 def editor_a(django_user_model, mo_a):
-    from directory.models import Membership
+    from directory.team import owner_assign
 
     user = django_user_model.objects.create_user(
         email="editor-a@example.org", password="pw", name="Editor A"
     )
-    Membership.objects.create(user=user, organisation=mo_a, role="owner")
+    owner_assign(organisation=mo_a, user=user)
     return user
 
 
 @pytest.fixture
 def editor_b(django_user_model, mo_b):
-    from directory.models import Membership
+    from directory.team import owner_assign
 
     user = django_user_model.objects.create_user(
         email="editor-b@example.org", password="pw", name="Editor B"
     )
-    Membership.objects.create(user=user, organisation=mo_b, role="owner")
+    owner_assign(organisation=mo_b, user=user)
     return user
 
 

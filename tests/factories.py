@@ -3,8 +3,8 @@
 import datetime
 import itertools
 
-from directory.models import Offer, Organisation
-from directory.search import refresh_search_document
+from directory.models import Organisation
+from directory.services import organisation_save
 from directory.vocabulary import TERM_RELATIONS, get_vocabulary
 
 _counter = itertools.count(1)
@@ -16,15 +16,30 @@ def term(kind: str, slug: str):
     return found
 
 
-def make_organisation(name: str | None = None, *, offers=(), state="hamburg", **values):
-    """Create an organisation (published unless told otherwise).
+def _offer(spec: dict) -> dict:
+    """An offer for the services: the model's default kind, languages by code."""
+    languages = [
+        term("language", x) if isinstance(x, str) else x for x in spec.get("languages", [])
+    ]
+    return {"kind": "counselling", "summary": "", **spec, "languages": languages}
+
+
+def make_organisation(
+    name: str | None = None, *, offers=(), state="hamburg", **values
+) -> Organisation:
+    """Create an organisation (published unless told otherwise) through the
+    services, as one recorded version with its search document.
 
     Vocabulary relations are given by slug: roles=["kooperationspartner"],
     languages=["ru"], ...; offers as dicts with title/summary/kind.
     """
     number = next(_counter)
     name = name or f"Testverein {number} e. V."
-    relations = {rel: values.pop(rel) for rel in list(values) if rel in TERM_RELATIONS}
+    relations = {
+        relation: [term(TERM_RELATIONS[relation], slug) for slug in values.pop(relation)]
+        for relation in list(values)
+        if relation in TERM_RELATIONS
+    }
     values.setdefault("slug", f"testverein-{number}")
     values.setdefault("status", Organisation.Status.PUBLISHED)
     values.setdefault("city", "Hamburg")
@@ -32,11 +47,10 @@ def make_organisation(name: str | None = None, *, offers=(), state="hamburg", **
     values.setdefault("confirmed_at", datetime.date(2026, 1, 1))
     if state:
         values["state"] = term("state", state)
-    organisation = Organisation.objects.create(name=name, **values)
-    for relation, slugs in relations.items():
-        kind = TERM_RELATIONS[relation]
-        getattr(organisation, relation).set([term(kind, slug) for slug in slugs])
-    for position, offer in enumerate(offers):
-        Offer.objects.create(organisation=organisation, position=position, **offer)
-    refresh_search_document(organisation)
-    return organisation
+    return organisation_save(
+        organisation=Organisation(name=name, **values),
+        by=None,
+        relations=relations,
+        offers=[_offer(offer) for offer in offers],
+        reason="created",
+    )

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from accounts.roles import make_coordinator
 from cooperation.services import request_send
-from directory.models import Membership
 from directory.services import organisation_save
+from directory.team import owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
@@ -78,7 +78,7 @@ def build_world() -> World:
     )
     mo.email, mo.phone, mo.street = "info@kontakt.example", "+49 385 123456", "Hauptstraße 1"
     organisation_save(organisation=mo, by=users["editor"])
-    Membership.objects.create(user=users["editor"], organisation=mo, role="owner")
+    owner_assign(organisation=mo, user=users["editor"])
     other = make_organisation(
         "Club Dialog e. V.",
         slug="club-dialog",

@@ -101,3 +101,11 @@ def test_a_page_with_a_personal_message_is_not_cached(client, member):
     assert "Ihr Konto und Ihre persönlichen Daten sind gelöscht." in response.content.decode()
     other = client.__class__()
     assert "sind gelöscht" not in other.get(reverse("home")).content.decode()
+
+
+def test_a_profile_whose_owner_deletes_the_account_offers_the_claim_at_once(client, editor_a, mo_a):
+    from accounts.services import delete_account
+
+    assert "Profil übernehmen" not in client.get(mo_a.get_absolute_url()).content.decode()
+    delete_account(editor_a)
+    assert "Profil übernehmen" in client.get(mo_a.get_absolute_url()).content.decode()

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from directory.demo import DemoGenerator
 from directory.models import Organisation
+from directory.services import build_snapshot, search_document_from
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,17 @@ def test_varied_vocabulary_and_multilingual_names(seeded):
 def test_most_are_published_and_every_profile_is_searchable(seeded):
     assert Organisation.objects.published().count() > 300
     assert not Organisation.objects.filter(search_document="").exists()
+
+
+def test_snapshot_search_document_and_first_version_are_those_of_the_services(seeded):
+    """The bulk path derives what organisation_save would, and records a version."""
+    for organisation in Organisation.objects.order_by("pk")[::40]:
+        assert organisation.snapshot == build_snapshot(organisation)
+        expected = search_document_from(organisation, organisation.snapshot)
+        assert organisation.search_document == expected
+        record = organisation.history.get()
+        assert record.history_change_reason == "demo data"
+        assert record.snapshot == organisation.snapshot
 
 
 def test_same_seed_same_data():

@@ -128,3 +128,17 @@ def test_rejected_claims_change_nothing(client, mo_b, member, coordinator, sent_
     )
     assert not Membership.objects.filter(organisation=mo_b).exists()
     assert Claim.objects.get().status == "rejected"
+
+
+def test_the_demo_accounts_own_the_demo_profile_through_the_team_services():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import make_organisation
+
+    kontakt = make_organisation("Kontakt e. V.", slug="kontakt-schwerin")
+    call_command("create_demo_accounts", "--force", stdout=StringIO())
+    call_command("create_demo_accounts", "--force", stdout=StringIO())  # idempotent
+    [owner] = kontakt.memberships.select_related("user")
+    assert owner.role == Membership.Role.OWNER and owner.user.email == "verein@example.org"

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.roles import make_coordinator
-from directory.models import Membership, Organisation
+from directory.models import Organisation
+from directory.team import owner_assign
 from directory.vocabulary import get_vocabulary
 
 DEMO_ACCOUNTS = [
@@ -46,9 +47,7 @@ class Command(BaseCommand):
         institution.save()
         kontakt = Organisation.objects.filter(slug="kontakt-schwerin").first()
         if kontakt and not kontakt.memberships.exists():
-            Membership.objects.create(
-                user=users["verein@example.org"], organisation=kontakt, role=Membership.Role.OWNER
-            )
+            owner_assign(organisation=kontakt, user=users["verein@example.org"])
         self.stdout.write("Demo accounts (sign in at /konto/anmelden/):")
         for email, password, _name, description in DEMO_ACCOUNTS:
             self.stdout.write(f"  {description:28} {email} / {password}")
