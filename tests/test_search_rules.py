@@ -272,6 +272,18 @@ def test_postgres_ranks_full_text_matches_by_ts_rank(orgs):
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("query", ["Kulturverein -Rostock", '"Kulturverein Schwerin"', "Familien"])
+def test_postgres_ranks_with_the_german_websearch_query(orgs, query):
+    results = search.search_organisations(Organisation.objects.published(), query)
+    ranks = {o.pk: o.rank for o in results}
+    assert len(ranks) == 1
+    ((pk, rank),) = ranks.items()
+    # The full-text rank (ts_rank), not the trigram similarity of the name.
+    assert rank == pytest.approx(_ts_rank(query, pk))
+    assert rank != pytest.approx(0.5 * _word_similarity(query, results[0].name))
+
+
+@pytest.mark.postgres
 def test_postgres_typo_fallback_finds_a_misspelt_name_ranked_by_word_similarity(orgs):
     results = search.search_organisations(Organisation.objects.published(), "Kontackt")
     assert [(o.name, o.rank) for o in results] == [
