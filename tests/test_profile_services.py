@@ -211,6 +211,45 @@ def test_offers_are_replaced_in_order_and_keep_their_identity(member):
     assert not Offer.objects.filter(pk=third.pk).exists()
 
 
+def test_offers_are_matched_by_position_not_by_age(member):
+    organisation = make_organisation("Brücke e. V.")
+    older = Offer.objects.create(organisation=organisation, position=1, title="Zweites")
+    newer = Offer.objects.create(organisation=organisation, position=0, title="Erstes")
+    services.organisation_save(
+        organisation=organisation,
+        by=member,
+        offers=[
+            {"title": "Erstes neu", "kind": "course"},
+            {"title": "Zweites neu", "kind": "event"},
+        ],
+    )
+    assert Offer.objects.get(pk=newer.pk).title == "Erstes neu"
+    assert Offer.objects.get(pk=older.pk).title == "Zweites neu"
+    assert [o["title"] for o in organisation.snapshot["offers"]] == ["Erstes neu", "Zweites neu"]
+
+
+def test_the_snapshot_lists_offers_by_position(member):
+    organisation = make_organisation("Brücke e. V.")
+    Offer.objects.create(organisation=organisation, position=1, title="Zweites")
+    Offer.objects.create(organisation=organisation, position=0, title="Erstes")
+    snapshot = services.build_snapshot(organisation)
+    assert [o["title"] for o in snapshot["offers"]] == ["Erstes", "Zweites"]
+
+
+def test_the_snapshot_reads_offer_languages_in_one_query(member, django_assert_num_queries):
+    from directory.vocabulary import TERM_RELATIONS, get_vocabulary
+
+    organisation = make_organisation("Brücke e. V.", languages=["ru"])
+    for position, code in enumerate(("de", "tr", "ar")):
+        offer = Offer.objects.create(organisation=organisation, position=position, title=code)
+        offer.languages.set([term("language", code)])
+    get_vocabulary()
+    # One query per relation, one for the offers and one for all their languages.
+    with django_assert_num_queries(len(TERM_RELATIONS) + 2):
+        snapshot = services.build_snapshot(organisation)
+    assert [o["languages"] for o in snapshot["offers"]] == [["de"], ["tr"], ["ar"]]
+
+
 def test_saving_without_offers_keeps_them(member):
     organisation = make_organisation("Brücke e. V.", offers=[{"title": "Kurs", "kind": "course"}])
     services.organisation_save(organisation=organisation, by=member)
@@ -271,6 +310,15 @@ def test_notify_members_writes_to_each_active_member_in_their_language(
         ("editor-a@example.org", "review-approved", "Veröffentlicht: Verein A e. V."),
         ("english@example.org", "review-approved", "Published: Verein A e. V."),
     ]
+
+
+def test_notify_members_reads_the_team_with_its_accounts_in_one_query(
+    django_user_model, mo_a, editor_a, django_assert_num_queries
+):
+    editor = django_user_model.objects.create_user(email="redaktion@example.org", password="pw")
+    Membership.objects.create(user=editor, organisation=mo_a, role=Membership.Role.EDITOR)
+    with django_assert_num_queries(3):  # the team with its accounts, one insert per mail
+        services.notify_members(mo_a, "review-approved", {})
 
 
 def test_notify_members_owners_only(django_user_model, mo_a, editor_a):
@@ -563,6 +611,14 @@ def test_reminders_only_for_published_profiles_with_an_owner(
     assert services.remind_unconfirmed(today=TODAY) == 1
     assert [m[0] for m in _mails()] == ["editor-a@example.org"]
     assert Organisation.objects.get(pk=mo_b.pk).reminded_at is None
+
+
+def test_reminders_count_the_profiles_reminded(django_user_model, editor_a, editor_b, mo_a, mo_b):
+    make_organisation(confirmed_at=datetime.date(2024, 1, 1))  # without a team: not counted
+    _due(mo_a, confirmed_at=datetime.date(2024, 1, 1))
+    _due(mo_b, confirmed_at=None)
+    assert services.remind_unconfirmed(today=TODAY) == 2
+    assert sorted(m[0] for m in _mails()) == ["editor-a@example.org", "editor-b@example.org"]
 
 
 def test_the_owner_is_reminded_and_not_the_editors(django_user_model, editor_a, mo_a):
