@@ -22,37 +22,51 @@ def item(chapter):
 
 
 def _curation_requests(chapter, item):
-    """Every curation URL with every method it answers."""
+    """Every curation URL with every method it answers, and what a coordinator
+    gets: 200, or the page the change redirects to."""
     record = item.history.first()
+    overview = reverse("guidance:curate_chapter", args=[chapter.slug])
     return [
-        ("get", reverse("guidance:curate"), {}),
-        ("get", reverse("guidance:curate_chapter", args=[chapter.slug]), {}),
-        ("post", reverse("guidance:curate_chapter", args=[chapter.slug]), {"title": "X"}),
-        ("get", reverse("guidance:curate_preview", args=[chapter.slug]), {}),
-        ("post", reverse("guidance:curate_publish", args=[chapter.slug]), {}),
-        ("post", reverse("guidance:curate_discard", args=[chapter.slug]), {}),
-        ("get", reverse("guidance:curate_item_new", args=[chapter.slug]), {}),
+        ("get", reverse("guidance:curate"), {}, 200),
+        ("get", overview, {}, 200),
+        ("post", overview, {"title": "X"}, overview),
+        ("get", reverse("guidance:curate_preview", args=[chapter.slug]), {}, 200),
+        ("post", reverse("guidance:curate_publish", args=[chapter.slug]), {}, overview),
+        ("post", reverse("guidance:curate_discard", args=[chapter.slug]), {}, overview),
+        ("get", reverse("guidance:curate_item_new", args=[chapter.slug]), {}, 200),
         (
             "post",
             reverse("guidance:curate_item_new", args=[chapter.slug]),
             {"kind": "text", "body": "x"},
+            overview,
         ),
-        ("get", reverse("guidance:curate_history", args=[chapter.slug]), {}),
-        ("get", reverse("guidance:curate_item", args=[item.pk]), {}),
-        ("post", reverse("guidance:curate_item", args=[item.pk]), {"kind": "text", "body": "x"}),
-        ("post", reverse("guidance:curate_item_remove", args=[item.pk]), {}),
-        ("post", reverse("guidance:curate_item_move", args=[item.pk]), {"direction": "up"}),
-        ("get", reverse("guidance:curate_version", args=["eintrag", record.history_id]), {}),
+        ("get", reverse("guidance:curate_history", args=[chapter.slug]), {}, 200),
+        ("get", reverse("guidance:curate_item", args=[item.pk]), {}, 200),
+        (
+            "post",
+            reverse("guidance:curate_item", args=[item.pk]),
+            {"kind": "text", "body": "x"},
+            overview,
+        ),
+        ("post", reverse("guidance:curate_item_remove", args=[item.pk]), {}, overview),
+        (
+            "post",
+            reverse("guidance:curate_item_move", args=[item.pk]),
+            {"direction": "up"},
+            f"{overview}#row-{item.pk}",
+        ),
+        ("get", reverse("guidance:curate_version", args=["eintrag", record.history_id]), {}, 200),
         (
             "post",
             reverse("guidance:curate_version_restore", args=["eintrag", record.history_id]),
             {},
+            overview,
         ),
     ]
 
 
 def test_anonymous_users_are_sent_to_login_on_every_curation_url(client, chapter, item):
-    for method, url, data in _curation_requests(chapter, item):
+    for method, url, data, _coordinator in _curation_requests(chapter, item):
         response = getattr(client, method)(url, data)
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith("/konto/anmelden/"), (method, url)
@@ -61,7 +75,7 @@ def test_anonymous_users_are_sent_to_login_on_every_curation_url(client, chapter
 
 def test_users_without_the_coordinator_role_get_403_everywhere(client, member, chapter, item):
     client.force_login(member)
-    for method, url, data in _curation_requests(chapter, item):
+    for method, url, data, _coordinator in _curation_requests(chapter, item):
         assert getattr(client, method)(url, data).status_code == 403, (method, url)
     assert not Item.objects.filter(draft__isnull=False).exists()
     assert Chapter.objects.get(pk=chapter.pk).draft is None
@@ -69,8 +83,13 @@ def test_users_without_the_coordinator_role_get_403_everywhere(client, member, c
 
 def test_coordinators_may_use_every_curation_url(client, coordinator, chapter, item):
     client.force_login(coordinator)
-    for method, url, data in _curation_requests(chapter, item):
-        assert getattr(client, method)(url, data).status_code in (200, 302), (method, url)
+    for method, url, data, expected in _curation_requests(chapter, item):
+        response = getattr(client, method)(url, data)
+        if expected == 200:
+            assert response.status_code == 200, (method, url)
+        else:
+            assert response.status_code == 302, (method, url)
+            assert response["Location"] == expected, (method, url)
 
 
 def test_write_urls_refuse_get(client, coordinator, chapter, item):
