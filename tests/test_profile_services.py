@@ -179,7 +179,7 @@ def test_the_search_document_has_term_labels_state_and_offers(member):
 def test_the_search_document_ignores_a_missing_state_and_unknown_terms(member):
     organisation = make_organisation("Brücke e. V.", state=None, city="", postal_code="")
     organisation.snapshot = {"terms": {"languages": ["xx"], "roles": []}, "offers": []}
-    assert services._search_document(organisation, organisation.snapshot) == "brücke e. v."
+    assert services.search_document_from(organisation, organisation.snapshot) == "brücke e. v."
 
 
 def test_offers_are_replaced_in_order_and_keep_their_identity(member):
@@ -282,7 +282,7 @@ def test_reviewers_are_active_coordinators_superusers_and_holders_of_the_permiss
     direct.user_permissions.add(Permission.objects.get(codename="review_organisation"))
     both = django_user_model.objects.create_user(email="beides@example.org", password="pw")
     both.user_permissions.add(Permission.objects.get(codename="review_organisation"))
-    from portal.roles import make_coordinator
+    from accounts.roles import make_coordinator
 
     make_coordinator(both)
     gone = django_user_model.objects.create_user(

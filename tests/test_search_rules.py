@@ -4,7 +4,7 @@ document, matching, the typo fallback on PostgreSQL and the ranking."""
 import pytest
 from django.db import connection
 
-from directory import search
+from directory import search, services
 from directory.models import Offer, Organisation
 from directory.vocabulary import get_vocabulary
 from tests.factories import make_organisation, term
@@ -80,7 +80,7 @@ def test_build_search_document_of_a_name_only():
     )
 
 
-def test_refresh_search_document_stores_terms_state_and_offers():
+def test_refresh_derived_search_document_stores_terms_state_and_offers():
     organisation = make_organisation(
         "Brücke e. V.",
         state="mecklenburg-vorpommern",
@@ -96,24 +96,27 @@ def test_refresh_search_document_stores_terms_state_and_offers():
     )
     Organisation.objects.filter(pk=organisation.pk).update(search_document="")
     organisation.search_document = ""
-    search.refresh_search_document(organisation)
+    services.refresh_derived([organisation.pk])
+    organisation.refresh_from_db()
     assert organisation.search_document == expected
     assert Organisation.objects.get(pk=organisation.pk).search_document == expected
 
 
-def test_refresh_search_document_without_state_and_with_an_unknown_term():
+def test_refresh_derived_search_document_without_state_and_with_an_unknown_term():
     organisation = make_organisation("Brücke e. V.", state=None, city="", postal_code="")
     organisation.languages.set([term("language", "ru")])
     # A term the (cached) vocabulary does not know yet is skipped.
     del get_vocabulary().by_id[term("language", "ru").pk]
-    search.refresh_search_document(organisation)
+    services.refresh_derived([organisation.pk])
+    organisation.refresh_from_db()
     assert Organisation.objects.get(pk=organisation.pk).search_document == "brücke e. v."
 
 
-def test_refresh_search_document_skips_a_state_unknown_to_the_vocabulary():
+def test_refresh_derived_search_document_skips_a_state_unknown_to_the_vocabulary():
     organisation = make_organisation("Brücke e. V.", state="hamburg", city="", postal_code="")
     del get_vocabulary().by_id[organisation.state_id]
-    search.refresh_search_document(organisation)
+    services.refresh_derived([organisation.pk])
+    organisation.refresh_from_db()
     assert Organisation.objects.get(pk=organisation.pk).search_document == "brücke e. v."
 
 
