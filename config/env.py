@@ -5,6 +5,7 @@ deployment never turns into a silent default.
 """
 
 import os
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -12,6 +13,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def envstr(name: str, default: str) -> str: ...
+@overload
+def envstr(name: str, default: None = None) -> str | None: ...
 def envstr(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 

@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Grundlagen")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the deployment checks)

@@ -9,7 +9,9 @@ object-storage versioning).
 import os
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.db import connections
 
@@ -18,7 +20,7 @@ class BackupError(Exception):
     pass
 
 
-def _pg_environment(settings_dict) -> tuple[list[str], dict]:
+def _pg_environment(settings_dict: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     arguments = ["--dbname", settings_dict["NAME"]]
     if settings_dict.get("HOST"):
         arguments += ["--host", settings_dict["HOST"]]
@@ -32,7 +34,7 @@ def _pg_environment(settings_dict) -> tuple[list[str], dict]:
     return arguments, environment
 
 
-def _run(command, environment):
+def _run(command: list[str], environment: dict[str, str]) -> None:
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")

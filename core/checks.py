@@ -1,11 +1,17 @@
 """Deployment checks of our own (manage.py check --deploy)."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.caches, deploy=True)
-def shared_cache(app_configs, **kwargs):
+def shared_cache(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if settings.REDIS_URL:
         return []
     return [

@@ -2,13 +2,14 @@
 that a spreadsheet would run as a formula (OWASP "CSV injection")."""
 
 import csv
+from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def safe_cell(value) -> str:
+def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_START):
         return "'" + text
@@ -16,7 +17,11 @@ def safe_cell(value) -> str:
 
 
 def csv_response(
-    filename: str, header: list[str], rows, *, preamble: list[str] = ()
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Iterable[object]],
+    *,
+    preamble: Sequence[str] = (),
 ) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

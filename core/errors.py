@@ -9,7 +9,7 @@ While the database is down every request ends here as a 503 with Retry-After
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ def _page(status: int, title: str, message: str, hint: str = "") -> HttpResponse
     return HttpResponse(html, status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(
         400,
         _("Ungültige Anfrage"),
@@ -31,7 +31,7 @@ def bad_request(request, exception=None):
     )
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(
         403,
         _("Kein Zugriff"),
@@ -43,7 +43,7 @@ def permission_denied(request, exception=None):
     )
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(
         404,
         _("Seite nicht gefunden"),
@@ -51,7 +51,7 @@ def page_not_found(request, exception=None):
     )
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(
         403,
         _("Formular abgelaufen"),
@@ -62,7 +62,7 @@ def csrf_failure(request, reason=""):
     )
 
 
-def ratelimited(request, exception=None):
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     response = _page(
         429,
         _("Zu viele Versuche"),
@@ -89,7 +89,7 @@ def database_unavailable() -> HttpResponse:
     return response
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database outage becomes a 503, everything else a 500."""
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError) or (

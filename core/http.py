@@ -20,4 +20,4 @@ def safe_next(request: HttpRequest, default: str, field: str = REDIRECT_FIELD_NA
     """The ``next`` target of the request (POST field, else query parameter) if it
     is a page of this site, else ``default`` (a URL, not a URL name)."""
     url = request.POST.get(field, request.GET.get(field))
-    return url if is_safe_next(request, url) else default
+    return url if url is not None and is_safe_next(request, url) else default

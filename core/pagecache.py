@@ -11,17 +11,23 @@ see the same generations.
 
 import hashlib
 import time
+from collections.abc import Callable, Sequence
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 NAMESPACES = ("directory", "guide")
 PAGE_TIMEOUT = 3600
+
+T = TypeVar("T")
+P = ParamSpec("P")
+View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
 def _key(namespace: str) -> str:
@@ -32,7 +38,7 @@ def bump(*namespaces: str) -> None:
     """Mark data of these namespaces as changed (after the current transaction)."""
     namespaces = namespaces or NAMESPACES
 
-    def advance():
+    def advance() -> None:
         for namespace in namespaces:
             try:
                 cache.incr(_key(namespace))
@@ -42,7 +48,7 @@ def bump(*namespaces: str) -> None:
     transaction.on_commit(advance)
 
 
-def generations(namespaces=NAMESPACES) -> str:
+def generations(namespaces: Sequence[str] = NAMESPACES) -> str:
     keys = [_key(n) for n in namespaces]
     found = cache.get_many(keys)
     missing = {k: time.time_ns() for k in keys if k not in found}
@@ -52,22 +58,29 @@ def generations(namespaces=NAMESPACES) -> str:
     return "-".join(str(found[k]) for k in keys)
 
 
-def hash_params(parts) -> str:
+def hash_params(parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def cached(name: str, parts, compute, *, namespaces=NAMESPACES, timeout=PAGE_TIMEOUT):
+def cached(
+    name: str,
+    parts: object,
+    compute: Callable[[], T],
+    *,
+    namespaces: Sequence[str] = NAMESPACES,
+    timeout: int = PAGE_TIMEOUT,
+) -> T:
     """A value computed once per generation of its data (and per ``parts``)."""
     digest = hash_params(parts)
     key = f"cached:{name}:{generations(namespaces)}:{digest}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
 
 
-def anonymous_page(*namespaces: str):
+def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:
     """Serve the same page to every anonymous visitor from the shared cache.
 
     Only GET requests without a session (no personal content), and never a
@@ -75,9 +88,9 @@ def anonymous_page(*namespaces: str):
     """
     namespaces = namespaces or NAMESPACES
 
-    def decorator(view):
+    def decorator(view: View[P]) -> View[P]:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if request.method != "GET" or request.user.is_authenticated or not settings.PAGE_CACHE:
                 return view(request, *args, **kwargs)
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
@@ -108,6 +121,6 @@ def anonymous_page(*namespaces: str):
     return decorator
 
 
-def _has_messages(request) -> bool:
+def _has_messages(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
     return bool(storage and (getattr(storage, "_queued_messages", None) or storage.used))

@@ -9,7 +9,11 @@ A view may set its own policy by setting the header itself.
 neither, so this is a header, not a dependency.)
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 
 from core.errors import bad_request, ratelimited
@@ -23,12 +27,12 @@ def policy(*, frameable: bool = False) -> str:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.default = policy()
         self.frameable = policy(frameable=True)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             exempt = getattr(response, "xframe_options_exempt", False)
@@ -39,7 +43,7 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The visitor's address for rate limits and login lockout: REMOTE_ADDR, or
     behind a proxy the header it sets (settings.CLIENT_IP_HEADER, e.g.
     HTTP_X_REAL_IP from nginx, which overwrites whatever the client sent)."""
@@ -50,7 +54,7 @@ def client_ip(request) -> str:
 # Rate-limited form submissions: view name -> (limit in settings.RATE_LIMITS,
 # what is counted). One table for the whole portal, applied here so that the
 # apps stay free of it. "ip": per client address; "user_or_ip": per signed-in user.
-RATE_LIMITED = {
+RATE_LIMITED: dict[str, tuple[str, list[str]]] = {
     "login": ("login", ["ip"]),
     "signup": ("signup", ["ip"]),
     "resend_verification": ("signup", ["ip", "post:email"]),
@@ -67,13 +71,19 @@ class RateLimitMiddleware:
     """POSTs to the views above beyond their rate get the 429 page (counted in the
     shared cache by django-ratelimit, so across all server processes)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         if request.method != "POST" or not settings.RATELIMIT_ENABLE:
             return None
         match = request.resolver_match
@@ -99,10 +109,10 @@ class RejectNullCharactersMiddleware:
     it in text: such a POST gets the 400 page before any view sees it. (In query
     parameters the search strips it, so a pasted search still finds something.)"""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in str(v) for v in values):

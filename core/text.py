@@ -1,7 +1,7 @@
 import difflib
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 _GERMAN = str.maketrans(
@@ -14,10 +14,10 @@ def german_slugify(value: str) -> str:
     return slugify(value.translate(_GERMAN))
 
 
-def word_diff(old: str, new: str):
+def word_diff(old: str, new: str) -> SafeString:
     """HTML with removed words in <del> and added words in <ins>."""
     a, b = (old or "").split(), (new or "").split()
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(escape(" ".join(a[i1:i2])))

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.backup import BackupError, restore
 
@@ -8,11 +9,11 @@ from core.backup import BackupError, restore
 class Command(BaseCommand):
     help = "Replace the database's contents with a backup (stop the portal first)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    def handle(self, *args, source, yes=False, **options):
+    def handle(self, *args: Any, source: str, yes: bool = False, **options: Any) -> None:
         if not yes:
             answer = input("This replaces every row of the database. Type 'yes' to go on: ")
             if answer.strip().lower() != "yes":
