@@ -8,6 +8,8 @@ templates/emails/<name>-subject.txt, <name>-body.txt and <name>-body.html.
 
 import datetime
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,9 +29,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("\r", " ").replace("\n", " ").split())[:200]
 
 
-def render_mail(template: str, context: dict, language: str = "de") -> tuple[str, str, str]:
+def render_mail(
+    template: str, context: Mapping[str, Any], language: str = "de"
+) -> tuple[str, str, str]:
     context = {"SITE_URL": settings.SITE_URL, **context}
     with translation.override(language):
+        html: str
         subject = _one_line(render_to_string(f"emails/{template}-subject.txt", context))
         text = render_to_string(f"emails/{template}-body.txt", context)
         try:
@@ -40,7 +45,7 @@ def render_mail(template: str, context: dict, language: str = "de") -> tuple[str
 
 
 def queue_mail(
-    *, to: str, template: str, context: dict, language: str = "de", reply_to: str = ""
+    *, to: str, template: str, context: Mapping[str, Any], language: str = "de", reply_to: str = ""
 ) -> OutgoingMail:
     subject, text, html = render_mail(template, context, language)
     mail = OutgoingMail.objects.create(
@@ -93,7 +98,7 @@ def deliver(mail_id: int) -> bool:
         return True
 
 
-def deliver_due(*, limit: int = 100, now=None) -> tuple[int, int]:
+def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Send the queued mails that are due. Returns (sent, still waiting)."""
     now = now or timezone.now()
     ids = list(
