@@ -113,6 +113,7 @@ class DemoGenerator:
             budget = rng.choice(["none", "under_10k", "under_10k", "10k_50k"])
         else:
             budget = rng.choice(["10k_50k", "50k_250k", "50k_250k", "over_250k"])
+        status: str
         if published_only:
             status = Organisation.Status.PUBLISHED
         else:
@@ -251,7 +252,7 @@ def _write_batch(batch: list[tuple[dict, dict, list]]) -> int:
     offer_rows, offer_languages = [], []
     for organisation, (_, relations, offers) in zip(organisations, batch, strict=True):
         for relation, terms in relations.items():
-            through = Organisation._meta.get_field(relation).remote_field.through
+            through = getattr(Organisation, relation).through
             for term in terms:
                 rows_by_through.setdefault(through, []).append(
                     through(organisation_id=organisation.pk, term_id=term.pk)

@@ -1,5 +1,7 @@
 """Raw material for the demo data generator (directory.demo)."""
 
+from typing import Any
+
 # (city, state slug, first postal code of the city, relative weight)
 CITIES = [
     ("Berlin", "berlin", "10115", 30),
@@ -207,7 +209,7 @@ OFFER_TITLES = {
 
 # The MOs that the guide names as best-practice examples, so that the guide can
 # feature them. Texts follow the guide; no invented contact data.
-GUIDE_ORGANISATIONS = [
+GUIDE_ORGANISATIONS: list[dict[str, Any]] = [
     {
         "name": "Club Dialog e. V.",
         "slug": "club-dialog",

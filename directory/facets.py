@@ -50,7 +50,7 @@ def _facet_sql(results: QuerySet) -> tuple[str, list]:
         " WHERE state_id IS NOT NULL GROUP BY state_id"
     )
     for relation in MANY_RELATIONS:
-        through = Organisation._meta.get_field(relation.field).remote_field.through
+        through = getattr(Organisation, relation.field).through
         table = qn(through._meta.db_table)
         parts.append(
             f"SELECT '{relation.param}', CAST(t.term_id AS TEXT), COUNT(*) FROM {table} t"

@@ -7,6 +7,8 @@ results carry this term". Unknown values are ignored and reported next to the
 filter, never an error page.
 """
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -97,11 +99,14 @@ class _SearchFilterSet(django_filters.FilterSet):
 # parameter, in the table's order. A class of their own (made by the filter set's
 # metaclass, as a class statement would) puts them after the search and before
 # the other filters.
-_RelationFilterSet = FilterSetMetaclass(
-    "_RelationFilterSet",
-    (_SearchFilterSet,),
-    {"__module__": __name__, **{r.param: relation_filter(r) for r in RELATIONS}},
-)
+if TYPE_CHECKING:  # a class made at runtime, seen as its base
+    _RelationFilterSet = _SearchFilterSet
+else:
+    _RelationFilterSet = FilterSetMetaclass(
+        "_RelationFilterSet",
+        (_SearchFilterSet,),
+        {"__module__": __name__, **{r.param: relation_filter(r) for r in RELATIONS}},
+    )
 
 
 class OrganisationFilter(_RelationFilterSet):

@@ -1,5 +1,7 @@
 """Forms of the MO self-service, one per section of the profile."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +128,7 @@ class OfferForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if not cleaned.get("title") and (cleaned.get("summary") or cleaned.get("languages")):
             self.add_error("title", _("Bitte geben Sie dem Angebot einen Titel."))
         return cleaned
@@ -136,7 +139,8 @@ class BaseOfferFormSet(forms.BaseFormSet):
         result = []
         for form in self.forms:
             if not form.cleaned_data.get("title") or (
-                self.can_delete and self._should_delete_form(form)
+                # Django's own test for a ticked DELETE box (private, not in the stubs)
+                self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
             ):
                 continue
             data = form.cleaned_data
@@ -151,8 +155,12 @@ class BaseOfferFormSet(forms.BaseFormSet):
         return result
 
 
-OfferFormSet = forms.formset_factory(
-    OfferForm, formset=BaseOfferFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+# The stubs' formset_factory returns the plain BaseFormSet: the class made is a BaseOfferFormSet.
+OfferFormSet = cast(
+    type[BaseOfferFormSet],
+    forms.formset_factory(
+        OfferForm, formset=BaseOfferFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+    ),
 )
 
 
@@ -208,7 +216,7 @@ class ContactForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = _states()
+        cast(forms.ModelChoiceField, self.fields["state"]).queryset = _states()
 
 
 class NewOrganisationForm(SectionForm):
@@ -222,7 +230,7 @@ class NewOrganisationForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = _states()
+        cast(forms.ModelChoiceField, self.fields["state"]).queryset = _states()
         self.fields["state"].required = True
         self.fields["city"].required = True
 

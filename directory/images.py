@@ -26,7 +26,7 @@ def process_logo(upload) -> ContentFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
                 raise ValidationError(
                     _("Nur Bilder im Format JPEG, PNG oder WebP sind möglich."), code="format"

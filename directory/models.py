@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -114,10 +115,10 @@ class Visibility(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(status=Organisation.Status.PUBLISHED)
 
-    def in_state(self, code: str):
+    def in_state(self, code: str) -> Self:
         return self.filter(state__code=code)
 
 
@@ -273,6 +274,11 @@ class Organisation(models.Model):
     history = HistoricalRecords(
         excluded_fields=["search_document", "search_vector", "updated_at", "reminded_at", "uuid"]
     )
+    if TYPE_CHECKING:  # set before a save, and added, by django-simple-history (untyped)
+        _history_user: Any
+        _change_reason: str
+
+        def save_without_historical_record(self, *args: Any, **kwargs: Any) -> None: ...
 
     class Meta:
         verbose_name = _("Organisation")

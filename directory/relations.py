@@ -11,11 +11,16 @@ The kinds are the values of ``Term.Kind`` (tests/test_relations.py checks them).
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Text = str | Promise  # plain or lazily translated text
+if TYPE_CHECKING:  # the stubs' name for a lazily translated text (a Promise at runtime)
+    from django.utils.functional import _StrPromise as StrPromise
+else:
+    from django.utils.functional import Promise as StrPromise
+
+Text = str | StrPromise  # plain or lazily translated text
 
 LANGUAGE_HELP = _("Mehrere auswählen: Strg-Taste (Mac: Cmd) gedrückt halten und klicken.")
 

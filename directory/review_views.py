@@ -41,7 +41,7 @@ def queue(request):
     )
 
 
-def _labels(relation_slugs: dict) -> dict:
+def _labels(relation_slugs: dict | None) -> dict:
     from directory.vocabulary import TERM_RELATIONS
 
     vocab = get_vocabulary()

@@ -165,7 +165,7 @@ def team_view(request, organisation, membership):
     form = InvitationForm(request.POST or None) if is_owner else None
     status = 200
     if request.method == "POST":
-        if not is_owner:
+        if form is None:  # not the owner
             raise PermissionDenied
         if form.is_valid():
             try:

@@ -9,8 +9,9 @@ change with who made it and why, and cached pages are invalidated.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from core.pagecache import bump
 from core.text import german_slugify
+from core.types import User
 from directory.models import Membership, Offer, Organisation, Term
 from directory.search import build_search_document
 from directory.vocabulary import (
@@ -38,17 +40,20 @@ REFRESH_BATCH = 500
 RESERVED_SLUGS = {"neu", "pruefung", "einladung", "export", "widget"}
 
 
-def unique_slug(name: str, *, exclude_pk=None) -> str:
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = german_slugify(name)[:200] or "organisation"
     slug, n = base, 2
-    taken = Organisation.objects.exclude(pk=exclude_pk)
+    # pk=None is Django's IS NULL (excludes nothing); the plugin accepts only values.
+    taken = Organisation.objects.exclude(pk=exclude_pk)  # type: ignore[misc]
     while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
 
 
-def snapshot_from(*, terms: dict[str, Iterable], offers: Iterable[dict]) -> dict:
+def snapshot_from(
+    *, terms: Mapping[str, Iterable[Term]], offers: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
     """The snapshot of these terms (relation -> terms) and offers (in their order;
     dicts with title, kind, summary and languages as terms)."""
     return {
@@ -68,7 +73,7 @@ def snapshot_from(*, terms: dict[str, Iterable], offers: Iterable[dict]) -> dict
     }
 
 
-def build_snapshot(organisation: Organisation) -> dict:
+def build_snapshot(organisation: Organisation) -> dict[str, Any]:
     """The snapshot of the terms and offers stored for the profile."""
     vocab = get_vocabulary()
     terms = {
@@ -91,7 +96,7 @@ def build_snapshot(organisation: Organisation) -> dict:
     return snapshot_from(terms=terms, offers=offers)
 
 
-def search_document_from(organisation: Organisation, snapshot: dict) -> str:
+def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]) -> str:
     """The search document of the profile's fields and its snapshot's terms and offers."""
     vocab = get_vocabulary()
     labels = []
@@ -106,7 +111,7 @@ def search_document_from(organisation: Organisation, snapshot: dict) -> str:
     return build_search_document(organisation=organisation, term_labels=labels, offers=offers)
 
 
-def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
+def _replace_offers(organisation: Organisation, offers: list[dict[str, Any]]) -> None:
     """Make the offers these, in this order; existing offers are updated in place
     so that they keep their identity (the open-data service ids)."""
     existing = list(organisation.offers.order_by("position", "pk"))
@@ -123,7 +128,9 @@ def _replace_offers(organisation: Organisation, offers: list[dict]) -> None:
 
 
 @contextmanager
-def organisation_recorded(*, organisation: Organisation, by, reason: str = "") -> Iterator[None]:
+def organisation_recorded(
+    *, organisation: Organisation, by: User | None, reason: str = ""
+) -> Iterator[None]:
     """Record what is written to the profile inside the block as one version.
 
     A new profile gets its row first (without a version), so that terms and
@@ -148,9 +155,9 @@ def organisation_recorded(*, organisation: Organisation, by, reason: str = "") -
 def organisation_save(
     *,
     organisation: Organisation,
-    by,
-    relations: dict | None = None,
-    offers: list[dict] | None = None,
+    by: User | None,
+    relations: Mapping[str, Iterable[Term]] | None = None,
+    offers: list[dict[str, Any]] | None = None,
     reason: str = "",
 ) -> Organisation:
     """Save fields, terms (relation -> terms) and offers as one recorded version."""
@@ -163,7 +170,9 @@ def organisation_save(
 
 
 @transaction.atomic
-def organisation_create(*, organisation: Organisation, by, relations: dict) -> Organisation:
+def organisation_create(
+    *, organisation: Organisation, by: User, relations: Mapping[str, Iterable[Term]]
+) -> Organisation:
     """A representative creates a new profile: a draft, with them as owner."""
     organisation.status = Organisation.Status.DRAFT
     organisation_save(organisation=organisation, by=by, relations=relations, reason="created")
@@ -171,7 +180,7 @@ def organisation_create(*, organisation: Organisation, by, relations: dict) -> O
     return organisation
 
 
-def reviewers() -> QuerySet:
+def reviewers() -> QuerySet[User]:
     User = get_user_model()
     codename = "review_organisation"
     return (
@@ -185,14 +194,20 @@ def reviewers() -> QuerySet:
     )
 
 
-def _members(organisation: Organisation, *, owners_only: bool = False) -> list:
+def _members(organisation: Organisation, *, owners_only: bool = False) -> list[User]:
     memberships = organisation.memberships.select_related("user").filter(user__is_active=True)
     if owners_only:
         memberships = memberships.filter(role=Membership.Role.OWNER)
     return [m.user for m in memberships]
 
 
-def notify_members(organisation, template: str, context: dict, *, owners_only=False) -> None:
+def notify_members(
+    organisation: Organisation,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    owners_only: bool = False,
+) -> None:
     for user in _members(organisation, owners_only=owners_only):
         queue_mail(
             to=user.email,
@@ -203,7 +218,7 @@ def notify_members(organisation, template: str, context: dict, *, owners_only=Fa
 
 
 @transaction.atomic
-def organisation_submit(*, organisation: Organisation, by) -> None:
+def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
     organisation.status = Organisation.Status.IN_REVIEW
     organisation_save(organisation=organisation, by=by, reason="submitted")
     for reviewer in reviewers():
@@ -216,7 +231,7 @@ def organisation_submit(*, organisation: Organisation, by) -> None:
 
 
 @transaction.atomic
-def organisation_approve(*, organisation: Organisation, by) -> None:
+def organisation_approve(*, organisation: Organisation, by: User | None) -> None:
     organisation.status = Organisation.Status.PUBLISHED
     organisation.review_comment = ""
     organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
@@ -225,31 +240,33 @@ def organisation_approve(*, organisation: Organisation, by) -> None:
 
 
 @transaction.atomic
-def organisation_send_back(*, organisation: Organisation, by, comment: str) -> None:
+def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> None:
     organisation.status = Organisation.Status.DRAFT
     organisation.review_comment = comment
     organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
     notify_members(organisation, "review-sent-back", {"comment": comment})
 
 
-def organisation_confirm_current(*, organisation: Organisation, by) -> None:
+def organisation_confirm_current(*, organisation: Organisation, by: User | None) -> None:
     organisation.confirmed_at = timezone.localdate()
     organisation_save(organisation=organisation, by=by, reason="confirmed as current")
 
 
-def organisation_archive(*, organisation: Organisation, by) -> None:
+def organisation_archive(*, organisation: Organisation, by: User | None) -> None:
     organisation.status = Organisation.Status.ARCHIVED
     organisation_save(organisation=organisation, by=by, reason="archived")
 
 
-def organisation_reactivate(*, organisation: Organisation, by) -> None:
+def organisation_reactivate(*, organisation: Organisation, by: User | None) -> None:
     """An archived profile comes back as a draft, to be submitted for review."""
     organisation.status = Organisation.Status.DRAFT
     organisation_save(organisation=organisation, by=by, reason="reactivated")
 
 
 @transaction.atomic
-def organisation_delete(*, organisation: Organisation, by, reason: str = "deleted") -> None:
+def organisation_delete(
+    *, organisation: Organisation, by: User | None, reason: str = "deleted"
+) -> None:
     """Delete the profile with its offers and team; its history keeps a last
     record of who deleted it and why."""
     organisation._history_user = by
@@ -264,7 +281,7 @@ def organisations_with_terms(term_ids: Iterable[int]) -> set[int]:
     term_ids = list(term_ids)
     found = set(Organisation.objects.filter(state_id__in=term_ids).values_list("pk", flat=True))
     for relation in TERM_RELATIONS:
-        through = Organisation._meta.get_field(relation).remote_field.through
+        through = getattr(Organisation, relation).through
         rows = through.objects.filter(term_id__in=term_ids)
         found.update(rows.values_list("organisation_id", flat=True))
     rows = Offer.languages.through.objects.filter(term_id__in=term_ids)
@@ -281,7 +298,7 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start : start + REFRESH_BATCH]
         terms = terms_by_organisation(batch)
-        offers: dict[int, list[dict]] = {}
+        offers: dict[int, list[dict[str, Any]]] = {}
         stored = Offer.objects.filter(organisation_id__in=batch).prefetch_related("languages")
         for offer in stored.order_by("position", "pk"):
             offers.setdefault(offer.organisation_id, []).append(
@@ -317,7 +334,7 @@ def term_save(*, term: Term) -> Term:
 
 
 @transaction.atomic
-def term_delete(*, term: Term, by) -> None:
+def term_delete(*, term: Term, by: User | None) -> None:
     """Delete a vocabulary term: each profile that held it is saved as a new
     version without it (who deleted it, and which term, in the history)."""
     holders = organisations_with_terms([term.pk])
@@ -330,11 +347,12 @@ def term_delete(*, term: Term, by) -> None:
 
 def last_published_version(organisation: Organisation) -> Model | None:
     """The most recent recorded version in which the profile was published."""
-    return (
+    version: Model | None = (
         organisation.history.filter(status=Organisation.Status.PUBLISHED)
         .order_by("-history_date")
         .first()
     )
+    return version
 
 
 VERSIONED_FIELDS = [
@@ -368,7 +386,7 @@ VERSIONED_FIELDS = [
 
 
 @transaction.atomic
-def organisation_restore(*, record, by) -> Organisation:
+def organisation_restore(*, record: Any, by: User | None) -> Organisation:
     """Make a recorded version the current profile again (recorded as a new version)."""
     organisation = Organisation.objects.select_for_update().get(pk=record.id)
     for field in VERSIONED_FIELDS:

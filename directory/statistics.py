@@ -2,6 +2,7 @@
 and term pages. Two queries for any number of terms."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -28,9 +29,10 @@ def term_statistics(terms, *, samples: int = 3) -> dict[int, TermStats]:
     result: dict[int, TermStats] = {}
     if not by_relation:
         return result
-    parts, params = [], []
-    for relation, ids in sorted(by_relation.items()):
-        through = qn(Organisation._meta.get_field(relation).remote_field.through._meta.db_table)
+    parts: list[str] = []
+    params: list[Any] = []
+    for field_name, ids in sorted(by_relation.items()):
+        through = qn(getattr(Organisation, field_name).through._meta.db_table)
         placeholders = ", ".join(["%s"] * len(ids))
         parts.append(
             "SELECT term_id, org_id, n FROM ("

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -14,7 +15,7 @@ from directory.access import is_reviewer, membership_of, organisation_for_viewer
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, OrganisationFilter
 from directory.models import Offer, Organisation
-from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE
+from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE, Text
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [
@@ -44,7 +45,7 @@ class ActiveFilter:
 @dataclass
 class FacetOption:
     value: str
-    label: str
+    label: Text
     count: int
     selected: bool
 
@@ -109,7 +110,7 @@ def _facet_groups(filterset, counts):
     vocab = get_vocabulary()
     filterset.form.is_valid()
     data = filterset.form.cleaned_data
-    groups = []
+    groups: list[dict[str, Any]] = []
     for relation in MANY_RELATIONS:
         selected = set(data.get(relation.param) or [])
         by_term = counts.terms.get(relation.param, {})

@@ -125,7 +125,7 @@ def load_vocabulary(term_model, *, update: bool = False) -> tuple[int, int]:
 def _through(relation: str):
     from directory.models import Organisation
 
-    return Organisation._meta.get_field(relation).remote_field.through
+    return getattr(Organisation, relation).through
 
 
 def terms_by_organisation(organisation_ids, relations=None) -> dict[int, dict[str, list]]:
@@ -152,6 +152,7 @@ def terms_by_organisation(organisation_ids, relations=None) -> dict[int, dict[st
             .values_list("relation", "organisation_id", "term_id")
         )
         query = part if query is None else query.union(part, all=True)
+    assert query is not None  # relations is never empty
     vocab = get_vocabulary()
     for relation, organisation_id, term_id in query:
         term = vocab.by_id.get(term_id)

@@ -6,6 +6,8 @@ and communities of the vocabulary that was 40 ms per partner-finder page
 (tests/test_widgets.py compares them), every value and label escaped.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -19,7 +21,13 @@ def _attrs(attrs: dict) -> str:
     return flatatt(plain) + flags
 
 
-class _PythonRenderedSelect:
+if TYPE_CHECKING:  # a mixin for Django's select widgets
+    _SelectBase = forms.Select
+else:
+    _SelectBase = object
+
+
+class _PythonRenderedSelect(_SelectBase):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
