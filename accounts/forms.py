@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -45,6 +47,7 @@ class SignupForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("account_type") == get_user_model().AccountType.INSTITUTION:
             for field in ("institution_name", "institution_type", "institution_state"):
                 if not cleaned.get(field):
@@ -66,12 +69,12 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution_type"].queryset = Term.objects.filter(
-            kind=Term.Kind.INSTITUTION_TYPE
-        ).order_by("position")
-        self.fields["institution_state"].queryset = Term.objects.filter(
-            kind=Term.Kind.STATE
-        ).order_by("label_de")
+        institution_type = cast(forms.ModelChoiceField, self.fields["institution_type"])
+        institution_type.queryset = Term.objects.filter(kind=Term.Kind.INSTITUTION_TYPE).order_by(
+            "position"
+        )
+        institution_state = cast(forms.ModelChoiceField, self.fields["institution_state"])
+        institution_state.queryset = Term.objects.filter(kind=Term.Kind.STATE).order_by("label_de")
         if self.instance.account_type != get_user_model().AccountType.INSTITUTION:
             for field in ("institution_name", "institution_type", "institution_state"):
                 del self.fields[field]
@@ -105,5 +108,5 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])
         field.validators.append(MaxLengthValidator(field.max_length or 254))

@@ -1,14 +1,18 @@
 """Accounts: sign-up with e-mail verification, personal data export, deletion."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from directory.team import memberships_end
 from mailer.models import OutgoingMail
 from mailer.services import queue_mail
@@ -16,22 +20,21 @@ from mailer.services import queue_mail
 VERIFY_SALT = "portal.verify-email"
 
 
-def verification_token(user) -> str:
+def verification_token(user: User) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
 
 
-def user_from_verification_token(token: str):
+def user_from_verification_token(token: str) -> User | None:
     try:
         data = signing.loads(
             token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_DAYS * 24 * 3600
         )
     except signing.BadSignature:
         return None
-    User = get_user_model()
-    return User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    return get_user_model().objects.filter(pk=data.get("user"), email=data.get("email")).first()
 
 
-def send_verification(user) -> None:
+def send_verification(user: User) -> None:
     url = settings.SITE_URL + reverse("verify_email", kwargs={"token": verification_token(user)})
     queue_mail(
         to=user.email,
@@ -42,16 +45,16 @@ def send_verification(user) -> None:
 
 
 @transaction.atomic
-def signup(*, email: str, password: str, language: str, **fields):
+def signup(*, email: str, password: str, language: str, **fields: Any) -> User | None:
     """Create an inactive account and send the verification link.
 
     For an address that has an account already, the owner of that address gets
     a note instead: the answer on the page is the same, so sign-up does not
     tell anybody which addresses have accounts.
     """
-    User = get_user_model()
+    users = get_user_model().objects
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = users.filter(email__iexact=email).first()
     if existing is not None:
         if not existing.is_active and existing.email_verified_at is None:
             send_verification(existing)
@@ -63,27 +66,27 @@ def signup(*, email: str, password: str, language: str, **fields):
                 language=existing.language,
             )
         return None
-    user = User.objects.create_user(
+    user = users.create_user(
         email=email, password=password, is_active=False, language=language, **fields
     )
     send_verification(user)
     return user
 
 
-def verify(user) -> None:
+def verify(user: User) -> None:
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
 
 
-def export_personal_data(user) -> dict:
+def export_personal_data(user: User) -> dict[str, Any]:
     """Everything the portal keeps about a person (DSGVO Art. 15 and 20)."""
 
-    def iso(value):
+    def iso(value: object) -> object:
         return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
 
-    data = {
+    data: dict[str, Any] = {
         "account": {
             "email": user.email,
             "name": user.name,
@@ -140,20 +143,21 @@ def export_personal_data(user) -> dict:
 
 
 # Later parts of the portal register functions user -> {section: data} here.
-EXPORT_CONTRIBUTORS: list = []
-DELETE_CONTRIBUTORS: list = []
+EXPORT_CONTRIBUTORS: list[Callable[[User], dict[str, Any]]] = []
+DELETE_CONTRIBUTORS: list[Callable[[User], None]] = []
 
 
-def _profile_changes_by(user):
+def _profile_changes_by(user: User) -> QuerySet[Any]:
     from directory.models import Organisation
 
-    return Organisation.history.filter(history_user=user).only(
+    changes: QuerySet[Any] = Organisation.history.filter(history_user=user).only(
         "slug", "history_date", "history_change_reason"
     )
+    return changes
 
 
 @transaction.atomic
-def delete_account(user) -> None:
+def delete_account(user: User) -> None:
     """Delete the account and what is personal to it.
 
     Memberships, claims, notes go with the account. Versions of profiles and of
