@@ -186,7 +186,7 @@ def item_move(request, pk):
 # -- history
 
 
-HISTORY_MODELS = {"kapitel": Chapter, "eintrag": Item}
+HISTORY_MODELS: dict[str, type[Chapter] | type[Item]] = {"kapitel": Chapter, "eintrag": Item}
 
 
 def _record(kind, history_id):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -132,10 +134,11 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["terms"].choices = _term_choices()
+        cast(forms.ChoiceField, self.fields["terms"]).choices = _term_choices()
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if not any(cleaned.get(f) for f in ("label", "title", "body")):
             raise forms.ValidationError(_("Bitte eine Überschrift oder einen Text angeben."))
         return cleaned

@@ -127,10 +127,11 @@ def _link_features(chapter: Chapter, spec: dict) -> int:
     if not spec.get("features"):
         return 0
     item = Item.objects.get(chapter=chapter, slug=spec["slug"])
-    missing = Organisation.objects.filter(slug__in=spec["features"]).exclude(
-        pk__in=item.featured_organisations.values("pk")
+    missing = list(
+        Organisation.objects.filter(slug__in=spec["features"]).exclude(
+            pk__in=item.featured_organisations.values("pk")
+        )
     )
-    missing = list(missing)
     if missing:
         item.featured_organisations.add(*missing)
         item.tags_snapshot = tags_snapshot(

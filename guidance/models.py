@@ -8,6 +8,7 @@ public never sees them. Every publication is recorded by django-simple-history
 """
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.markdown import render_markdown
+
+if TYPE_CHECKING:
+    from directory.models import Organisation, Term
 
 # Fields that are not part of a version (drafts and what is derived from the text).
 UNVERSIONED = [
@@ -119,6 +123,12 @@ class Chapter(models.Model):
 
     history = HistoricalRecords(excluded_fields=UNVERSIONED)
     objects = ChapterQuerySet.as_manager()
+    if TYPE_CHECKING:
+        _history_user: Any  # set before a save, for django-simple-history (untyped)
+        # Set by the views for their templates.
+        published: list["Item"]
+        pending: bool
+        outdated_translation: bool
 
     TEXT_FIELDS = ["title", "subtitle", "intro"]
 
@@ -131,7 +141,7 @@ class Chapter(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.intro_html = render_markdown(self.intro)
         self.intro_en_html = render_markdown(self.intro_en)
         self.en_outdated = (
@@ -212,6 +222,15 @@ class Item(models.Model):
     draft = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=UNVERSIONED)
+    if TYPE_CHECKING:  # set before a save, and added, by django-simple-history (untyped)
+        _history_user: Any
+
+        def save_without_historical_record(self, *args: Any, **kwargs: Any) -> None: ...
+
+        # Set by the views and by previews (guidance.services.preview_item).
+        term_list: list[Term]
+        feature_list: list[Organisation]
+        deleted: bool
 
     TEXT_FIELDS = ["label", "title", "body"]
 
@@ -227,7 +246,7 @@ class Item(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         super().save(*args, **kwargs)
 
@@ -251,7 +270,7 @@ class Item(models.Model):
     def has_english(self) -> bool:
         return bool(self.title_en or self.body_en)
 
-    def derive(self):
+    def derive(self) -> None:
         """Compute what follows from the text (also for unsaved previews)."""
         self.body_html = render_markdown(self.body)
         self.body_en_html = render_markdown(self.body_en)

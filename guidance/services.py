@@ -6,6 +6,11 @@ no history; each publication saves the changed objects once, which records
 one version per object with the publishing coordinator.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +18,9 @@ from core.pagecache import bump
 from directory.models import Organisation
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Item, fingerprint
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ITEM_FIELDS = ["kind", "label", "label_en", "title", "title_en", "body", "body_en", "position"]
 ITEM_ENGLISH = ["label_en", "title_en", "body_en"]
@@ -23,7 +31,7 @@ CHAPTER_ENGLISH = ["title_en", "subtitle_en", "intro_en"]
 # -- tags of an item (terms and featured organisations) as text, for versions
 
 
-def tags_snapshot(term_ids, organisation_ids) -> str:
+def tags_snapshot(term_ids: Iterable[int], organisation_ids: Iterable[int]) -> str:
     vocab = get_vocabulary()
     lines = sorted(
         f"term:{vocab.by_id[pk].kind}:{vocab.by_id[pk].slug}"
@@ -57,7 +65,7 @@ def parse_tags_snapshot(text: str) -> tuple[list[int], list[int]]:
 # -- working copies
 
 
-def item_snapshot(item: Item) -> dict:
+def item_snapshot(item: Item) -> dict[str, Any]:
     data = {field: getattr(item, field) for field in ITEM_FIELDS}
     data["en_source_fingerprint"] = item.en_source_fingerprint
     data["terms"] = sorted(item.terms.values_list("pk", flat=True)) if item.pk else []
@@ -68,11 +76,11 @@ def item_snapshot(item: Item) -> dict:
     return data
 
 
-def item_working_copy(item: Item) -> dict:
+def item_working_copy(item: Item) -> dict[str, Any]:
     return dict(item.draft) if item.draft is not None else item_snapshot(item)
 
 
-def chapter_working_copy(chapter: Chapter) -> dict:
+def chapter_working_copy(chapter: Chapter) -> dict[str, Any]:
     if chapter.draft is not None:
         return dict(chapter.draft)
     data = {field: getattr(chapter, field) for field in CHAPTER_FIELDS}
@@ -117,14 +125,18 @@ def preview_chapter(chapter: Chapter) -> Chapter:
     return preview
 
 
-def _with_english_fingerprint(old: dict, new: dict, english: list[str], german: list[str]) -> dict:
+def _with_english_fingerprint(
+    old: Mapping[str, Any], new: dict[str, Any], english: list[str], german: list[str]
+) -> dict[str, Any]:
     """A translation that is edited is taken to match the German text of now."""
     if any(new.get(f, "") != old.get(f, "") for f in english):
         new["en_source_fingerprint"] = fingerprint(*(new.get(f, "") for f in german))
     return new
 
 
-def item_save_draft(*, item: Item, data: dict, translation_checked: bool = False) -> dict:
+def item_save_draft(
+    *, item: Item, data: Mapping[str, Any], translation_checked: bool = False
+) -> dict[str, Any]:
     """Store edits as the item's draft. ``translation_checked``: the coordinator
     confirms that the English text matches the German one as it is now."""
     current = item_working_copy(item)
@@ -138,7 +150,9 @@ def item_save_draft(*, item: Item, data: dict, translation_checked: bool = False
     return new
 
 
-def chapter_save_draft(*, chapter: Chapter, data: dict, translation_checked: bool = False) -> dict:
+def chapter_save_draft(
+    *, chapter: Chapter, data: Mapping[str, Any], translation_checked: bool = False
+) -> dict[str, Any]:
     current = chapter_working_copy(chapter)
     new = _with_english_fingerprint(
         current, {**current, **data}, CHAPTER_ENGLISH, ["title", "subtitle", "intro"]
@@ -150,14 +164,14 @@ def chapter_save_draft(*, chapter: Chapter, data: dict, translation_checked: boo
     return new
 
 
-def _working_items(chapter: Chapter) -> list[tuple[Item, dict]]:
+def _working_items(chapter: Chapter) -> list[tuple[Item, dict[str, Any]]]:
     items = list(chapter.items.all())
     pairs = [(item, item_working_copy(item)) for item in items]
     return sorted(pairs, key=lambda pair: (pair[1]["position"], pair[0].pk))
 
 
 @transaction.atomic
-def item_create(*, chapter: Chapter, slug: str, data: dict) -> Item:
+def item_create(*, chapter: Chapter, slug: str, data: Mapping[str, Any]) -> Item:
     position = max((d["position"] for _, d in _working_items(chapter)), default=-1) + 1
     draft = {
         **dict.fromkeys(ITEM_FIELDS, ""),
@@ -207,7 +221,7 @@ def chapter_has_changes(chapter: Chapter) -> bool:
 
 
 @transaction.atomic
-def chapter_publish(*, chapter: Chapter, by) -> int:
+def chapter_publish(*, chapter: Chapter, by: User | None) -> int:
     """Apply every pending change of the chapter; returns how many objects changed."""
     chapter = Chapter.objects.select_for_update().get(pk=chapter.pk)
     changed = 0
@@ -220,6 +234,7 @@ def chapter_publish(*, chapter: Chapter, by) -> int:
         changed += 1
     for item in chapter.items.select_for_update().filter(draft__isnull=False):
         data = item.draft
+        assert data is not None  # only items with a draft
         item._history_user = by
         if data.get("deleted"):
             item.delete()
@@ -253,7 +268,7 @@ def chapter_discard(*, chapter: Chapter) -> None:
 
 
 @transaction.atomic
-def version_restore(*, record) -> object:
+def version_restore(*, record: Any) -> Chapter | Item:
     """Take a historical version of a chapter or item into the working copy."""
     if record.instance_type is Chapter:
         chapter = Chapter.objects.get(pk=record.id)
