@@ -1,9 +1,14 @@
 """What institution staff keep from the partner finder: saved searches, the shortlist."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from finder.forms import ShortlistNoteForm
 
 
 class SavedSearch(models.Model):
@@ -36,6 +41,8 @@ class ShortlistEntry(models.Model):
     )
     note = models.TextField(_("Private Notiz"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("Gemerkt am"), default=timezone.now)
+    if TYPE_CHECKING:
+        form: ShortlistNoteForm  # set by the shortlist views for the template
 
     class Meta:
         verbose_name = _("Merklisteneintrag")

@@ -8,9 +8,10 @@ Ranking (also explained on the page):
    (most recent first), then by name. The same search always gives the same order.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
@@ -37,7 +38,8 @@ class Criterion:
     importance: str
     met_label: str
     missed_label: str
-    test: object = None  # callable(organisation, terms) -> bool, for the explanation
+    # test(organisation, terms) -> bool, for the explanation
+    test: Callable[..., bool] | None = None
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Explanation:
 def _has(relation: str, term_id: int) -> Q:
     """``id IN (SELECT organisation_id ...)``: PostgreSQL evaluates the subquery once
     (a hashed subplan), also inside the scoring CASE, instead of once per row."""
-    through = Organisation._meta.get_field(relation).remote_field.through
+    through = getattr(Organisation, relation).through
     return Q(pk__in=through.objects.filter(term_id=term_id).values("organisation_id"))
 
 
@@ -106,7 +108,7 @@ def build_criteria(data: dict) -> list[Criterion]:
     state = data.get("state")
     if place or state:
         condition = Q()
-        label = place or state.label
+        label = place or (state.label if state is not None else "")
         if place and place.isdigit():
             condition = Q(postal_code__startswith=place[:5])
         elif place:
@@ -179,7 +181,7 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
     for criterion in criteria:
         if criterion.importance == MUST:
             queryset = queryset.filter(criterion.condition)
-    score = Value(0, output_field=IntegerField())
+    score: Expression = Value(0, output_field=IntegerField())
     annotations = {}
     for index, criterion in enumerate(criteria):
         if criterion.importance == NICE:
