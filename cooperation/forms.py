@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +21,8 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].queryset = Term.objects.filter(kind=Term.Kind.ROLE).order_by(
-            "position"
-        )
+        purpose = cast(forms.ModelChoiceField, self.fields["purpose"])
+        purpose.queryset = Term.objects.filter(kind=Term.Kind.ROLE).order_by("position")
 
 
 class ReplyForm(forms.ModelForm):

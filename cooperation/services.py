@@ -1,8 +1,13 @@
 """Sending, answering and deciding requests; notifications go through the outbox."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,17 +16,21 @@ from directory.models import Membership
 from directory.services import notify_members
 from mailer.services import queue_mail
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from directory.models import Organisation
+
 
 class RequestError(Exception):
     """Not allowed now; the message is for the user."""
 
 
-def sent_recently(user) -> int:
+def sent_recently(user: User) -> int:
     since = timezone.now() - datetime.timedelta(hours=24)
     return CooperationRequest.objects.filter(sender=user, created_at__gte=since).count()
 
 
-def side_of(cooperation_request: CooperationRequest, user) -> str | None:
+def side_of(cooperation_request: CooperationRequest, user: User | AnonymousUser) -> str | None:
     """'sender', 'recipient' or None: who may see the request (nobody else)."""
     if not user.is_authenticated:
         return None
@@ -38,7 +47,14 @@ def side_of(cooperation_request: CooperationRequest, user) -> str | None:
 
 
 @transaction.atomic
-def request_send(*, sender, organisation, sender_organisation=None, kind=None, **fields):
+def request_send(
+    *,
+    sender: User,
+    organisation: Organisation,
+    sender_organisation: Organisation | None = None,
+    kind: str | None = None,
+    **fields: Any,
+) -> CooperationRequest:
     """Store the request and its notifications; the mails leave after commit."""
     limit = settings.REQUESTS_PER_DAY
     if sent_recently(sender) >= limit:
@@ -58,7 +74,9 @@ def request_send(*, sender, organisation, sender_organisation=None, kind=None, *
     return cooperation_request
 
 
-def _notify_sender(cooperation_request, template, context):
+def _notify_sender(
+    cooperation_request: CooperationRequest, template: str, context: Mapping[str, Any]
+) -> None:
     sender = cooperation_request.sender
     queue_mail(
         to=sender.email,
@@ -69,7 +87,9 @@ def _notify_sender(cooperation_request, template, context):
 
 
 @transaction.atomic
-def request_reply(*, cooperation_request, author, body: str) -> RequestMessage:
+def request_reply(
+    *, cooperation_request: CooperationRequest, author: User, body: str
+) -> RequestMessage:
     side = side_of(cooperation_request, author)
     if side is None:
         raise RequestError("forbidden")
@@ -89,7 +109,7 @@ def request_reply(*, cooperation_request, author, body: str) -> RequestMessage:
 
 
 @transaction.atomic
-def request_decide(*, cooperation_request, by, accept: bool) -> None:
+def request_decide(*, cooperation_request: CooperationRequest, by: User, accept: bool) -> None:
     if side_of(cooperation_request, by) != "recipient":
         raise RequestError("forbidden")
     if cooperation_request.status != CooperationRequest.Status.OPEN:
@@ -101,7 +121,7 @@ def request_decide(*, cooperation_request, by, accept: bool) -> None:
     _notify_sender(cooperation_request, "request-decided", {"by": by})
 
 
-def personal_data(user) -> dict:
+def personal_data(user: User) -> dict[str, Any]:
     """The requests a person sent and the replies they wrote (for the data export)."""
     return {
         "requests_sent": [
