@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +97,7 @@ class OfferForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if not cleaned.get("on_request") and not cleaned.get("dates"):
             self.add_error("dates", _("Bitte Termine angeben oder „nach Vereinbarung“ ankreuzen."))
         return cleaned
@@ -111,7 +114,7 @@ class ProviderForm(forms.Form):
     def __init__(self, *args, organisations, allow_name: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["provider_organisation"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["provider_organisation"]).choices = [("", "—")] + [
             (pk, o.name) for pk, o in self.organisations.items()
         ]
         if not allow_name:
@@ -119,6 +122,7 @@ class ProviderForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         organisation = self.organisations.get(cleaned.get("provider_organisation") or "")
         name = cleaned.get("provider_name", "")
         if not organisation and not name:
@@ -139,7 +143,8 @@ class InterestForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(pk, o.name) for pk, o in self.organisations.items()]
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
+        organisation.choices = [(pk, o.name) for pk, o in self.organisations.items()]
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]
@@ -182,7 +187,8 @@ class MentorSearchForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(pk, o.name) for pk, o in self.organisations.items()]
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
+        organisation.choices = [(pk, o.name) for pk, o in self.organisations.items()]
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]
@@ -216,7 +222,7 @@ class ExpertForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "—")] + [
             (pk, o.name) for pk, o in self.organisations.items()
         ]
 

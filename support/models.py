@@ -1,6 +1,8 @@
 """Professionalisation support: self-assessments, support offers and the
 interest in them, mentors for tandems, and the expert pool."""
 
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -62,7 +64,7 @@ class Answer(models.Model):
 
 
 class SupportOfferQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(published=True)
 
 

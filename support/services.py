@@ -1,13 +1,17 @@
 """Assessments and their results, matching of offers and mentors, interest,
 the expert pool."""
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from directory.models import Organisation
+from directory.models import Organisation, Term
 from directory.services import notify_members
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
@@ -15,12 +19,15 @@ from mailer.services import queue_mail
 from support.models import Answer, Assessment, Expert, Interest, Mentor, SupportOffer
 from support.questions import AREAS, NEED_THRESHOLD, QUESTION_AREA
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class SupportError(Exception):
     pass
 
 
-def assessment_start(*, organisation: Organisation, by) -> Assessment:
+def assessment_start(*, organisation: Organisation, by: User) -> Assessment:
     """The open draft round, or a new round."""
     draft = organisation.assessments.filter(status=Assessment.Status.DRAFT).first()
     if draft:
@@ -29,7 +36,9 @@ def assessment_start(*, organisation: Organisation, by) -> Assessment:
 
 
 @transaction.atomic
-def assessment_save(*, assessment: Assessment, answers: dict, submit: bool) -> Assessment:
+def assessment_save(
+    *, assessment: Assessment, answers: Mapping[str, tuple[int | None, str]], submit: bool
+) -> Assessment:
     """Store answers ({question: (score, comment)}); with submit, close the round."""
     if assessment.status != Assessment.Status.DRAFT:
         raise SupportError("submitted")
@@ -51,9 +60,10 @@ def assessment_save(*, assessment: Assessment, answers: dict, submit: bool) -> A
 
 @dataclass
 class AreaResult:
-    term: object
+    term: Term
     score: int  # the highest score of the area's questions
-    comments: list
+    comments: list[str]
+    guide_items: list[Item] = field(default_factory=list)  # set by the result page
 
     @property
     def is_need(self) -> bool:
@@ -76,7 +86,9 @@ def needs_profile(assessment: Assessment) -> list[AreaResult]:
     return sorted(by_area.values(), key=lambda r: (-r.score, order.index(r.term.slug)))
 
 
-def recommended_offers(*, organisation: Organisation, need_ids: list[int], limit: int = 10):
+def recommended_offers(
+    *, organisation: Organisation, need_ids: list[int], limit: int = 10
+) -> Sequence[SupportOffer]:
     """Published offers for these needs, in the MO's region or nationwide, best fit
     first: needs covered, then a shared language, then title."""
     if not need_ids:
@@ -98,9 +110,9 @@ def recommended_offers(*, organisation: Organisation, need_ids: list[int], limit
     return [o for o in offers[: limit * 2] if o.language_count == 0 or o.language_match][:limit]
 
 
-def guide_items_for_needs(need_ids: list[int]) -> dict[int, list]:
+def guide_items_for_needs(need_ids: list[int]) -> dict[int, list[Item]]:
     """{need term id: [published guide items tagged with it]}."""
-    result: dict[int, list] = {pk: [] for pk in need_ids}
+    result: dict[int, list[Item]] = {pk: [] for pk in need_ids}
     items = (
         Item.objects.filter(is_published=True, terms__in=need_ids)
         .select_related("chapter")
@@ -116,7 +128,9 @@ def guide_items_for_needs(need_ids: list[int]) -> dict[int, list]:
 
 
 @transaction.atomic
-def interest_register(*, offer: SupportOffer, organisation: Organisation, by, message: str):
+def interest_register(
+    *, offer: SupportOffer, organisation: Organisation, by: User, message: str
+) -> Interest:
     interest, created = Interest.objects.get_or_create(
         offer=offer, organisation=organisation, defaults={"user": by, "message": message}
     )
@@ -130,7 +144,9 @@ def interest_register(*, offer: SupportOffer, organisation: Organisation, by, me
     return interest
 
 
-def matching_mentors(*, organisation: Organisation, need_ids: list[int], language_ids: list[int]):
+def matching_mentors(
+    *, organisation: Organisation, need_ids: list[int], language_ids: list[int]
+) -> list[Mentor]:
     """Active mentors with free capacity (never the MO itself): in its state or
     nationwide; ordered by topics matched, then shared languages, then name."""
     from cooperation.models import CooperationRequest
@@ -162,7 +178,14 @@ def matching_mentors(*, organisation: Organisation, need_ids: list[int], languag
 
 
 @transaction.atomic
-def expert_register(*, user, organisation, data: dict, topics, languages) -> Expert:
+def expert_register(
+    *,
+    user: User,
+    organisation: Organisation | None,
+    data: Mapping[str, Any],
+    topics: Iterable[Term],
+    languages: Iterable[Term],
+) -> Expert:
     expert, _created = Expert.objects.update_or_create(
         user=user,
         defaults={**data, "organisation": organisation, "consent_at": timezone.now()},
@@ -172,12 +195,12 @@ def expert_register(*, user, organisation, data: dict, topics, languages) -> Exp
     return expert
 
 
-def expert_withdraw(*, user) -> None:
+def expert_withdraw(*, user: User) -> None:
     """Withdrawn at once: the listing and its details are removed."""
     Expert.objects.filter(user=user).delete()
 
 
-def expert_contact(*, expert: Expert, by, message: str) -> None:
+def expert_contact(*, expert: Expert, by: User, message: str) -> None:
     queue_mail(
         to=expert.user.email,
         template="expert-contact",
@@ -187,7 +210,7 @@ def expert_contact(*, expert: Expert, by, message: str) -> None:
     )
 
 
-def personal_data(user) -> dict:
+def personal_data(user: User) -> dict[str, Any]:
     """The expert-pool listing of a person (for the data export)."""
     expert = Expert.objects.filter(user=user).first()
     if expert is None:

@@ -27,7 +27,7 @@ def rounds(request, organisation, may_edit):
     areas = [area for area, _q in AREAS]
     progress = []
     for assessment in reversed(submitted):
-        scores = {}
+        scores: dict[str, int] = {}
         for answer in assessment.answers.all():
             scores[answer.area] = max(scores.get(answer.area, 0), answer.score)
         progress.append((assessment, [scores.get(area) for area in areas]))
