@@ -1,6 +1,8 @@
 """The read-only JSON API (/api/): published organisations with the same filters
 and search as the web directory, vocabulary terms, the guide, support offers."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.views import APIView
 
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
@@ -24,13 +27,20 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    known_count = None  # set by a view that counted already
+    known_count: int | None = None  # set by a view that counted already
 
-    def django_paginator_class(self, object_list, per_page, **kwargs):
+    # DRF only calls it (with the queryset and page size); the stubs expect a class.
+    def django_paginator_class(self, object_list, per_page, **kwargs):  # type: ignore[override]
         return CountedPaginator(object_list, per_page, count=self.known_count, **kwargs)
 
 
-class CacheableMixin:
+if TYPE_CHECKING:  # a mixin for DRF's views
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
+
+class CacheableMixin(_ViewBase):
     """Anonymous GET answers may be cached for a minute (ETag: ConditionalGetMiddleware)."""
 
     ignored_parameters: list = []
@@ -188,9 +198,10 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         total = queryset.count()
         queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"))
-        self.paginator.known_count = total
+        cast(Pagination, self.paginator).known_count = total
         page = self.paginate_queryset(queryset)
-        context = self.get_serializer_context()
+        assert page is not None  # always paginated (Pagination)
+        context = dict(self.get_serializer_context())
         context["terms"] = terms_by_organisation([o.pk for o in page])
         data = OrganisationSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
@@ -230,7 +241,9 @@ class TermViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    chapter = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    chapter: "serializers.SlugRelatedField[Chapter]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     terms = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -314,10 +327,18 @@ class ItemViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class SupportOfferSerializer(serializers.ModelSerializer):
-    format = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    states = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    format: "serializers.SlugRelatedField[Term]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    needs: "serializers.SlugRelatedField[Term]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    states: "serializers.SlugRelatedField[Term]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    languages: "serializers.SlugRelatedField[Term]" = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     provider = serializers.CharField(read_only=True)
 
     class Meta:

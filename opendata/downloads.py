@@ -52,7 +52,7 @@ def _rows(request, queryset):
         if not batch:
             return
         terms = terms_by_organisation([o.pk for o in batch])
-        offers = {organisation.pk: [] for organisation in batch}
+        offers: dict[int, list[str]] = {organisation.pk: [] for organisation in batch}
         for offer in Offer.objects.filter(organisation__in=batch).order_by("position"):
             offers[offer.organisation_id].append(offer.title)
         for organisation in batch:

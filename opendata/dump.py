@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import zipfile
+from typing import Any
 
 from core.csvexport import safe_cell
 from directory.models import Offer, Term
@@ -77,7 +78,7 @@ def organisations_full():
         if not batch:
             return
         terms = terms_by_organisation([o.pk for o in batch])
-        offers = {}
+        offers: dict[int, list[Offer]] = {}
         for offer in Offer.objects.filter(organisation__in=batch).prefetch_related("languages"):
             offers.setdefault(offer.organisation_id, []).append(offer)
         for organisation in batch:
@@ -165,7 +166,7 @@ def write_tabular(handle) -> None:
 
 
 def _zip(handle, folder) -> None:
-    package = {
+    package: dict[str, Any] = {
         "name": "mo-portal-hsds",
         "title": "MO-Portal: Migrantenorganisationen in Deutschland (HSDS 3.0)",
         "profile": "tabular-data-package",

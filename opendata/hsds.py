@@ -13,6 +13,7 @@ they all stay the same from export to export.
 
 import functools
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -126,7 +127,7 @@ def _location(organisation: Organisation, contact: dict) -> dict:
     location_id = uid("location", organisation.uuid)
     vocab = get_vocabulary()
     state = vocab.by_id.get(organisation.state_id)
-    location = {
+    location: dict[str, Any] = {
         "id": location_id,
         "location_type": "physical",
         "organization_id": str(organisation.uuid),
@@ -168,7 +169,7 @@ def organization(
     """``terms``: {relation: [Term]}; ``offers``: the organisation's offers."""
     contact = visible_contact(organisation, PUBLIC)
     org_id = str(organisation.uuid)
-    data = {
+    data: dict[str, Any] = {
         "id": org_id,
         "name": organisation.name,
         "description": organisation.description or organisation.name,

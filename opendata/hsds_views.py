@@ -93,7 +93,7 @@ def _organisations(request):
 
 def _serialise_organisations(organisations, *, full: bool):
     terms = with_terms(organisations)
-    offers = {}
+    offers: dict[int, list[Offer]] = {}
     if full:
         for offer in Offer.objects.filter(organisation__in=organisations).prefetch_related(
             "languages"

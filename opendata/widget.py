@@ -24,5 +24,4 @@ def widget(request):
         "opendata/widget.html",
         {"organisations": organisations, "query": query, "limit": LIMIT},
     )
-    response.widget = True  # the security headers allow framing for this page only
     return response
