@@ -51,12 +51,14 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## lint: ruff (lint and format check) and mypy
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## format: let ruff fix and format the code
 format: $(VENV)/.installed-dev
@@ -82,4 +84,4 @@ bench-short: $(VENV)/.installed-dev
 
 ## clean: remove the virtual environment and caches
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
