@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from directory.vocabulary import forget_vocabulary
+from tests import personas
 
 
 def pytest_collection_modifyitems(config, items):
@@ -57,38 +58,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def coordinator(django_user_model):
-    from accounts.roles import make_coordinator
-
-    user = django_user_model.objects.create_user(
-        email="koordination@example.org", password="pw", name="koordination"
-    )
-    make_coordinator(user)
-    return user
+def coordinator(db):
+    return personas.create("coordinator")
 
 
 @pytest.fixture
-def member(django_user_model):
+def member(db):
     """A signed-in user without any special right."""
-    return django_user_model.objects.create_user(
-        email="mitglied@example.org", password="pw", name="Mitglied"
-    )
+    return personas.create("member")
 
 
 @pytest.fixture
-def institution_user(django_user_model):
-    from directory.vocabulary import get_vocabulary
-
-    vocab = get_vocabulary()
-    return django_user_model.objects.create_user(
-        email="jobcenter@example.org",
-        password="pw",
-        name="Jana Berger",
-        account_type="institution",
-        institution_name="Jobcenter Schwerin",
-        institution_type=vocab.get("institution_type", "jobcenter"),
-        institution_state=vocab.get("state", "mecklenburg-vorpommern"),
-    )
+def institution_user(db):
+    return personas.create("institution")
 
 
 @pytest.fixture
@@ -106,23 +88,19 @@ def mo_b():
 
 
 @pytest.fixture
-def editor_a(django_user_model, mo_a):
+def editor_a(mo_a):
     from directory.team import owner_assign
 
-    user = django_user_model.objects.create_user(
-        email="editor-a@example.org", password="pw", name="Editor A"
-    )
+    user = personas.create("editor_a")
     owner_assign(organisation=mo_a, user=user)
     return user
 
 
 @pytest.fixture
-def editor_b(django_user_model, mo_b):
+def editor_b(mo_b):
     from directory.team import owner_assign
 
-    user = django_user_model.objects.create_user(
-        email="editor-b@example.org", password="pw", name="Editor B"
-    )
+    user = personas.create("editor_b")
     owner_assign(organisation=mo_b, user=user)
     return user
 

@@ -3,11 +3,9 @@ with the role that sees it. Shared by the accessibility, markup and language tes
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.roles import make_coordinator
 from cooperation.services import request_send
 from directory.services import organisation_save
 from directory.team import owner_assign
@@ -18,6 +16,7 @@ from portal.models import Page
 from portal.page_texts import ensure_pages
 from support import services as support
 from support.models import Mentor, SupportOffer
+from tests import personas
 from tests.factories import make_organisation
 
 ROLES = ["anonymous", "institution", "editor", "coordinator"]
@@ -42,25 +41,11 @@ def build_world() -> World:
     call_command("load_guide", verbosity=0)
     ensure_pages(Page)
     vocab = get_vocabulary()
-    User = get_user_model()
     users = {
-        "coordinator": User.objects.create_user(
-            email="koordination@example.org", password="pw", name="Kora Koordination"
-        ),
-        "institution": User.objects.create_user(
-            email="jobcenter@example.org",
-            password="pw",
-            name="Jana Berger",
-            account_type="institution",
-            institution_name="Jobcenter Schwerin",
-            institution_type=vocab.get("institution_type", "jobcenter"),
-            institution_state=vocab.get("state", "mecklenburg-vorpommern"),
-        ),
-        "editor": User.objects.create_user(
-            email="verein@example.org", password="pw", name="Olga Petrowa"
-        ),
+        "coordinator": personas.create("coordinator"),
+        "institution": personas.create("institution"),
+        "editor": personas.create("kontakt_owner"),
     }
-    make_coordinator(users["coordinator"])
     mo = make_organisation(
         "Kontakt e. V.",
         slug="kontakt",

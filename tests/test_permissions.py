@@ -34,6 +34,7 @@ from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
 from opendata.hsds import uid
 from support.models import Expert, Mentor
+from tests import personas
 from tests.pages import build_world
 
 PERSONAS = ["anonymous", "institution", "editor_a", "editor_b", "coordinator"]
@@ -68,9 +69,7 @@ def build():
     User = get_user_model()
     users = world.users
     users["editor_a"] = users["editor"]
-    users["editor_b"] = User.objects.create_user(
-        email="club@example.org", password="pw", name="Bernd Club"
-    )
+    users["editor_b"] = personas.create("editor_b")
     Membership.objects.create(user=users["editor_b"], organisation=world.other, role="owner")
     claimant = User.objects.create_user(email="claim@example.org", password="pw", name="C")
     claim = Claim.objects.create(organisation=world.other, user=claimant, message="meins")
