@@ -169,15 +169,15 @@ def organisation_save(
     return organisation
 
 
-@transaction.atomic
 def organisation_create(
     *, organisation: Organisation, by: User, relations: Mapping[str, Iterable[Term]]
 ) -> Organisation:
     """A representative creates a new profile: a draft, with them as owner."""
-    organisation.status = Organisation.Status.DRAFT
-    organisation_save(organisation=organisation, by=by, relations=relations, reason="created")
-    Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.OWNER)
-    return organisation
+    with transaction.atomic():
+        organisation.status = Organisation.Status.DRAFT
+        organisation_save(organisation=organisation, by=by, relations=relations, reason="created")
+        Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.OWNER)
+        return organisation
 
 
 def reviewers() -> QuerySet[User]:
@@ -217,34 +217,34 @@ def notify_members(
         )
 
 
-@transaction.atomic
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
-    organisation.status = Organisation.Status.IN_REVIEW
-    organisation_save(organisation=organisation, by=by, reason="submitted")
-    for reviewer in reviewers():
-        queue_mail(
-            to=reviewer.email,
-            template="review-submitted",
-            context={"organisation": organisation, "user": reviewer},
-            language=reviewer.language,
-        )
+    with transaction.atomic():
+        organisation.status = Organisation.Status.IN_REVIEW
+        organisation_save(organisation=organisation, by=by, reason="submitted")
+        for reviewer in reviewers():
+            queue_mail(
+                to=reviewer.email,
+                template="review-submitted",
+                context={"organisation": organisation, "user": reviewer},
+                language=reviewer.language,
+            )
 
 
-@transaction.atomic
 def organisation_approve(*, organisation: Organisation, by: User | None) -> None:
-    organisation.status = Organisation.Status.PUBLISHED
-    organisation.review_comment = ""
-    organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
-    organisation_save(organisation=organisation, by=by, reason="approved")
-    notify_members(organisation, "review-approved", {})
+    with transaction.atomic():
+        organisation.status = Organisation.Status.PUBLISHED
+        organisation.review_comment = ""
+        organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
+        organisation_save(organisation=organisation, by=by, reason="approved")
+        notify_members(organisation, "review-approved", {})
 
 
-@transaction.atomic
 def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> None:
-    organisation.status = Organisation.Status.DRAFT
-    organisation.review_comment = comment
-    organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
-    notify_members(organisation, "review-sent-back", {"comment": comment})
+    with transaction.atomic():
+        organisation.status = Organisation.Status.DRAFT
+        organisation.review_comment = comment
+        organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
+        notify_members(organisation, "review-sent-back", {"comment": comment})
 
 
 def organisation_confirm_current(*, organisation: Organisation, by: User | None) -> None:
@@ -263,16 +263,16 @@ def organisation_reactivate(*, organisation: Organisation, by: User | None) -> N
     organisation_save(organisation=organisation, by=by, reason="reactivated")
 
 
-@transaction.atomic
 def organisation_delete(
     *, organisation: Organisation, by: User | None, reason: str = "deleted"
 ) -> None:
     """Delete the profile with its offers and team; its history keeps a last
     record of who deleted it and why."""
-    organisation._history_user = by
-    organisation._change_reason = reason[:100]
-    organisation.delete()
-    bump("directory")
+    with transaction.atomic():
+        organisation._history_user = by
+        organisation._change_reason = reason[:100]
+        organisation.delete()
+        bump("directory")
 
 
 def organisations_with_terms(term_ids: Iterable[int]) -> set[int]:
@@ -321,28 +321,28 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-@transaction.atomic
 def term_save(*, term: Term) -> Term:
     """Save a vocabulary term. When its slug or labels change, the profiles that
     hold it get their snapshot and search document derived again."""
-    before = Term.objects.filter(pk=term.pk).values_list("slug", "label_de", "label_en").first()
-    term.save()
-    invalidate_vocabulary()
-    if before is not None and before != (term.slug, term.label_de, term.label_en):
-        refresh_derived(organisations_with_terms([term.pk]))
-    return term
+    with transaction.atomic():
+        before = Term.objects.filter(pk=term.pk).values_list("slug", "label_de", "label_en").first()
+        term.save()
+        invalidate_vocabulary()
+        if before is not None and before != (term.slug, term.label_de, term.label_en):
+            refresh_derived(organisations_with_terms([term.pk]))
+        return term
 
 
-@transaction.atomic
 def term_delete(*, term: Term, by: User | None) -> None:
     """Delete a vocabulary term: each profile that held it is saved as a new
     version without it (who deleted it, and which term, in the history)."""
-    holders = organisations_with_terms([term.pk])
-    reason = f"term deleted: {term.kind}/{term.slug}"
-    term.delete()
-    invalidate_vocabulary()
-    for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
-        organisation_save(organisation=organisation, by=by, reason=reason)
+    with transaction.atomic():
+        holders = organisations_with_terms([term.pk])
+        reason = f"term deleted: {term.kind}/{term.slug}"
+        term.delete()
+        invalidate_vocabulary()
+        for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
+            organisation_save(organisation=organisation, by=by, reason=reason)
 
 
 def last_published_version(organisation: Organisation) -> Model | None:
@@ -385,41 +385,41 @@ VERSIONED_FIELDS = [
 ]
 
 
-@transaction.atomic
 def organisation_restore(*, record: Any, by: User | None) -> Organisation:
     """Make a recorded version the current profile again (recorded as a new version)."""
-    organisation = Organisation.objects.select_for_update().get(pk=record.id)
-    for field in VERSIONED_FIELDS:
-        setattr(organisation, field, getattr(record, field))
-    snapshot = record.snapshot or {"terms": {}, "offers": []}
-    vocab = get_vocabulary()
-    relations = {
-        relation: [
-            vocab.get(kind, slug)
-            for slug in snapshot["terms"].get(relation, [])
-            if vocab.get(kind, slug)
-        ]
-        for relation, kind in TERM_RELATIONS.items()
-    }
-    offers = [
-        {
-            **offer,
-            "languages": [
-                vocab.get("language", code)
-                for code in offer["languages"]
-                if vocab.get("language", code)
-            ],
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=record.id)
+        for field in VERSIONED_FIELDS:
+            setattr(organisation, field, getattr(record, field))
+        snapshot = record.snapshot or {"terms": {}, "offers": []}
+        vocab = get_vocabulary()
+        relations = {
+            relation: [
+                vocab.get(kind, slug)
+                for slug in snapshot["terms"].get(relation, [])
+                if vocab.get(kind, slug)
+            ]
+            for relation, kind in TERM_RELATIONS.items()
         }
-        for offer in snapshot["offers"]
-    ]
-    date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
-    return organisation_save(
-        organisation=organisation,
-        by=by,
-        relations=relations,
-        offers=offers,
-        reason=f"restored version of {date}",
-    )
+        offers = [
+            {
+                **offer,
+                "languages": [
+                    vocab.get("language", code)
+                    for code in offer["languages"]
+                    if vocab.get("language", code)
+                ],
+            }
+            for offer in snapshot["offers"]
+        ]
+        date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+        return organisation_save(
+            organisation=organisation,
+            by=by,
+            relations=relations,
+            offers=offers,
+            reason=f"restored version of {date}",
+        )
 
 
 def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
