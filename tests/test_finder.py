@@ -129,9 +129,10 @@ def test_must_criteria_exclude_and_nice_criteria_only_rank(client, scene):
 
 def test_only_open_mos_unless_asked_otherwise(client, scene):
     params = {"role": term("role", "kooperationspartner"), "role_importance": "must"}
-    assert "geschlossen" not in [s for s, _ in _ranked(_search(client, **params))]
+    assert [s for s, _ in _ranked(_search(client, **params))] == ["kontakt", "dialog"]
     response = client.get(URL, params)  # open_only unticked
-    assert "geschlossen" in [o.slug for o in response.context["results"]]
+    assert response.status_code == 200
+    assert [o.slug for o in response.context["results"]] == ["kontakt", "dialog", "geschlossen"]
 
 
 def test_ties_are_broken_by_the_confirmed_date_then_the_name(client, scene):
@@ -194,10 +195,23 @@ def test_finder_query_count_is_pinned(client, scene, django_assert_num_queries, 
 
 
 @pytest.mark.parametrize(
-    "params", [{"page": "99", "role": "1"}, {"languages": ["x"]}, {"role": "999999"}]
+    "params, status",
+    [
+        ({"page": "99", "role": ("role", "kooperationspartner")}, 404),  # past the last page
+        ({"page": "x", "role": ("role", "kooperationspartner")}, 404),
+        ({"languages": ["x"]}, 400),
+        ({"role": "999999"}, 400),  # no such term
+        ({"role": ("language", "ru")}, 400),  # a term, but not a role
+        ({"topic": "x" * 201}, 400),
+    ],
 )
-def test_bad_input_gives_a_clean_answer(client, scene, params):
-    assert client.get(URL, params).status_code in (200, 400, 404)
+def test_bad_input_gives_a_clean_answer(client, scene, params, status):
+    params = {k: term(*v) if isinstance(v, tuple) else v for k, v in params.items()}
+    response = client.get(URL, params)
+    assert response.status_code == status
+    if status == 400:  # the form again, with its errors, and no results
+        assert response.context["searched"] is False
+        assert response.context["form"].errors
 
 
 # -- shortlist and saved searches (institution users)
