@@ -7,7 +7,8 @@ session takes a free slot (a lock file, held until the process ends) and reuses
 that slot's database (``--reuse-db``): the tests roll their transactions back,
 so the next mutant finds the database as the migrations left it. Parallel
 sessions never share a database. A session that contains a transactional test
-(which empties the tables) gets a fresh database instead.
+(which empties the tables) gets a fresh database instead. Parametrized files
+are rewound before each test, as the sessions reuse the imported test modules.
 
 Loaded by pyproject.toml ([tool.mutmut] pytest_add_cli_args), not by plain pytest.
 """
@@ -65,6 +66,14 @@ def pytest_collection_finish(session):
             test["NAME"] = str(DIRECTORY / f"slot-{slot}-{alias}.sqlite3")
         else:
             test["NAME"] = f"test_{name}_mutation_{slot}"
+
+
+def pytest_runtest_setup(item):
+    """mutmut runs the tests again in the process that imported the test modules, so
+    a file given as a parameter (an upload) was read by the last session: rewind it."""
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        if hasattr(value, "seek") and not getattr(value, "closed", False):
+            value.seek(0)
 
 
 @pytest.hookimpl(trylast=True)
