@@ -11,6 +11,8 @@ sessions never share a database. A session that contains a transactional test
 are rewound before each test, as the sessions reuse the imported test modules.
 
 Loaded by pyproject.toml ([tool.mutmut] pytest_add_cli_args), not by plain pytest.
+The SQLite databases live in mutants/test-databases/; on PostgreSQL the databases
+test_<name>_mutation_<n> stay on the server for the next run (drop them when done).
 """
 
 import fcntl
