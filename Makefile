@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_COUNT ?= 300
 
-.PHONY: run test lint format messages migrations-check setup bench bench-short clean
+.PHONY: run test lint format messages migrations-check setup bench bench-short mutation clean
 
 ## help: list the targets
 help:
@@ -82,6 +82,18 @@ bench: $(VENV)/.installed-dev
 bench-short: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py --short
 
+## mutation: mutation testing of the rule modules with mutmut, afresh in mutants/ (pyproject.toml)
+# MUTANTS='finder.ranking.*' checks only the mutants of one module (or function, or one mutant).
+MUTANTS ?=
+mutation: $(VENV)/.installed-dev
+	rm -rf mutants
+	$(BIN)/mutmut run $(MUTANTS)
+	@echo ""
+	@echo "Mutants not killed (mutmut show NAME shows one):"
+	@$(BIN)/mutmut results | grep -v ": not checked$$" || true
+	@echo ""
+	@$(BIN)/python tests/mutation_summary.py
+
 ## clean: remove the virtual environment and caches
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache mutants test-databases
