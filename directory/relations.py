@@ -7,7 +7,7 @@ finder), and its labels. The model, the filters, the facets, the profile forms, 
 statistics, the finder and the open data derive what they need from this table.
 
 Nothing of the project is imported here: ``directory.models`` imports this module.
-The kinds are the values of ``Term.Kind`` (tests/test_relations.py checks them).
+The kinds are the values of ``Term.Kind`` (tests/directory/test_relations.py checks them).
 """
 
 from dataclasses import dataclass

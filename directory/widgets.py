@@ -3,7 +3,7 @@
 Django renders every <option> through its own template; for the ~200 languages
 and communities of the vocabulary that was 40 ms per partner-finder page
 (bench/, cProfile). These widgets produce the same markup as Django's templates
-(tests/test_widgets.py compares them), every value and label escaped.
+(tests/directory/test_widgets.py compares them), every value and label escaped.
 """
 
 from typing import TYPE_CHECKING

@@ -7,7 +7,7 @@ a function — may only reach the same room or a room below it.
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # From the ground up. A room may import the rooms before it in this list, never after.
 ROOMS = [

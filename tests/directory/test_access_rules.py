@@ -230,7 +230,7 @@ def test_organisation_for_member_answers_per_persona(people, mo_a):
             assert organisation == mo_a and membership.organisation_id == mo_a.pk
             outcomes[persona] = membership.role
     # Anonymous visitors never get here: login_required in front of every member view
-    # sends them to the login page (tests/test_access.py).
+    # sends them to the login page (tests/core/test_access.py).
     assert outcomes == {
         "anonymous": 403,
         "member": 403,

@@ -158,7 +158,7 @@ def test_a_request_succeeds_while_the_mail_server_is_down_and_its_mail_goes_out_
 
     from mailer.services import deliver_due
 
-    settings.EMAIL_BACKEND = "tests.test_requests.DownBackend"
+    settings.EMAIL_BACKEND = "tests.cooperation.test_requests.DownBackend"
     client.force_login(institution_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = _send(client, mo_a)

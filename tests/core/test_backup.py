@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from directory.models import Organisation
-from tests.test_permissions import build
+from tests.house.test_permissions import build
 
 
 def snapshot() -> dict:

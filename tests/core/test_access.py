@@ -19,10 +19,10 @@ from core.access import (
     user_passes_test_or_403,
 )
 from directory.access import REVIEW_PERMISSION
-from tests.test_architecture import ROOMS
+from tests.house.test_architecture import ROOMS
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _page(request: HttpRequest, *args: object) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tests.factories import make_organisation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Not from the test run: DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests.
 IGNORED_ENVIRONMENT = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "HTTPS"}

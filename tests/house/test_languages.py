@@ -15,7 +15,7 @@ from tests.html_text import text_outside_language
 from tests.pages import build_world, page_types
 
 pytestmark = pytest.mark.django_db
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
 def _german_ui_strings() -> list[str]:

@@ -5,7 +5,7 @@ world in a real browser: tests/browser/test_xss_browser.py."""
 import pytest
 from django.test import Client
 
-from tests.test_permissions import PERSONAS, TABLE, build
+from tests.house.test_permissions import PERSONAS, TABLE, build
 from tests.xss import MARKER, injections, poison
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ def test_mail_is_sent_after_the_transaction_commits(django_capture_on_commit_cal
 def test_a_mail_server_outage_keeps_the_mail_for_later(
     settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.test_mailer.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.mailer.test_mailer.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         queue_mail(
             to="a@example.org", template="review-approved", context={"organisation": {"name": "X"}}
