@@ -1,8 +1,8 @@
 """No URL changes by accident: other sites link to profiles, and the API is a contract.
 
-``tests/house/urls.txt`` lists every URL pattern with its name. A change to it is a decision:
-regenerate the list with ``python -m tests.house.test_url_list > tests/house/urls.txt`` and say why in
-the commit.
+``tests/house/urls.txt`` lists every URL pattern with its name. A change to it is a
+decision: regenerate the list with
+``python -m tests.house.test_url_list > tests/house/urls.txt`` and say why in the commit.
 """
 
 from pathlib import Path
