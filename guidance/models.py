@@ -132,14 +132,7 @@ class Chapter(models.Model):
         return f"{self.number}. {self.title}"
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro)
-        self.intro_en_html = render_markdown(self.intro_en)
-        self.en_outdated = (
-            self.has_english() and self.en_source_fingerprint != self.german_fingerprint()
-        )
-        self.search_document = " ".join(
-            [self.title, self.subtitle, self.intro, self.title_en, self.subtitle_en, self.intro_en]
-        ).lower()
+        self.derive()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -150,6 +143,17 @@ class Chapter(models.Model):
 
     def has_english(self) -> bool:
         return bool(self.title_en or self.subtitle_en or self.intro_en)
+
+    def derive(self) -> None:
+        """Compute what follows from the text (also for unsaved previews)."""
+        self.intro_html = render_markdown(self.intro)
+        self.intro_en_html = render_markdown(self.intro_en)
+        self.en_outdated = (
+            self.has_english() and self.en_source_fingerprint != self.german_fingerprint()
+        )
+        self.search_document = " ".join(
+            [self.title, self.subtitle, self.intro, self.title_en, self.subtitle_en, self.intro_en]
+        ).lower()
 
     @property
     def display_title(self):
@@ -251,7 +255,7 @@ class Item(models.Model):
     def has_english(self) -> bool:
         return bool(self.title_en or self.body_en)
 
-    def derive(self):
+    def derive(self) -> None:
         """Compute what follows from the text (also for unsaved previews)."""
         self.body_html = render_markdown(self.body)
         self.body_en_html = render_markdown(self.body_en)

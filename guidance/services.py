@@ -6,6 +6,8 @@ no history; each publication saves the changed objects once, which records
 one version per object with the publishing coordinator.
 """
 
+from typing import Any, TypeVar
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ ITEM_FIELDS = ["kind", "label", "label_en", "title", "title_en", "body", "body_e
 ITEM_ENGLISH = ["label_en", "title_en", "body_en"]
 CHAPTER_FIELDS = ["title", "subtitle", "intro", "title_en", "subtitle_en", "intro_en"]
 CHAPTER_ENGLISH = ["title_en", "subtitle_en", "intro_en"]
+
+_Previewed = TypeVar("_Previewed", Chapter, Item)
 
 
 # -- tags of an item (terms and featured organisations) as text, for versions
@@ -80,17 +84,25 @@ def chapter_working_copy(chapter: Chapter) -> dict:
     return data
 
 
+def _preview(
+    model: type[_Previewed], data: dict[str, Any], fields: list[str], **identity: Any
+) -> _Previewed:
+    """An unsaved object built from a working copy, derived like a saved one."""
+    preview = model(
+        **identity,
+        en_source_fingerprint=data.get("en_source_fingerprint", ""),
+        **{field: data[field] for field in fields},
+    )
+    preview.derive()
+    return preview
+
+
 def preview_item(item: Item) -> Item:
     """An unsaved item built from the working copy, rendered like a published one."""
     data = item_working_copy(item)
-    preview = Item(
-        pk=item.pk,
-        chapter_id=item.chapter_id,
-        slug=item.slug,
-        en_source_fingerprint=data.get("en_source_fingerprint", ""),
-        **{field: data[field] for field in ITEM_FIELDS},
+    preview = _preview(
+        Item, data, ITEM_FIELDS, pk=item.pk, chapter_id=item.chapter_id, slug=item.slug
     )
-    preview.derive()
     vocab = get_vocabulary()
     preview.term_list = [vocab.by_id[pk] for pk in data["terms"] if pk in vocab.by_id]
     preview.feature_list = list(Organisation.objects.filter(pk__in=data["features"]))
@@ -99,22 +111,14 @@ def preview_item(item: Item) -> Item:
 
 
 def preview_chapter(chapter: Chapter) -> Chapter:
-    data = chapter_working_copy(chapter)
-    preview = Chapter(
+    return _preview(
+        Chapter,
+        chapter_working_copy(chapter),
+        CHAPTER_FIELDS,
         pk=chapter.pk,
         number=chapter.number,
         slug=chapter.slug,
-        en_source_fingerprint=data.get("en_source_fingerprint", ""),
-        **{field: data[field] for field in CHAPTER_FIELDS},
     )
-    from core.markdown import render_markdown
-
-    preview.intro_html = render_markdown(preview.intro)
-    preview.intro_en_html = render_markdown(preview.intro_en)
-    preview.en_outdated = (
-        preview.has_english() and preview.en_source_fingerprint != preview.german_fingerprint()
-    )
-    return preview
 
 
 def _with_english_fingerprint(old: dict, new: dict, english: list[str], german: list[str]) -> dict:
