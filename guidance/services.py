@@ -21,7 +21,7 @@ ITEM_ENGLISH = ["label_en", "title_en", "body_en"]
 CHAPTER_FIELDS = ["title", "subtitle", "intro", "title_en", "subtitle_en", "intro_en"]
 CHAPTER_ENGLISH = ["title_en", "subtitle_en", "intro_en"]
 
-_Previewed = TypeVar("_Previewed", Chapter, Item)
+_Curated = TypeVar("_Curated", Chapter, Item)  # what coordinators edit as drafts
 
 
 # -- tags of an item (terms and featured organisations) as text, for versions
@@ -85,8 +85,8 @@ def chapter_working_copy(chapter: Chapter) -> dict:
 
 
 def _preview(
-    model: type[_Previewed], data: dict[str, Any], fields: list[str], **identity: Any
-) -> _Previewed:
+    model: type[_Curated], data: dict[str, Any], fields: list[str], **identity: Any
+) -> _Curated:
     """An unsaved object built from a working copy, derived like a saved one."""
     preview = model(
         **identity,
@@ -128,30 +128,32 @@ def _with_english_fingerprint(old: dict, new: dict, english: list[str], german: 
     return new
 
 
-def item_save_draft(*, item: Item, data: dict, translation_checked: bool = False) -> dict:
-    """Store edits as the item's draft. ``translation_checked``: the coordinator
-    confirms that the English text matches the German one as it is now."""
-    current = item_working_copy(item)
-    new = _with_english_fingerprint(
-        current, {**current, **data}, ITEM_ENGLISH, ["label", "title", "body"]
-    )
+def _save_draft(
+    obj: _Curated,
+    current: dict[str, Any],
+    data: dict[str, Any],
+    english: list[str],
+    translation_checked: bool,
+) -> dict[str, Any]:
+    """Store edits over the working copy as the object's draft. ``translation_checked``:
+    the coordinator confirms that the English text matches the German one as it is now."""
+    new = _with_english_fingerprint(current, {**current, **data}, english, obj.TEXT_FIELDS)
     if translation_checked:
-        new["en_source_fingerprint"] = fingerprint(new["label"], new["title"], new["body"])
-    Item.objects.filter(pk=item.pk).update(draft=new)
-    item.draft = new
+        new["en_source_fingerprint"] = fingerprint(*(new[f] for f in obj.TEXT_FIELDS))
+    type(obj).objects.filter(pk=obj.pk).update(draft=new)
+    obj.draft = new
     return new
+
+
+def item_save_draft(*, item: Item, data: dict, translation_checked: bool = False) -> dict:
+    """Store edits as the item's draft (see ``_save_draft``)."""
+    return _save_draft(item, item_working_copy(item), data, ITEM_ENGLISH, translation_checked)
 
 
 def chapter_save_draft(*, chapter: Chapter, data: dict, translation_checked: bool = False) -> dict:
+    """Store edits as the chapter's draft (see ``_save_draft``)."""
     current = chapter_working_copy(chapter)
-    new = _with_english_fingerprint(
-        current, {**current, **data}, CHAPTER_ENGLISH, ["title", "subtitle", "intro"]
-    )
-    if translation_checked:
-        new["en_source_fingerprint"] = fingerprint(new["title"], new["subtitle"], new["intro"])
-    Chapter.objects.filter(pk=chapter.pk).update(draft=new)
-    chapter.draft = new
-    return new
+    return _save_draft(chapter, current, data, CHAPTER_ENGLISH, translation_checked)
 
 
 def _working_items(chapter: Chapter) -> list[tuple[Item, dict]]:
@@ -173,7 +175,7 @@ def item_create(*, chapter: Chapter, slug: str, data: dict) -> Item:
         **data,
         "position": position,
     }
-    draft = _with_english_fingerprint({}, draft, ITEM_ENGLISH, ["label", "title", "body"])
+    draft = _with_english_fingerprint({}, draft, ITEM_ENGLISH, Item.TEXT_FIELDS)
     item = Item(chapter=chapter, slug=slug, is_published=False, position=position)
     item.save_without_historical_record()
     Item.objects.filter(pk=item.pk).update(draft=draft)
