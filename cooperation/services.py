@@ -9,7 +9,7 @@ from django.utils import timezone
 from cooperation.models import CooperationRequest, RequestMessage
 from directory.models import Membership
 from directory.services import notify_members
-from mailer.services import queue_mail
+from mailer.services import mail_user
 
 
 class RequestError(Exception):
@@ -59,13 +59,7 @@ def request_send(*, sender, organisation, sender_organisation=None, kind=None, *
 
 
 def _notify_sender(cooperation_request, template, context):
-    sender = cooperation_request.sender
-    queue_mail(
-        to=sender.email,
-        template=template,
-        context={"request": cooperation_request, "user": sender, **context},
-        language=sender.language,
-    )
+    mail_user(cooperation_request.sender, template, {"request": cooperation_request, **context})
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ change with who made it and why, and cached pages are invalidated.
 import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -27,7 +28,7 @@ from directory.vocabulary import (
     invalidate_vocabulary,
     terms_by_organisation,
 )
-from mailer.services import queue_mail
+from mailer.services import mail_user
 
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
@@ -194,25 +195,20 @@ def _members(organisation: Organisation, *, owners_only: bool = False) -> list:
 
 def notify_members(organisation, template: str, context: dict, *, owners_only=False) -> None:
     for user in _members(organisation, owners_only=owners_only):
-        queue_mail(
-            to=user.email,
-            template=template,
-            context={"organisation": organisation, "user": user, **context},
-            language=user.language,
-        )
+        mail_user(user, template, {"organisation": organisation, **context})
+
+
+def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = "") -> None:
+    """Mail every coordinator who reviews profiles, each in their language."""
+    for reviewer in reviewers():
+        mail_user(reviewer, template, context, reply_to=reply_to)
 
 
 @transaction.atomic
 def organisation_submit(*, organisation: Organisation, by) -> None:
     organisation.status = Organisation.Status.IN_REVIEW
     organisation_save(organisation=organisation, by=by, reason="submitted")
-    for reviewer in reviewers():
-        queue_mail(
-            to=reviewer.email,
-            template="review-submitted",
-            context={"organisation": organisation, "user": reviewer},
-            language=reviewer.language,
-        )
+    notify_reviewers("review-submitted", {"organisation": organisation})
 
 
 @transaction.atomic
