@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Term, vocabulary_term
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -47,24 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("Ich bin"), max_length=20, choices=AccountType.choices, default=AccountType.ORGANISATION
     )
     institution_name = models.CharField(_("Name der Institution"), max_length=200, blank=True)
-    institution_type = models.ForeignKey(
-        "directory.Term",
-        verbose_name=_("Art der Institution"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": "institution_type"},
-    )
-    institution_state = models.ForeignKey(
-        "directory.Term",
-        verbose_name=_("Bundesland der Institution"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": "state"},
-    )
+    institution_type = vocabulary_term(Term.Kind.INSTITUTION_TYPE, _("Art der Institution"))
+    institution_state = vocabulary_term(Term.Kind.STATE, _("Bundesland der Institution"))
     language = models.CharField(
         _("Sprache für E-Mails"), max_length=5, choices=settings.LANGUAGES, default="de"
     )

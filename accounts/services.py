@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from directory.team import memberships_end
 from mailer.models import OutgoingMail
-from mailer.services import queue_mail
+from mailer.services import mail_user
 
 VERIFY_SALT = "portal.verify-email"
 
@@ -36,12 +36,7 @@ def user_from_verification_token(token: str) -> User | None:
 
 def send_verification(user: User) -> None:
     url = settings.SITE_URL + reverse("verify_email", kwargs={"token": verification_token(user)})
-    queue_mail(
-        to=user.email,
-        template="verify-email",
-        context={"user": user, "url": url, "days": settings.EMAIL_VERIFICATION_DAYS},
-        language=user.language,
-    )
+    mail_user(user, "verify-email", {"url": url, "days": settings.EMAIL_VERIFICATION_DAYS})
 
 
 @transaction.atomic
@@ -59,12 +54,8 @@ def signup(*, email: str, password: str, language: str, **fields: Any) -> User |
         if not existing.is_active and existing.email_verified_at is None:
             send_verification(existing)
         else:
-            queue_mail(
-                to=existing.email,
-                template="signup-existing",
-                context={"user": existing, "login_url": settings.SITE_URL + reverse("login")},
-                language=existing.language,
-            )
+            login_url = settings.SITE_URL + reverse("login")
+            mail_user(existing, "signup-existing", {"login_url": login_url})
         return None
     user = users.create_user(
         email=email, password=password, is_active=False, language=language, **fields

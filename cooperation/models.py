@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Term, vocabulary_term
+
 ONE_LINE = RegexValidator(r"^[^\r\n]*$", _("Bitte ohne Zeilenumbruch."))
 
 
@@ -43,15 +45,7 @@ class CooperationRequest(models.Model):
         verbose_name=_("An"),
     )
     subject = models.CharField(_("Betreff"), max_length=150, validators=[ONE_LINE])
-    purpose = models.ForeignKey(
-        "directory.Term",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Gesuchte Rolle"),
-        limit_choices_to={"kind": "role"},
-    )
+    purpose = vocabulary_term(Term.Kind.ROLE, _("Gesuchte Rolle"), on_delete=models.SET_NULL)
     message = models.TextField(_("Nachricht"), max_length=5000)
     timeframe = models.CharField(_("Zeitraum"), max_length=200, blank=True, validators=[ONE_LINE])
     status = models.CharField(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cooperation.models import CooperationRequest, RequestMessage
 from directory.models import Membership
 from directory.services import notify_members
-from mailer.services import queue_mail
+from mailer.services import mail_user
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -77,13 +77,7 @@ def request_send(
 def _notify_sender(
     cooperation_request: CooperationRequest, template: str, context: Mapping[str, Any]
 ) -> None:
-    sender = cooperation_request.sender
-    queue_mail(
-        to=sender.email,
-        template=template,
-        context={"request": cooperation_request, "user": sender, **context},
-        language=sender.language,
-    )
+    mail_user(cooperation_request.sender, template, {"request": cooperation_request, **context})
 
 
 @transaction.atomic

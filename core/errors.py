@@ -9,11 +9,13 @@ While the database is down every request ends here as a 503 with Retry-After
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 
 RETRY_AFTER_SECONDS = 30
+API_PATH = "/api/"  # where config/urls.py mounts the open-data API
 
 
 def _page(status: int, title: str, message: str, hint: str = "") -> HttpResponse:
@@ -44,6 +46,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PATH):
+        # The API answers in JSON as documented, also at an address it does not have
+        # (a lookup value its routes do not take, such as one with a dot).
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return _page(
         404,
         _("Seite nicht gefunden"),

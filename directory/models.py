@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory import relations
-from directory.relations import Relation
+from directory.relations import Relation, Text
 
 
 def _english() -> bool:
@@ -97,15 +97,48 @@ class Term(models.Model):
         return f"{reverse('directory:organisation_list')}?{relation.param}={self.slug}"
 
 
-def _terms(relation: Relation, *, related_name: str) -> models.ManyToManyField:
-    """The many-to-many field of a vocabulary relation (directory.relations)."""
+# Fields that hold vocabulary terms of one kind, for the models of every room.
+
+
+def vocabulary_terms(
+    kind: str, verbose_name: Text, *, related_name: str = "+", blank: bool = True, **kwargs: Any
+) -> models.ManyToManyField:
+    """Any number of terms of one kind (none needed unless ``blank=False``)."""
     return models.ManyToManyField(
         Term,
-        verbose_name=relation.verbose_name,
-        blank=True,
+        verbose_name=verbose_name,
+        blank=blank,
         related_name=related_name,
-        limit_choices_to={"kind": relation.kind},
+        limit_choices_to={"kind": kind},
+        **kwargs,
     )
+
+
+def vocabulary_term(
+    kind: str,
+    verbose_name: Text,
+    *,
+    on_delete: Any = models.PROTECT,
+    required: bool = False,
+    **kwargs: Any,
+) -> models.ForeignKey:
+    """One term of one kind, optional unless ``required``; a term in use cannot be
+    deleted unless ``on_delete`` says otherwise."""
+    return models.ForeignKey(
+        Term,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=not required,
+        blank=not required,
+        related_name="+",
+        limit_choices_to={"kind": kind},
+        **kwargs,
+    )
+
+
+def _terms(relation: Relation, *, related_name: str) -> models.ManyToManyField:
+    """The many-to-many field of a vocabulary relation (directory.relations)."""
+    return vocabulary_terms(relation.kind, relation.verbose_name, related_name=related_name)
 
 
 class Visibility(models.TextChoices):
@@ -211,15 +244,7 @@ class Organisation(models.Model):
         validators=[RegexValidator(r"^[0-9]{5}$", _("Die Postleitzahl hat genau fünf Ziffern."))],
     )
     city = models.CharField(_("Ort"), max_length=100, blank=True)
-    state = models.ForeignKey(
-        Term,
-        verbose_name=relations.STATE.verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": relations.STATE.kind},
-    )
+    state = vocabulary_term(relations.STATE.kind, relations.STATE.verbose_name)
     area = models.CharField(
         _("Wirkungsbereich"), max_length=10, choices=Area.choices, default=Area.LOCAL
     )
@@ -351,12 +376,8 @@ class Offer(models.Model):
     )
     title = models.CharField(_("Titel"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.COUNSELLING)
-    languages = models.ManyToManyField(
-        Term,
-        verbose_name=_("Sprachen"),
-        blank=True,
-        related_name="offers_by_language",
-        limit_choices_to={"kind": Term.Kind.LANGUAGE},
+    languages = vocabulary_terms(
+        Term.Kind.LANGUAGE, _("Sprachen"), related_name="offers_by_language"
     )
     summary = models.TextField(_("Kurzbeschreibung"), max_length=1000, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)

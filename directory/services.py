@@ -29,7 +29,7 @@ from directory.vocabulary import (
     invalidate_vocabulary,
     terms_by_organisation,
 )
-from mailer.services import queue_mail
+from mailer.services import mail_user
 
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
@@ -209,25 +209,20 @@ def notify_members(
     owners_only: bool = False,
 ) -> None:
     for user in _members(organisation, owners_only=owners_only):
-        queue_mail(
-            to=user.email,
-            template=template,
-            context={"organisation": organisation, "user": user, **context},
-            language=user.language,
-        )
+        mail_user(user, template, {"organisation": organisation, **context})
+
+
+def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = "") -> None:
+    """Mail every coordinator who reviews profiles, each in their language."""
+    for reviewer in reviewers():
+        mail_user(reviewer, template, context, reply_to=reply_to)
 
 
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
     with transaction.atomic():
         organisation.status = Organisation.Status.IN_REVIEW
         organisation_save(organisation=organisation, by=by, reason="submitted")
-        for reviewer in reviewers():
-            queue_mail(
-                to=reviewer.email,
-                template="review-submitted",
-                context={"organisation": organisation, "user": reviewer},
-                language=reviewer.language,
-            )
+        notify_reviewers("review-submitted", {"organisation": organisation})
 
 
 def organisation_approve(*, organisation: Organisation, by: User | None) -> None:

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from core.pagecache import bump
 from directory.models import Claim, Invitation, Membership, Organisation
-from directory.services import reviewers
-from mailer.services import queue_mail
+from directory.services import notify_reviewers
+from mailer.services import mail_user, queue_mail
 
 INVITATION_SALT = "directory.invitation"
 
@@ -93,12 +93,7 @@ def ownership_transfer(*, organisation: Organisation, to: Membership, by) -> Non
     current.save(update_fields=["role"])
     to.role = Membership.Role.OWNER
     to.save(update_fields=["role"])
-    queue_mail(
-        to=to.user.email,
-        template="ownership-transferred",
-        context={"organisation": organisation, "user": to.user, "by": by},
-        language=to.user.language,
-    )
+    mail_user(to.user, "ownership-transferred", {"organisation": organisation, "by": by})
 
 
 def has_owner(organisation: Organisation) -> bool:
@@ -116,13 +111,7 @@ def claim_create(*, organisation: Organisation, user, message: str) -> Claim:
         defaults={"message": message},
     )
     if created:
-        for reviewer in reviewers():
-            queue_mail(
-                to=reviewer.email,
-                template="claim-submitted",
-                context={"organisation": organisation, "claim": claim, "user": reviewer},
-                language=reviewer.language,
-            )
+        notify_reviewers("claim-submitted", {"organisation": organisation, "claim": claim})
     return claim
 
 
@@ -154,9 +143,8 @@ def claim_decide(*, claim: Claim, by, confirm: bool) -> None:
         claim.organisation.claims.filter(status=Claim.Status.PENDING).exclude(pk=claim.pk).update(
             status=Claim.Status.REJECTED, decided_by=by, decided_at=timezone.now()
         )
-    queue_mail(
-        to=claim.user.email,
-        template="claim-confirmed" if confirm else "claim-rejected",
-        context={"organisation": claim.organisation, "user": claim.user},
-        language=claim.user.language,
+    mail_user(
+        claim.user,
+        "claim-confirmed" if confirm else "claim-rejected",
+        {"organisation": claim.organisation},
     )

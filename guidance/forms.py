@@ -41,80 +41,40 @@ TRANSLATION_CHECKED = forms.BooleanField(
 )
 
 
+def _line(label, max_length: int, lang: str, *, required=False, **kwargs) -> forms.CharField:
+    """A line of guide text in one language ("de" or "en")."""
+    widget = forms.TextInput(attrs={"lang": lang})
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, widget=widget, **kwargs
+    )
+
+
+def _text(label, rows: int, lang: str, **kwargs) -> forms.CharField:
+    """A Markdown text of the guide in one language ("de" or "en"), may stay empty."""
+    widget = forms.Textarea(attrs={"rows": rows, "lang": lang})
+    return forms.CharField(label=label, widget=widget, required=False, **kwargs)
+
+
 class ChapterForm(forms.Form):
-    title = forms.CharField(
-        label=_("Titel"), max_length=200, widget=forms.TextInput(attrs={"lang": "de"})
-    )
-    subtitle = forms.CharField(
-        label=_("Untertitel"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "de"}),
-    )
-    intro = forms.CharField(
-        label=_("Einleitung"),
-        widget=forms.Textarea(attrs={"rows": 8, "lang": "de"}),
-        required=False,
-        help_text=MARKDOWN_HELP,
-    )
-    title_en = forms.CharField(
-        label=_("Titel (Englisch)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
-    )
-    subtitle_en = forms.CharField(
-        label=_("Untertitel (Englisch)"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
-    )
-    intro_en = forms.CharField(
-        label=_("Einleitung (Englisch)"),
-        widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
-        required=False,
-    )
+    title = _line(_("Titel"), 200, "de", required=True)
+    subtitle = _line(_("Untertitel"), 300, "de")
+    intro = _text(_("Einleitung"), 8, "de", help_text=MARKDOWN_HELP)
+    title_en = _line(_("Titel (Englisch)"), 200, "en")
+    subtitle_en = _line(_("Untertitel (Englisch)"), 300, "en")
+    intro_en = _text(_("Einleitung (Englisch)"), 8, "en")
     translation_checked = TRANSLATION_CHECKED
 
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art"), choices=Item.Kind.choices)
-    label = forms.CharField(
-        label=_("Kennzeichnung"),
-        max_length=60,
-        required=False,
-        help_text=_("Zum Beispiel „These 1“ oder „Empfehlung 2“."),
-        widget=forms.TextInput(attrs={"lang": "de"}),
+    label = _line(
+        _("Kennzeichnung"), 60, "de", help_text=_("Zum Beispiel „These 1“ oder „Empfehlung 2“.")
     )
-    title = forms.CharField(
-        label=_("Überschrift"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "de"}),
-    )
-    body = forms.CharField(
-        label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 10, "lang": "de"}),
-        required=False,
-        help_text=MARKDOWN_HELP,
-    )
-    label_en = forms.CharField(
-        label=_("Kennzeichnung (Englisch)"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
-    )
-    title_en = forms.CharField(
-        label=_("Überschrift (Englisch)"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
-    )
-    body_en = forms.CharField(
-        label=_("Text (Englisch)"),
-        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
-        required=False,
-    )
+    title = _line(_("Überschrift"), 300, "de")
+    body = _text(_("Text"), 10, "de", help_text=MARKDOWN_HELP)
+    label_en = _line(_("Kennzeichnung (Englisch)"), 60, "en")
+    title_en = _line(_("Überschrift (Englisch)"), 300, "en")
+    body_en = _text(_("Text (Englisch)"), 10, "en")
     translation_checked = TRANSLATION_CHECKED
     terms = forms.TypedMultipleChoiceField(
         label=_("Begriffe"),

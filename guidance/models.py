@@ -142,14 +142,7 @@ class Chapter(models.Model):
         return f"{self.number}. {self.title}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.intro_html = render_markdown(self.intro)
-        self.intro_en_html = render_markdown(self.intro_en)
-        self.en_outdated = (
-            self.has_english() and self.en_source_fingerprint != self.german_fingerprint()
-        )
-        self.search_document = " ".join(
-            [self.title, self.subtitle, self.intro, self.title_en, self.subtitle_en, self.intro_en]
-        ).lower()
+        self.derive()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -160,6 +153,17 @@ class Chapter(models.Model):
 
     def has_english(self) -> bool:
         return bool(self.title_en or self.subtitle_en or self.intro_en)
+
+    def derive(self) -> None:
+        """Compute what follows from the text (also for unsaved previews)."""
+        self.intro_html = render_markdown(self.intro)
+        self.intro_en_html = render_markdown(self.intro_en)
+        self.en_outdated = (
+            self.has_english() and self.en_source_fingerprint != self.german_fingerprint()
+        )
+        self.search_document = " ".join(
+            [self.title, self.subtitle, self.intro, self.title_en, self.subtitle_en, self.intro_en]
+        ).lower()
 
     @property
     def display_title(self):

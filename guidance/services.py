@@ -9,7 +9,7 @@ one version per object with the publishing coordinator.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,8 @@ ITEM_FIELDS = ["kind", "label", "label_en", "title", "title_en", "body", "body_e
 ITEM_ENGLISH = ["label_en", "title_en", "body_en"]
 CHAPTER_FIELDS = ["title", "subtitle", "intro", "title_en", "subtitle_en", "intro_en"]
 CHAPTER_ENGLISH = ["title_en", "subtitle_en", "intro_en"]
+
+_Curated = TypeVar("_Curated", Chapter, Item)  # what coordinators edit as drafts
 
 
 # -- tags of an item (terms and featured organisations) as text, for versions
@@ -88,17 +90,25 @@ def chapter_working_copy(chapter: Chapter) -> dict[str, Any]:
     return data
 
 
+def _preview(
+    model: type[_Curated], data: dict[str, Any], fields: list[str], **identity: Any
+) -> _Curated:
+    """An unsaved object built from a working copy, derived like a saved one."""
+    preview = model(
+        **identity,
+        en_source_fingerprint=data.get("en_source_fingerprint", ""),
+        **{field: data[field] for field in fields},
+    )
+    preview.derive()
+    return preview
+
+
 def preview_item(item: Item) -> Item:
     """An unsaved item built from the working copy, rendered like a published one."""
     data = item_working_copy(item)
-    preview = Item(
-        pk=item.pk,
-        chapter_id=item.chapter_id,
-        slug=item.slug,
-        en_source_fingerprint=data.get("en_source_fingerprint", ""),
-        **{field: data[field] for field in ITEM_FIELDS},
+    preview = _preview(
+        Item, data, ITEM_FIELDS, pk=item.pk, chapter_id=item.chapter_id, slug=item.slug
     )
-    preview.derive()
     vocab = get_vocabulary()
     preview.term_list = [vocab.by_id[pk] for pk in data["terms"] if pk in vocab.by_id]
     preview.feature_list = list(Organisation.objects.filter(pk__in=data["features"]))
@@ -107,22 +117,14 @@ def preview_item(item: Item) -> Item:
 
 
 def preview_chapter(chapter: Chapter) -> Chapter:
-    data = chapter_working_copy(chapter)
-    preview = Chapter(
+    return _preview(
+        Chapter,
+        chapter_working_copy(chapter),
+        CHAPTER_FIELDS,
         pk=chapter.pk,
         number=chapter.number,
         slug=chapter.slug,
-        en_source_fingerprint=data.get("en_source_fingerprint", ""),
-        **{field: data[field] for field in CHAPTER_FIELDS},
     )
-    from core.markdown import render_markdown
-
-    preview.intro_html = render_markdown(preview.intro)
-    preview.intro_en_html = render_markdown(preview.intro_en)
-    preview.en_outdated = (
-        preview.has_english() and preview.en_source_fingerprint != preview.german_fingerprint()
-    )
-    return preview
 
 
 def _with_english_fingerprint(
@@ -134,34 +136,36 @@ def _with_english_fingerprint(
     return new
 
 
+def _save_draft(
+    obj: _Curated,
+    current: dict[str, Any],
+    data: Mapping[str, Any],
+    english: list[str],
+    translation_checked: bool,
+) -> dict[str, Any]:
+    """Store edits over the working copy as the object's draft. ``translation_checked``:
+    the coordinator confirms that the English text matches the German one as it is now."""
+    new = _with_english_fingerprint(current, {**current, **data}, english, obj.TEXT_FIELDS)
+    if translation_checked:
+        new["en_source_fingerprint"] = fingerprint(*(new[f] for f in obj.TEXT_FIELDS))
+    type(obj).objects.filter(pk=obj.pk).update(draft=new)
+    obj.draft = new
+    return new
+
+
 def item_save_draft(
     *, item: Item, data: Mapping[str, Any], translation_checked: bool = False
 ) -> dict[str, Any]:
-    """Store edits as the item's draft. ``translation_checked``: the coordinator
-    confirms that the English text matches the German one as it is now."""
-    current = item_working_copy(item)
-    new = _with_english_fingerprint(
-        current, {**current, **data}, ITEM_ENGLISH, ["label", "title", "body"]
-    )
-    if translation_checked:
-        new["en_source_fingerprint"] = fingerprint(new["label"], new["title"], new["body"])
-    Item.objects.filter(pk=item.pk).update(draft=new)
-    item.draft = new
-    return new
+    """Store edits as the item's draft (see ``_save_draft``)."""
+    return _save_draft(item, item_working_copy(item), data, ITEM_ENGLISH, translation_checked)
 
 
 def chapter_save_draft(
     *, chapter: Chapter, data: Mapping[str, Any], translation_checked: bool = False
 ) -> dict[str, Any]:
+    """Store edits as the chapter's draft (see ``_save_draft``)."""
     current = chapter_working_copy(chapter)
-    new = _with_english_fingerprint(
-        current, {**current, **data}, CHAPTER_ENGLISH, ["title", "subtitle", "intro"]
-    )
-    if translation_checked:
-        new["en_source_fingerprint"] = fingerprint(new["title"], new["subtitle"], new["intro"])
-    Chapter.objects.filter(pk=chapter.pk).update(draft=new)
-    chapter.draft = new
-    return new
+    return _save_draft(chapter, current, data, CHAPTER_ENGLISH, translation_checked)
 
 
 def _working_items(chapter: Chapter) -> list[tuple[Item, dict[str, Any]]]:
@@ -183,7 +187,7 @@ def item_create(*, chapter: Chapter, slug: str, data: Mapping[str, Any]) -> Item
         **data,
         "position": position,
     }
-    draft = _with_english_fingerprint({}, draft, ITEM_ENGLISH, ["label", "title", "body"])
+    draft = _with_english_fingerprint({}, draft, ITEM_ENGLISH, Item.TEXT_FIELDS)
     item = Item(chapter=chapter, slug=slug, is_published=False, position=position)
     item.save_without_historical_record()
     Item.objects.filter(pk=item.pk).update(draft=draft)

@@ -9,7 +9,7 @@ templates/emails/<name>-subject.txt, <name>-body.txt and <name>-body.html.
 import datetime
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -58,6 +58,27 @@ def queue_mail(
     )
     transaction.on_commit(lambda: deliver(mail.pk))
     return mail
+
+
+class Recipient(Protocol):
+    """A person who gets mail (a user): an address and the language to write in."""
+
+    email: str
+    language: str
+
+
+def mail_user(
+    user: Recipient, template: str, context: dict[str, Any], *, reply_to: str = ""
+) -> OutgoingMail:
+    """Queue a mail to a person at their address, in their language, with them
+    in the context as ``user``."""
+    return queue_mail(
+        to=user.email,
+        template=template,
+        context={**context, "user": user},
+        language=user.language,
+        reply_to=reply_to,
+    )
 
 
 def deliver(mail_id: int) -> bool:

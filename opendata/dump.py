@@ -108,6 +108,32 @@ def write_json(handle) -> int:
     return count
 
 
+# The rows nested in each HSDS object: (key in the object, table of its rows).
+NESTED = {
+    "organization": [
+        ("phones", "phone"),
+        ("attributes", "attribute"),
+        ("locations", "location"),
+        ("services", "service"),
+    ],
+    "location": [("addresses", "address")],
+    "service": [
+        ("phones", "phone"),
+        ("languages", "language"),
+        ("attributes", "attribute"),
+        ("service_at_locations", "service_at_location"),
+    ],
+}
+
+
+def _with_nested(table: str, row: dict):
+    """(table, row) for an HSDS object, then for each object nested in it."""
+    yield table, row
+    for key, nested_table in NESTED.get(table, ()):
+        for nested in row[key]:
+            yield from _with_nested(nested_table, nested)
+
+
 def _tables_rows():
     """(table, row) for every row of the tabular package."""
     vocab = get_vocabulary()
@@ -116,25 +142,7 @@ def _tables_rows():
     for term in vocab.by_id.values():
         yield "taxonomy_term", hsds.taxonomy_term(term)
     for organisation in organisations_full():
-        yield "organization", organisation
-        for phone in organisation["phones"]:
-            yield "phone", phone
-        for attribute in organisation["attributes"]:
-            yield "attribute", attribute
-        for location in organisation["locations"]:
-            yield "location", location
-            for address in location["addresses"]:
-                yield "address", address
-        for service in organisation["services"]:
-            yield "service", service
-            for phone in service["phones"]:
-                yield "phone", phone
-            for language in service["languages"]:
-                yield "language", language
-            for attribute in service["attributes"]:
-                yield "attribute", attribute
-            for sal in service["service_at_locations"]:
-                yield "service_at_location", sal
+        yield from _with_nested("organization", organisation)
 
 
 def _path(table: str) -> str:

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from core.access import permission_required_or_403
 from core.markdown import render_markdown
 from directory.access import REVIEW_PERMISSION
-from directory.services import reviewers
-from mailer.services import queue_mail
+from directory.services import notify_reviewers
 from portal.models import Page
 
 FEEDBACK_PAGE = "barrierefreiheit"
@@ -50,14 +49,11 @@ def page(request, slug):
     if slug == FEEDBACK_PAGE:
         form = FeedbackForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            for reviewer in reviewers():
-                queue_mail(
-                    to=reviewer.email,
-                    template="accessibility-feedback",
-                    context={**form.cleaned_data, "user": reviewer},
-                    language=reviewer.language,
-                    reply_to=form.cleaned_data.get("email") or "",
-                )
+            notify_reviewers(
+                "accessibility-feedback",
+                form.cleaned_data,
+                reply_to=form.cleaned_data.get("email") or "",
+            )
             messages.success(request, _("Danke! Ihre Rückmeldung ist angekommen."))
             return redirect(item)
     return render(

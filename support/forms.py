@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -103,27 +103,49 @@ class OfferForm(forms.ModelForm):
         return cleaned
 
 
-class ProviderForm(forms.Form):
+class OrganisationChoice:
+    """A form mixin: the choice field ``organisation_field`` offers the given
+    organisations (of the user) by name; where it is optional, "—" comes first."""
+
+    organisation_field = "organisation"
+    fields: dict[str, forms.Field]  # those of the form it is mixed into
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        field = cast(forms.ChoiceField, self.fields[self.organisation_field])
+        field.choices = ([] if field.required else [("", "—")]) + [
+            (pk, o.name) for pk, o in self.organisations.items()
+        ]
+
+    def chosen_organisation(self, value):
+        """The organisation of a chosen value (None for none)."""
+        return self.organisations.get(value or "")
+
+    def clean_organisation(self):
+        """A field named ``organisation``, cleaned: the organisation itself (or None)."""
+        return self.chosen_organisation(self.cleaned_data.get("organisation"))
+
+
+class ProviderForm(OrganisationChoice, forms.Form):
     """Who offers: one of the user's MOs, or (coordinators) an institution by name."""
 
+    organisation_field = "provider_organisation"
     provider_organisation = forms.ChoiceField(label=_("Anbieter"), required=False)
     provider_name = forms.CharField(
         label=_("oder Name der anbietenden Institution"), max_length=200, required=False
     )
 
-    def __init__(self, *args, organisations, allow_name: bool, **kwargs):
+    def __init__(self, *args, allow_name: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        cast(forms.ChoiceField, self.fields["provider_organisation"]).choices = [("", "—")] + [
-            (pk, o.name) for pk, o in self.organisations.items()
-        ]
         if not allow_name:
             del self.fields["provider_name"]
 
     def clean(self):
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean returns cleaned_data
-        organisation = self.organisations.get(cleaned.get("provider_organisation") or "")
+        organisation = self.chosen_organisation(cleaned.get("provider_organisation"))
         name = cleaned.get("provider_name", "")
         if not organisation and not name:
             raise forms.ValidationError(_("Bitte den Anbieter angeben."))
@@ -131,7 +153,7 @@ class ProviderForm(forms.Form):
         return cleaned
 
 
-class InterestForm(forms.Form):
+class InterestForm(OrganisationChoice, forms.Form):
     organisation = forms.ChoiceField(label=_("Für welche Organisation?"))
     message = forms.CharField(
         label=_("Nachricht an den Anbieter (freiwillig)"),
@@ -139,15 +161,6 @@ class InterestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        organisation = cast(forms.ChoiceField, self.fields["organisation"])
-        organisation.choices = [(pk, o.name) for pk, o in self.organisations.items()]
-
-    def clean_organisation(self):
-        return self.organisations[self.cleaned_data["organisation"]]
 
 
 class OfferFilterForm(forms.Form):
@@ -176,7 +189,7 @@ class MentorForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class MentorSearchForm(forms.Form):
+class MentorSearchForm(OrganisationChoice, forms.Form):
     organisation = forms.ChoiceField(label=_("Für welche Organisation suchen Sie?"))
     needs = TermMultipleChoiceField(
         kind=Term.Kind.NEED,
@@ -184,17 +197,8 @@ class MentorSearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        organisation = cast(forms.ChoiceField, self.fields["organisation"])
-        organisation.choices = [(pk, o.name) for pk, o in self.organisations.items()]
 
-    def clean_organisation(self):
-        return self.organisations[self.cleaned_data["organisation"]]
-
-
-class ExpertForm(forms.ModelForm):
+class ExpertForm(OrganisationChoice, forms.ModelForm):
     organisation = forms.ChoiceField(label=_("Aus der Organisation"), required=False)
     topics = TermMultipleChoiceField(
         kind=Term.Kind.NEED, label=_("Themen"), widget=forms.CheckboxSelectMultiple
@@ -218,16 +222,6 @@ class ExpertForm(forms.ModelForm):
         model = Expert
         fields = ["expertise", "availability"]
         widgets = {"expertise": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", "—")] + [
-            (pk, o.name) for pk, o in self.organisations.items()
-        ]
-
-    def clean_organisation(self):
-        return self.organisations.get(self.cleaned_data.get("organisation") or "")
 
 
 class ContactForm(forms.Form):

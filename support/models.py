@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Term, vocabulary_term, vocabulary_terms
 from support.questions import SCALE
 
 
@@ -86,34 +87,16 @@ class SupportOffer(models.Model):
         blank=True,
         help_text=_("Wenn keine Migrantenorganisation anbietet: der Name der Institution."),
     )
-    format = models.ForeignKey(
-        "directory.Term",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("Format"),
-        limit_choices_to={"kind": "support_format"},
+    format = vocabulary_term(Term.Kind.SUPPORT_FORMAT, _("Format"), required=True)
+    needs = vocabulary_terms(
+        Term.Kind.NEED, _("Für welche Bedarfe"), related_name="support_offers", blank=False
     )
-    needs = models.ManyToManyField(
-        "directory.Term",
-        related_name="support_offers",
-        verbose_name=_("Für welche Bedarfe"),
-        limit_choices_to={"kind": "need"},
-    )
-    states = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        blank=True,
-        verbose_name=_("Region (Bundesländer)"),
+    states = vocabulary_terms(
+        Term.Kind.STATE,
+        _("Region (Bundesländer)"),
         help_text=_("Leer lassen, wenn das Angebot bundesweit oder online ist."),
-        limit_choices_to={"kind": "state"},
     )
-    languages = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        blank=True,
-        verbose_name=_("Sprachen"),
-        limit_choices_to={"kind": "language"},
-    )
+    languages = vocabulary_terms(Term.Kind.LANGUAGE, _("Sprachen"))
     description = models.TextField(_("Beschreibung"), max_length=4000)
     on_request = models.BooleanField(_("Termine nach Vereinbarung"), default=False)
     dates = models.CharField(_("Termine"), max_length=200, blank=True)
@@ -181,19 +164,8 @@ class Mentor(models.Model):
     organisation = models.OneToOneField(
         "directory.Organisation", on_delete=models.CASCADE, related_name="mentor"
     )
-    topics = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        verbose_name=_("Themen"),
-        limit_choices_to={"kind": "need"},
-    )
-    languages = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        blank=True,
-        verbose_name=_("Sprachen"),
-        limit_choices_to={"kind": "language"},
-    )
+    topics = vocabulary_terms(Term.Kind.NEED, _("Themen"), blank=False)
+    languages = vocabulary_terms(Term.Kind.LANGUAGE, _("Sprachen"))
     nationwide = models.BooleanField(
         _("Auch über das eigene Bundesland hinaus (z. B. online)"), default=False
     )
@@ -228,29 +200,9 @@ class Expert(models.Model):
         verbose_name=_("Aus der Organisation"),
     )
     expertise = models.TextField(_("Ihre Expertise"), max_length=2000)
-    topics = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        blank=True,
-        verbose_name=_("Themen"),
-        limit_choices_to={"kind": "need"},
-    )
-    languages = models.ManyToManyField(
-        "directory.Term",
-        related_name="+",
-        blank=True,
-        verbose_name=_("Sprachen"),
-        limit_choices_to={"kind": "language"},
-    )
-    state = models.ForeignKey(
-        "directory.Term",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Bundesland"),
-        limit_choices_to={"kind": "state"},
-    )
+    topics = vocabulary_terms(Term.Kind.NEED, _("Themen"))
+    languages = vocabulary_terms(Term.Kind.LANGUAGE, _("Sprachen"))
+    state = vocabulary_term(Term.Kind.STATE, _("Bundesland"))
     availability = models.CharField(_("Verfügbarkeit"), max_length=200)
     consent_at = models.DateTimeField(_("Einwilligung am"))
 

@@ -15,7 +15,7 @@ from directory.models import Organisation, Term
 from directory.services import notify_members
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
-from mailer.services import queue_mail
+from mailer.services import mail_user, queue_mail
 from support.models import Answer, Assessment, Expert, Interest, Mentor, SupportOffer
 from support.questions import AREAS, NEED_THRESHOLD, QUESTION_AREA
 
@@ -201,11 +201,10 @@ def expert_withdraw(*, user: User) -> None:
 
 
 def expert_contact(*, expert: Expert, by: User, message: str) -> None:
-    queue_mail(
-        to=expert.user.email,
-        template="expert-contact",
-        context={"expert": expert, "sender": by, "message": message},
-        language=expert.user.language,
+    mail_user(
+        expert.user,
+        "expert-contact",
+        {"expert": expert, "sender": by, "message": message},
         reply_to=by.email,
     )
 

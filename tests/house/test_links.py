@@ -93,3 +93,10 @@ def test_topics_index_lists_every_kind(client):
     html = client.get(reverse("topics")).content.decode()
     for label in ("Rolle", "Ressource", "Bedarf", "Unterstützungsformat", "Bundesland"):
         assert f">{label}</h2>" in html
+
+
+def test_topics_index_links_the_languages(client):
+    """The page's languages are the vocabulary's, not the language switcher's."""
+    html = client.get(reverse("topics")).content.decode()
+    assert f'href="{reverse("term", args=["sprachen", "ru"])}">Russisch</a>' in html
+    assert '<a href=""></a>' not in html
