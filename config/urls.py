@@ -5,16 +5,18 @@ A room's URLs are included by module name, so this module depends on no room's c
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
 urlpatterns = [
     path("", include("portal.urls")),
     # The account administration moved with the accounts app (bookmarks keep working).
-    path(
-        "admin/portal/user/<path:rest>",
-        RedirectView.as_view(url="/admin/accounts/user/%(rest)s", permanent=True),
+    re_path(
+        r"^admin/portal/user/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url="/admin/accounts/user/%(rest)s", permanent=True, query_string=True
+        ),
     ),
     path("admin/", admin.site.urls),
     path("", include("opendata.root_urls")),

@@ -178,3 +178,16 @@ def test_resend_verification_answers_the_same_for_every_address(client, sent_mai
     b = client.post(reverse("resend_verification"), {"email": "niemand@example.org"})
     assert a.status_code == b.status_code == 200
     assert [m.to for m in sent_mail()] == [["olga@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/portal/user/", "/admin/accounts/user/"),
+        ("/admin/portal/user/7/change/?_changelist_filters=x", "/admin/accounts/user/7/change/"),
+    ],
+)
+def test_the_old_admin_addresses_of_accounts_redirect_to_the_new_ones(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"].startswith(new)
