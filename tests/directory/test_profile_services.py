@@ -635,3 +635,105 @@ def test_reminders_default_to_today(editor_a, mo_a):
     assert Organisation.objects.get(pk=mo_a.pk).reminded_at == timezone.localdate()
     _due(mo_a, confirmed_at=timezone.localdate() - datetime.timedelta(days=365))
     assert services.remind_unconfirmed() == 0
+
+
+# -- the vocabulary reaching the profiles: holders, refreshing, term changes
+
+
+def test_organisations_with_terms_finds_holders_by_state_relation_and_offer_language():
+    by_state = make_organisation("Land e. V.", state="bremen")
+    by_role = make_organisation("Rolle e. V.", state=None, roles=["informationsvermittler"])
+    by_offer = make_organisation(
+        "Angebot e. V.", state=None, offers=[{"title": "Beratung", "languages": ["ar"]}]
+    )
+    make_organisation("Anderer e. V.", state="hamburg", roles=["kooperationspartner"])
+    bremen, role, arabic = (
+        term("state", "bremen"),
+        term("role", "informationsvermittler"),
+        term("language", "ar"),
+    )
+    assert services.organisations_with_terms([bremen.pk]) == {by_state.pk}
+    assert services.organisations_with_terms([role.pk]) == {by_role.pk}
+    assert services.organisations_with_terms([arabic.pk]) == {by_offer.pk}
+    assert services.organisations_with_terms(iter([bremen.pk, role.pk, arabic.pk])) == {
+        by_state.pk,
+        by_role.pk,
+        by_offer.pk,
+    }
+    assert services.organisations_with_terms([]) == set()
+
+
+def _stale(*organisations):
+    Organisation.objects.filter(pk__in=[o.pk for o in organisations]).update(
+        snapshot={}, search_document="stale"
+    )
+
+
+def test_refresh_derived_rebuilds_snapshot_and_search_document_and_counts_them(
+    django_capture_on_commit_callbacks,
+):
+    from core.pagecache import generations
+
+    brücke = make_organisation(
+        "Brücke e. V.",
+        state=None,
+        city="",
+        postal_code="",
+        roles=["kooperationspartner"],
+        offers=[
+            {"title": "Lotsendienst", "languages": ["ru", "ar"]},
+            {"title": "Sprachcafé", "summary": "montags", "kind": "counselling"},
+        ],
+    )
+    untouched = make_organisation("Steg e. V.")
+    expected = (brücke.snapshot, brücke.search_document)
+    versions = brücke.history.count()
+    _stale(brücke, untouched)
+    before = generations(["directory"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.refresh_derived([brücke.pk]) == 1
+    assert generations(["directory"]) != before  # cached pages are invalidated
+    brücke.refresh_from_db()
+    assert (brücke.snapshot, brücke.search_document) == expected
+    assert brücke.snapshot["offers"][0]["languages"] == ["ar", "ru"]
+    assert brücke.history.count() == versions  # no new version
+    untouched.refresh_from_db()
+    assert (untouched.snapshot, untouched.search_document) == ({}, "stale")
+
+
+def test_refresh_derived_of_nothing_changes_nothing(django_capture_on_commit_callbacks):
+    from core.pagecache import generations
+
+    before = generations(["directory"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.refresh_derived([]) == 0
+    assert callbacks == []
+    assert generations(["directory"]) == before
+
+
+def test_refresh_derived_lists_offers_by_position_not_by_age():
+    organisation = make_organisation(
+        "Brücke e. V.", offers=[{"title": "Erstes"}, {"title": "Zweites"}]
+    )
+    first, second = organisation.offers.order_by("pk")
+    Offer.objects.filter(pk=first.pk).update(position=1)
+    Offer.objects.filter(pk=second.pk).update(position=0)
+    _stale(organisation)
+    services.refresh_derived([organisation.pk])
+    organisation.refresh_from_db()
+    assert [o["title"] for o in organisation.snapshot["offers"]] == ["Zweites", "Erstes"]
+
+
+def test_refresh_derived_works_in_batches_with_a_fixed_number_of_queries(
+    monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(services, "REFRESH_BATCH", 2)
+    organisations = [
+        make_organisation(offers=[{"title": f"Angebot {n}", "languages": ["ru"]}]) for n in range(5)
+    ]
+    expected = {o.pk: (o.snapshot, o.search_document) for o in organisations}
+    _stale(*organisations)
+    # Per batch: the terms, the offers, their languages, the profiles, the update.
+    with django_assert_num_queries(3 * 5):
+        assert services.refresh_derived(reversed(list(expected))) == 5
+    assert {o.pk: (o.snapshot, o.search_document) for o in Organisation.objects.all()} == expected
