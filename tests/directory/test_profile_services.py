@@ -737,3 +737,89 @@ def test_refresh_derived_works_in_batches_with_a_fixed_number_of_queries(
     with django_assert_num_queries(3 * 5):
         assert services.refresh_derived(reversed(list(expected))) == 5
     assert {o.pk: (o.snapshot, o.search_document) for o in Organisation.objects.all()} == expected
+
+
+def test_saving_an_unchanged_term_refreshes_no_profile():
+    from directory.models import Term
+
+    organisation = make_organisation("Brücke e. V.", roles=["informationsvermittler"])
+    _stale(organisation)
+    services.term_save(term=Term.objects.get(kind="role", slug="informationsvermittler"))
+    organisation.refresh_from_db()
+    assert (organisation.snapshot, organisation.search_document) == ({}, "stale")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("slug", "wissenslotse"), ("label_de", "Wissenslotse"), ("label_en", "Knowledge pilot")],
+)
+def test_a_term_with_a_new_slug_or_label_refreshes_the_profiles_holding_it(field, value):
+    from directory.models import Term
+
+    holder = make_organisation("Brücke e. V.", roles=["informationsvermittler"])
+    other = make_organisation("Steg e. V.", roles=["kooperationspartner"])
+    _stale(holder, other)
+    changed = Term.objects.get(kind="role", slug="informationsvermittler")
+    setattr(changed, field, value)
+    assert services.term_save(term=changed) is changed
+    holder.refresh_from_db()
+    assert holder.snapshot["terms"]["roles"] == [changed.slug]
+    assert ("knowledge pilot" in holder.search_document) == (field == "label_en")
+    assert ("wissenslotse" in holder.search_document) == (field == "label_de")
+    other.refresh_from_db()
+    assert other.search_document == "stale"
+
+
+# -- deletion, and who is told and recorded
+
+
+def test_deleting_records_who_and_deleted_by_default(mo_a, coordinator):
+    pk = mo_a.pk
+    services.organisation_delete(organisation=mo_a, by=coordinator)
+    assert not Organisation.objects.filter(pk=pk).exists()
+    record = Organisation.history.filter(id=pk).order_by("-history_id").first()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "-",
+        coordinator,
+        "deleted",
+    )
+
+
+def test_deleting_keeps_the_first_100_characters_of_the_reason(mo_a, coordinator):
+    pk = mo_a.pk
+    reason = "Doppelter Eintrag, zusammengeführt mit Verein B. " * 4
+    services.organisation_delete(organisation=mo_a, by=coordinator, reason=reason)
+    record = Organisation.history.filter(id=pk).order_by("-history_id").first()
+    assert record.history_change_reason == reason[:100]
+
+
+def test_notify_reviewers_passes_reply_to(coordinator, mo_a):
+    services.notify_reviewers("review-submitted", {"organisation": mo_a})
+    services.notify_reviewers(
+        "review-submitted", {"organisation": mo_a}, reply_to="antwort@example.org"
+    )
+    assert list(OutgoingMail.objects.order_by("pk").values_list("to", "reply_to")) == [
+        (coordinator.email, ""),
+        (coordinator.email, "antwort@example.org"),
+    ]
+
+
+def test_submitting_and_sending_back_record_who_did_it(draft, editor_a, coordinator):
+    services.organisation_submit(organisation=draft, by=editor_a)
+    assert _reason(draft).history_user == editor_a
+    services.organisation_send_back(organisation=draft, by=coordinator, comment="Bitte ergänzen")
+    record = _reason(draft)
+    assert (record.history_user, record.history_change_reason) == (
+        coordinator,
+        "sent back: Bitte ergänzen",
+    )
+
+
+def test_members_are_the_whole_active_team_unless_owners_only(django_user_model, mo_a, editor_a):
+    editor = django_user_model.objects.create_user(email="redaktion@example.org", password="pw")
+    Membership.objects.create(user=editor, organisation=mo_a, role=Membership.Role.EDITOR)
+    assert sorted(u.email for u in services._members(mo_a)) == [
+        "editor-a@example.org",
+        "redaktion@example.org",
+    ]
+    assert [u.email for u in services._members(mo_a, owners_only=True)] == ["editor-a@example.org"]
