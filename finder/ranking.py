@@ -108,13 +108,13 @@ def build_criteria(data: dict) -> list[Criterion]:
     state = data.get("state")
     if place or state:
         condition = Q()
-        label = place or (state.label if state is not None else "")
+        label = place  # with a state: replaced below
         if place and place.isdigit():
             condition = Q(postal_code__startswith=place[:5])
         elif place:
             condition = Q(city__iexact=place) | Q(city__istartswith=place + " ")
         if state:
-            condition = (condition | Q(state_id=state.pk)) if place else Q(state_id=state.pk)
+            condition |= Q(state_id=state.pk)  # Q() | Q(state) is Q(state)
             label = f"{place}, {state.label}" if place else state.label
 
         def region_test(organisation, terms, place=place, state=state):

@@ -823,3 +823,24 @@ def test_members_are_the_whole_active_team_unless_owners_only(django_user_model,
         "redaktion@example.org",
     ]
     assert [u.email for u in services._members(mo_a, owners_only=True)] == ["editor-a@example.org"]
+
+
+def test_a_snapshot_fills_in_what_is_not_given():
+    offer = {"title": "Sprechstunde", "kind": "counselling"}  # no summary, no languages
+    snapshot = services.snapshot_from(
+        terms={"roles": [term("role", "kooperationspartner")]}, offers=[offer]
+    )
+    assert snapshot["terms"]["roles"] == ["kooperationspartner"]
+    assert {relation: slugs for relation, slugs in snapshot["terms"].items() if slugs} == {
+        "roles": ["kooperationspartner"]
+    }
+    assert snapshot["offers"] == [
+        {"title": "Sprechstunde", "kind": "counselling", "summary": "", "languages": []}
+    ]
+
+
+def test_a_save_without_a_reason_records_none(member):
+    organisation = make_organisation("Ohne Grund e. V.")
+    organisation.city = "Kiel"
+    services.organisation_save(organisation=organisation, by=member)
+    assert organisation.history.first().history_change_reason in ("", None)
