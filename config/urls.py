@@ -5,19 +5,20 @@ A room's URLs are included by module name, so this module depends on no room's c
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+OLD_ACCOUNTS_ADMIN = admin.site.admin_view(
+    RedirectView.as_view(url="/admin/accounts/user/%(rest)s", permanent=True, query_string=True)
+)
+
 urlpatterns = [
     path("", include("portal.urls")),
-    # The account administration moved with the accounts app (bookmarks keep working).
-    re_path(
-        r"^admin/portal/user/(?P<rest>.*)$",
-        RedirectView.as_view(
-            url="/admin/accounts/user/%(rest)s", permanent=True, query_string=True
-        ),
-    ),
+    # The account administration moved with the accounts app: its old addresses
+    # redirect (for staff; others get the admin's login like every admin page).
+    path("admin/portal/user/", OLD_ACCOUNTS_ADMIN, {"rest": ""}),
+    path("admin/portal/user/<path:rest>", OLD_ACCOUNTS_ADMIN),
     path("admin/", admin.site.urls),
     path("", include("opendata.root_urls")),
     path("organisationen/", include("directory.urls")),

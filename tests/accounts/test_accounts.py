@@ -187,7 +187,13 @@ def test_resend_verification_answers_the_same_for_every_address(client, sent_mai
         ("/admin/portal/user/7/change/?_changelist_filters=x", "/admin/accounts/user/7/change/"),
     ],
 )
-def test_the_old_admin_addresses_of_accounts_redirect_to_the_new_ones(client, old, new):
-    response = client.get(old)
+def test_the_old_admin_addresses_of_accounts_redirect_to_the_new_ones(admin_client, old, new):
+    response = admin_client.get(old)
     assert response.status_code == 301
     assert response["Location"].startswith(new)
+
+
+def test_the_old_admin_addresses_of_accounts_are_for_staff_only(client):
+    response = client.get("/admin/portal/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
