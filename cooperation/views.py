@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_institution
 from cooperation import services
 from cooperation.forms import ReplyForm, RequestForm
 from cooperation.models import CooperationRequest
@@ -24,7 +25,7 @@ RATE_MESSAGE = gettext_lazy(
 
 def request_action(request, organisation, **kwargs) -> str:
     """The request button on a profile, for institution staff."""
-    if not getattr(request.user, "is_institution", False) or not organisation.is_published:
+    if not is_institution(request.user) or not organisation.is_published:
         return ""
     return render_to_string(
         "cooperation/includes/profile_actions.html", {"organisation": organisation}, request=request
@@ -34,7 +35,7 @@ def request_action(request, organisation, **kwargs) -> str:
 @login_required
 def new(request, slug):
     organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
-    if not getattr(request.user, "is_institution", False):
+    if not is_institution(request.user):
         raise PermissionDenied
     if not organisation.open_for_cooperation:
         messages.error(request, _("Diese Organisation nimmt zurzeit keine neuen Kooperationen an."))

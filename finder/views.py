@@ -30,7 +30,7 @@ PAGE_SIZE = 20
 def shortlist_action(request, organisation, **kwargs) -> str:
     """The shortlist button on a profile, for institution staff."""
     user = request.user
-    if not getattr(user, "is_institution", False) or not organisation.is_published:
+    if not is_institution(user) or not organisation.is_published:
         return ""
     return render_to_string(
         "finder/includes/shortlist_action.html",
@@ -69,7 +69,7 @@ def guide_advice(role=None) -> dict:
 def _initial(request) -> dict:
     initial = {}
     user = request.user
-    if getattr(user, "is_institution", False) and user.institution_type_id:
+    if is_institution(user) and user.institution_type_id:
         initial["cooperated_with"] = user.institution_type_id
     return initial
 
@@ -114,7 +114,7 @@ def finder(request):
         )
     else:
         context["advice"] = guide_advice()
-    if getattr(request.user, "is_institution", False):
+    if is_institution(request.user):
         context["shortlisted"] = set(
             ShortlistEntry.objects.filter(user=request.user).values_list(
                 "organisation_id", flat=True

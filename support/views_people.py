@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_institution
 from cooperation.forms import RequestForm
 from cooperation.models import CooperationRequest
 from cooperation.services import RequestError, request_send
@@ -110,7 +111,7 @@ def tandem_request(request, pk):
 
 
 def _may_see_experts(user) -> bool:
-    return user.is_authenticated and (getattr(user, "is_institution", False) or is_reviewer(user))
+    return user.is_authenticated and (is_institution(user) or is_reviewer(user))
 
 
 @login_required
