@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.security import normalise_identity
 from directory.models import Term
 
 
@@ -104,9 +105,14 @@ class ResendVerificationForm(forms.Form):
 class LoginForm(AuthenticationForm):
     """Django's login form, with the length of the address checked before the
     login is attempted (Django sets max_length after the field is built, so it is
-    not validated; an over-long name then broke the lockout's records)."""
+    not validated; an over-long name then broke the lockout's records), and the
+    address normalised once (core.security.normalise_identity), so that
+    ``authenticate()`` and the lockout see one identity whatever its case."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(forms.CharField, self.fields["username"])
         field.validators.append(MaxLengthValidator(field.max_length or 254))
+
+    def clean_username(self) -> str:
+        return normalise_identity(self.cleaned_data.get("username"))

@@ -200,7 +200,9 @@ RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
 CLIENT_IP_HEADER = envstr("CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP behind nginx
 RATELIMIT_IP_META_KEY = "core.security.client_ip"
 RATE_LIMITS = {
-    "login": envstr("RATE_LOGIN", "20/10m"),  # per address; lockout per account: axes
+    "login": envstr("RATE_LOGIN", "20/10m"),  # per client address; lockout per account: axes
+    # Per account across all client addresses (a trade-off: core/security.py).
+    "login_account": envstr("RATE_LOGIN_ACCOUNT", "30/h"),
     "signup": envstr("RATE_SIGNUP", "10/h"),
     "password_reset": envstr("RATE_PASSWORD_RESET", "10/h"),
     "request": envstr("RATE_REQUEST", "30/h"),  # cooperation requests and replies, per user
@@ -217,6 +219,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# One identity whatever the case of the address (core.security.normalise_identity).
+AXES_USERNAME_CALLABLE = "core.security.axes_username"
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins with IP addresses
 AXES_VERBOSE = False
 EMAIL_VERIFICATION_DAYS = envint("EMAIL_VERIFICATION_DAYS", 3)

@@ -51,14 +51,58 @@ def client_ip(request: HttpRequest) -> str:
     return value.split(",")[0].strip() or "0.0.0.0"
 
 
+def normalise_identity(value: object) -> str:
+    """The one form of a login identity (an e-mail address): without surrounding
+    spaces, lower-case. Addresses are stored so (accounts.models.UserManager) and
+    are unique case-insensitively; the login form, the lockout (django-axes,
+    AXES_USERNAME_CALLABLE) and the rate limits all count this form, so that
+    ``Probe@example.org`` and ``probe@example.org`` are one person everywhere."""
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """AXES_USERNAME_CALLABLE: the identity from the credentials handed to
+    ``authenticate()`` or, failing that, from the posted form (both the portal's
+    and the admin's login post ``username``)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials and credentials.get(field) is not None:
+        return normalise_identity(credentials.get(field))
+    data = getattr(request, "POST", None)
+    return normalise_identity(data.get(field) if data is not None else None)
+
+
+def login_identity(group: str, request: HttpRequest) -> str:
+    """Rate-limit key: the posted login name, normalised."""
+    return normalise_identity(request.POST.get(settings.AXES_USERNAME_FORM_FIELD))
+
+
+def email_identity(group: str, request: HttpRequest) -> str:
+    """Rate-limit key: the posted e-mail address, normalised."""
+    return normalise_identity(request.POST.get("email"))
+
+
+LOGIN_IDENTITY = "core.security.login_identity"
+EMAIL_IDENTITY = "core.security.email_identity"
+
 # Rate-limited form submissions: view name -> (limit in settings.RATE_LIMITS,
 # what is counted). One table for the whole portal, applied here so that the
-# apps stay free of it. "ip": per client address; "user_or_ip": per signed-in user.
-RATE_LIMITED: dict[str, tuple[str, list[str]]] = {
-    "login": ("login", ["ip"]),
+# apps stay free of it. "ip": per client address; "user_or_ip": per signed-in user;
+# a dotted name: a key function above (an address, normalised). A key may carry its
+# own limit as (limit, key).
+#
+# Logins are limited per client address and, across all addresses, per account
+# ("login_account"): the lockout (axes) counts per account *and* address, so
+# without it guesses spread over many addresses would be unlimited. The price: who
+# knows an address can keep its owner from logging in for as long as they keep
+# sending more than that many attempts (a denial of service against one person,
+# not a takeover). The limit is therefore set well above what a person ever types
+# (settings.RATE_LIMITS) and counts every POST for the account, right or wrong.
+RATE_LIMITED: dict[str, tuple[str, list[str | tuple[str, str]]]] = {
+    "login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
+    "admin:login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
     "signup": ("signup", ["ip"]),
-    "resend_verification": ("signup", ["ip", "post:email"]),
-    "password_reset": ("password_reset", ["ip", "post:email"]),
+    "resend_verification": ("signup", ["ip", EMAIL_IDENTITY]),
+    "password_reset": ("password_reset", ["ip", EMAIL_IDENTITY]),
     "cooperation:new": ("request", ["user_or_ip"]),
     "cooperation:detail": ("request", ["user_or_ip"]),
     "support:offer": ("interest", ["user_or_ip"]),
@@ -90,8 +134,9 @@ class RateLimitMiddleware:
         entry = RATE_LIMITED.get(match.view_name if match else "")
         if entry is None:
             return None
-        kind, keys = entry
-        for key in keys:
+        default_kind, keys = entry
+        for counted in keys:
+            kind, key = counted if isinstance(counted, tuple) else (default_kind, counted)
             if is_ratelimited(
                 request,
                 group=f"portal.{kind}.{key}",

@@ -133,7 +133,9 @@ def _post_until_limited(client, url, data, limit, **kwargs):
 
 
 @pytest.mark.django_db
-@override_settings(RATE_LIMITS={"login": "3/m", "signup": "2/m", "password_reset": "2/m"})
+@override_settings(
+    RATE_LIMITS={"login": "3/m", "login_account": "9/m", "signup": "2/m", "password_reset": "2/m"}
+)
 def test_login_signup_and_reset_are_rate_limited_per_address(client):
     login = _post_until_limited(
         client, reverse("login"), {"username": "x@example.org", "password": "?"}, 3
@@ -154,7 +156,9 @@ def test_login_signup_and_reset_are_rate_limited_per_address(client):
 
 
 @pytest.mark.django_db
-@override_settings(RATE_LIMITS={"password_reset": "2/m", "login": "9/m", "signup": "9/m"})
+@override_settings(
+    RATE_LIMITS={"password_reset": "2/m", "login": "9/m", "login_account": "9/m", "signup": "9/m"}
+)
 def test_password_reset_is_also_limited_per_address_asked_for(client):
     url = reverse("password_reset")
     for number in range(2):
