@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.security import normalise_identity
 from directory.models import Term, vocabulary_term
 
 
@@ -74,6 +75,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.email
+
+    def clean(self):
+        """Model forms (the admin) store the address in its one form, as
+        ``create_user`` does: without surrounding spaces, lower-case."""
+        super().clean()
+        self.email = normalise_identity(self.email)
 
     def get_full_name(self):
         return self.name

@@ -5,6 +5,7 @@ for the lockout (django-axes) and for the rate limits."""
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
@@ -212,6 +213,13 @@ def test_an_address_is_unique_whatever_its_case(probe):
     assert User.objects.create_user(email=" PROBE-PLAIN@x.org", password="x", name="X").email == (
         "probe-plain@x.org"
     )
+    # A model form (the admin) cleans the address into the same form and then
+    # finds the other account with it.
+    edited = User(email=" Probe-Plain@Example.ORG", name="Zweite")
+    with pytest.raises(ValidationError) as error:
+        edited.full_clean(exclude=["password"])
+    assert edited.email == ADDRESS
+    assert "email" in error.value.message_dict or "__all__" in error.value.message_dict
 
 
 def test_an_invitation_to_a_case_variant_is_for_the_same_person(client, probe, editor_a, mo_a):
