@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django_ratelimit.core import is_ratelimited
 
 from core.errors import bad_request, ratelimited
@@ -41,6 +42,37 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class PrivateResponseMiddleware:
+    """Every answer to a signed-in person is ``Cache-Control: private, no-store``
+    (unless its view set a Cache-Control itself): its header carries the
+    person's name and a CSRF token, many pages private data. Browsers and shared
+    caches keep none of it; ConditionalGetMiddleware then sets no ETag either.
+    Pages for anonymous visitors are left as they were (the shared page cache,
+    core.pagecache.anonymous_page, stores only those).
+
+    Placed right after AuthenticationMiddleware. Without a session cookie nobody
+    can be signed in except by a login in this very request (which replaces
+    ``request.user``), so the session is not touched for anonymous visitors."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response and _signed_in(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and isinstance(user, SimpleLazyObject):
+        return False
+    return bool(user.is_authenticated)
 
 
 def client_ip(request: HttpRequest) -> str:
