@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -63,7 +64,7 @@ def offer_detail(request, pk):
     )
     may_edit = _may_edit(request.user, offer)
     if not offer.published and not may_edit:
-        raise PermissionDenied
+        raise Http404  # unpublished: for everybody else it does not exist
     organisations = [
         o for o in _my_organisations(request.user) if o.pk != offer.provider_organisation_id
     ]
@@ -114,6 +115,8 @@ def _may_edit(user, offer) -> bool:
 def offer_edit(request, pk=None):
     offer = get_object_or_404(SupportOffer, pk=pk) if pk else None
     if offer is not None and not _may_edit(request.user, offer):
+        if not offer.published:
+            raise Http404  # its existence is not revealed either
         raise PermissionDenied
     organisations = _my_organisations(request.user)
     coordinator = is_reviewer(request.user)

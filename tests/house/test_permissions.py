@@ -10,7 +10,8 @@ nothing behind for the next one.
 Outcomes: "ok" (the persona gets the page or its action: 2xx, a redirect that
 is not to the login page, or 400 for the empty form), "login" (redirect to the
 login page), "deny" (403 or 404: 404 where the existence of the object is not
-to be revealed), "405" (method not allowed).
+to be revealed), "405" (method not allowed). Unpublished objects have their own,
+exact table at the end (``UNPUBLISHED``): 404 to whom may not see them, never 403.
 """
 
 import copy
@@ -489,3 +490,122 @@ def test_every_url_and_method_as_every_persona():
     assert not mismatches, "\n".join(mismatches)
     assert CooperationRequest.objects.count() == 1  # nothing left behind by the POSTs
     assert Chapter.objects.exists() and Item.objects.exists()
+
+
+# Unpublished objects: who may not see one gets 404 (its existence is not
+# revealed, not even by a 403), who may gets it (issue 14, finding 8b). Outcomes
+# here are exact: "200", "404" or "login".
+SEES_OFFER = {"editor_a": "200", "coordinator": "200"}  # the provider's team, coordinators
+
+
+def unpublished(anonymous="404", **seen):
+    return {p: seen.get(p, anonymous if p == "anonymous" else "404") for p in PERSONAS}
+
+
+def _unpublished_world():
+    from support.models import SupportOffer
+
+    world = build_world()
+    users = world.users
+    users["editor_a"] = users["editor"]
+    users["editor_b"] = personas.create("editor_b")
+    Membership.objects.create(user=users["editor_b"], organisation=world.other, role="owner")
+    offer = SupportOffer.objects.create(
+        title="Entwurf eines Angebots",
+        provider_organisation=world.mo,
+        provider_name=world.mo.name,
+        format=world.offer.format,
+        published=False,
+    )
+    draft = world.mo.__class__.objects.get(slug="zur-pruefung")
+    item = Item.objects.create(
+        chapter=world.chapter, kind=world.item.kind, slug="entwurf", is_published=False
+    )
+    Mentor.objects.update(active=False)
+    expert = Expert.objects.get()
+    expert_pk = expert.pk
+    expert.delete()  # withdrawn: the listing is gone with the consent
+    return world, offer, draft, item, expert_pk
+
+
+UNPUBLISHED = [
+    # (what, URL builder, expected GET outcome per persona)
+    (
+        "unpublished support offer",
+        lambda w, o, d, i, e: reverse("support:offer", args=[o.pk]),
+        unpublished(**SEES_OFFER),
+    ),
+    (
+        "editing an unpublished support offer",
+        lambda w, o, d, i, e: reverse("support:offer_edit", args=[o.pk]),
+        unpublished(anonymous="login", **SEES_OFFER),
+    ),
+    (
+        "unpublished support offer in the API",
+        lambda w, o, d, i, e: f"/api/support-offers/{o.pk}/",
+        unpublished(),
+    ),
+    (
+        "draft profile",
+        lambda w, o, d, i, e: reverse("directory:organisation_detail", args=[d.slug]),
+        unpublished(coordinator="200"),
+    ),
+    (
+        "draft profile in the API",
+        lambda w, o, d, i, e: f"/api/organisations/{d.slug}/",
+        unpublished(),
+    ),
+    (
+        "draft profile in HSDS",
+        lambda w, o, d, i, e: reverse("hsds-organization", args=[d.uuid]),
+        unpublished(),
+    ),
+    (
+        "unpublished guide item in the API",
+        lambda w, o, d, i, e: f"/api/guide/items/{i.pk}/",
+        unpublished(),
+    ),
+    (
+        "inactive mentor",
+        lambda w, o, d, i, e: reverse("support:tandem", args=[Mentor.objects.get().pk]),
+        unpublished(anonymous="login"),
+    ),
+    (
+        "withdrawn expert",
+        lambda w, o, d, i, e: reverse("support:expert_contact", args=[e]),
+        # Only institutions and coordinators see the pool at all (others: 403 for
+        # the pool, whatever the entry); to them a withdrawn entry does not exist.
+        {**unpublished(anonymous="login"), "editor_a": "403", "editor_b": "403"},
+    ),
+]
+
+
+def _exact(response) -> str:
+    location = response.get("Location", "")
+    if response.status_code in (301, 302) and reverse("login") in location:
+        return "login"
+    return str(response.status_code)
+
+
+def test_unpublished_objects_are_404_to_whom_may_not_see_them():
+    world, offer, draft, item, expert_pk = _unpublished_world()
+    clients = {"anonymous": Client()}
+    for persona in PERSONAS[1:]:
+        clients[persona] = Client()
+        clients[persona].force_login(world.users[persona])
+    mismatches = []
+    for what, builder, expected in UNPUBLISHED:
+        url = builder(world, offer, draft, item, expert_pk)
+        for persona in PERSONAS:
+            got = _exact(clients[persona].get(url))
+            if got != expected[persona]:
+                mismatches.append(
+                    f"GET {url} ({what}) as {persona}: expected {expected[persona]}, got {got}"
+                )
+        # Posting (an interest, a contact) reveals no more than looking.
+        if what == "unpublished support offer":
+            for persona in ("institution", "editor_b"):
+                got = _exact(clients[persona].post(url, {}))
+                if got != "404":
+                    mismatches.append(f"POST {url} ({what}) as {persona}: expected 404, got {got}")
+    assert not mismatches, "\n".join(mismatches)
