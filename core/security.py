@@ -56,6 +56,7 @@ def client_ip(request: HttpRequest) -> str:
 # apps stay free of it. "ip": per client address; "user_or_ip": per signed-in user.
 RATE_LIMITED: dict[str, tuple[str, list[str]]] = {
     "login": ("login", ["ip"]),
+    "verify_email": ("login", ["ip"]),  # the password that completes a registration
     "signup": ("signup", ["ip"]),
     "resend_verification": ("signup", ["ip", "post:email"]),
     "password_reset": ("password_reset", ["ip", "post:email"]),
