@@ -270,3 +270,32 @@ def test_purge_unverified_deletes_only_stale_registrations_nobody_used(sent_mail
     assert set(User.objects.values_list("pk", flat=True)) == {u.pk for u in kept}
     with override_settings(EMAIL_VERIFICATION_DAYS=1):
         assert services.purge_unverified(now=now) == 1  # now "fresh" is stale too
+
+
+def test_a_verification_completes_once_and_not_after_its_registration_was_replaced():
+    """The state is checked again under the row lock: of two submissions that both
+    passed the form, one verifies; a registration replaced in between stays
+    unverified."""
+    fields = {"language": "de", "account_type": "organisation"}
+    user = services.signup(email="a@example.org", password=PASSWORD_A, name="A", **fields)
+    verification = services.read_verification_token(services.verification_token(user))
+    assert verification.current
+    assert services.complete_verification(verification).pk == user.pk
+    assert services.complete_verification(verification) is None
+
+    user = services.signup(email="b@example.org", password=PASSWORD_A, name="A", **fields)
+    verification = services.read_verification_token(services.verification_token(user))
+    services.signup(email="b@example.org", password=PASSWORD_B, name="B", **fields)
+    assert services.complete_verification(verification) is None
+    assert User.objects.get(email="b@example.org").email_verified_at is None
+
+
+def test_the_note_to_an_unknown_address_is_translated():
+    from mailer.services import render_mail
+
+    context = {"signup_url": "https://mo-portal.example/konto/registrieren/"}
+    subject, text, _html = render_mail("password-reset-unknown", context, "en")
+    assert subject == "New password for the MO Portal"
+    assert "there is no active account for this address" in text
+    assert context["signup_url"] in text
+    assert "ignore this e-mail" in text
