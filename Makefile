@@ -32,6 +32,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py load_guide
 	$(BIN)/python manage.py seed_support
 	$(BIN)/python manage.py export_open_data
+	$(BIN)/python manage.py purge_unverified
 	$(BIN)/python manage.py create_demo_accounts
 
 ## run: install, set up and start the portal on the local SQLite default

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import check_password
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,27 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
+
+
+class VerifyEmailForm(forms.Form):
+    """Whoever follows a verification link proves with the password of the
+    registration that it is theirs: the link alone signs nobody in."""
+
+    password = forms.CharField(
+        label=_("Passwort"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # Without the setter: no rehash, which would change the registration's state.
+        if not check_password(password, self.user.password):
             raise forms.ValidationError(_("Das Passwort stimmt nicht."))
         return password
 

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
@@ -9,14 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import AccountForm, DeleteAccountForm, ResendVerificationForm, SignupForm
+from accounts.forms import (
+    AccountForm,
+    DeleteAccountForm,
+    ResendVerificationForm,
+    SignupForm,
+    VerifyEmailForm,
+)
 from core.http import safe_next
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
@@ -42,13 +49,34 @@ def signup(request):
 
 
 def verify_email(request, token):
-    user = services.user_from_verification_token(token)
-    if user is None:
+    """The link from the verification mail. GET only shows a form (mail scanners
+    that open links change nothing); the POST with the registration's password
+    verifies the address and signs in. A link whose account is verified by now
+    only says so."""
+    verification = services.read_verification_token(token)
+    if verification is None:
         return render(request, "registration/verify_invalid.html", status=400)
-    services.verify(user)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, _("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"))
-    return redirect("account")
+    user = verification.user
+    if user.email_verified_at is not None:
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("account")  # the same person submitted twice
+        return render(request, "registration/verify_done.html")
+    if not verification.current:  # replaced by a later sign-up, or another password
+        return render(request, "registration/verify_invalid.html", status=400)
+    form = VerifyEmailForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        verified = services.complete_verification(verification)
+        if verified is None:  # verified or replaced in the meantime
+            return redirect("verify_email", token=token)
+        login(request, verified, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"))
+        return redirect("account")
+    return render(
+        request,
+        "registration/verify_email.html",
+        {"form": form, "email": user.email},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 def resend_verification(request):
@@ -121,7 +149,28 @@ def delete_account(request):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset mail goes through the outbox like every other mail."""
+    """Password reset mail goes through the outbox like every other mail.
+
+    Every address gets a mail, so that a known and an unknown address cost the
+    same work (one SELECT, one mail INSERT): an active account the reset link;
+    any other address a note that there is no account to reset, with the link
+    to sign up. That includes unverified registrations (signing up again
+    replaces them) and deactivated accounts: Django resets neither.
+    """
+
+    def get_users(self, email):
+        self.users = list(super().get_users(email))
+        return self.users
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.users:
+            queue_mail(
+                to=self.cleaned_data["email"],
+                template="password-reset-unknown",
+                context={"signup_url": settings.SITE_URL + reverse("signup")},
+                language=(get_language() or "de")[:2],
+            )
 
     def send_mail(
         self,

@@ -132,6 +132,7 @@ EMAIL_IDENTITY = "core.security.email_identity"
 RATE_LIMITED: dict[str, tuple[str, list[str | tuple[str, str]]]] = {
     "login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
     "admin:login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
+    "verify_email": ("login", ["ip"]),  # the password that completes a registration
     "signup": ("signup", ["ip"]),
     "resend_verification": ("signup", ["ip", EMAIL_IDENTITY]),
     "password_reset": ("password_reset", ["ip", EMAIL_IDENTITY]),

@@ -50,7 +50,8 @@ def test_sign_up_sends_a_verification_link_that_activates_the_account(client, se
 
     [message] = sent_mail()
     assert message.to == ["olga@example.org"]
-    response = client.get(_link(message))
+    assert client.get(_link(message)).status_code == 200  # asks for the password
+    response = client.post(_link(message), {"password": "ein-langes-passwort-2026"})
     assert response.status_code == 302 and response["Location"] == reverse("account")
     user.refresh_from_db()
     assert user.is_active and user.email_verified_at is not None
@@ -61,9 +62,12 @@ def test_a_forged_or_expired_link_is_refused(client, sent_mail):
     _signup(client)
     [message] = sent_mail()
     link = _link(message)
+    password = {"password": "ein-langes-passwort-2026"}
     assert client.get(link[:-3] + "xyz/").status_code == 400
+    assert client.post(link[:-3] + "xyz/", password).status_code == 400
     with override_settings(EMAIL_VERIFICATION_DAYS=-1):
         assert client.get(link).status_code == 400
+        assert client.post(link, password).status_code == 400
     assert not User.objects.get(email="olga@example.org").is_active
 
 
@@ -144,8 +148,12 @@ def test_password_reset_sends_a_working_link_without_revealing_accounts(client, 
     unknown = client.post(reverse("password_reset"), {"email": "niemand@example.org"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
-    [message] = sent_mail()
+    message, note = sent_mail()
     assert message.to == [member.email]
+    # The unknown address gets a note (the same work as for a known one).
+    assert note.to == ["niemand@example.org"]
+    assert "kein aktives Konto" in note.body and reverse("signup") in note.body
+    assert "/konto/passwort-neu/" not in note.body
     confirm = client.get(_link(message), follow=True)
     assert confirm.status_code == 200
     form_url = confirm.redirect_chain[-1][0]
