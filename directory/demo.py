@@ -22,7 +22,7 @@ from core.text import german_slugify
 from directory import demo_data
 from directory.models import Offer, Organisation
 from directory.relations import BY_FIELD
-from directory.services import search_document_from, snapshot_from
+from directory.services import public_data_changed, search_document_from, snapshot_from
 from directory.vocabulary import get_vocabulary
 
 DEMO_REASON = "demo data"
@@ -219,6 +219,8 @@ def seed_organisations(
             created += _write_batch(batch)
             batch = []
     created += _write_batch(batch)
+    if created:
+        public_data_changed(withdraws=False)
     bump("directory")
     return created
 

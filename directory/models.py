@@ -485,3 +485,34 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation}"
+
+
+class PublicDataVersion(models.Model):
+    """One row: a counter of the changes to public data (published profiles and
+    the vocabulary), for whatever is derived from them outside the request, such
+    as the open-data dump. ``number`` counts every change; ``withdrawn`` is the
+    number of the last change that may have withdrawn public data (a profile
+    unpublished, archived or deleted, a value replaced or removed, contact data
+    made less visible). A copy made at number n is complete if n == number, and
+    may be shown while n >= withdrawn (it only lacks additions).
+
+    Raised in the transaction of the change (directory.services), so the row
+    lock orders the changes as they commit: a copy that read n before reading
+    the data lacks nothing that committed before it, and every change committed
+    later has a higher number.
+    """
+
+    number = models.BigIntegerField(default=0)
+    withdrawn = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    ROW = 1
+
+    def __str__(self):
+        return f"{self.number} ({self.withdrawn})"
+
+    @classmethod
+    def current(cls) -> "PublicDataVersion":
+        """The current counters (all zero before the first change)."""
+        return cls.objects.filter(pk=cls.ROW).first() or cls(pk=cls.ROW)

@@ -15,13 +15,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
-from directory.models import Membership, Offer, Organisation, Term
+from directory.models import Membership, Offer, Organisation, PublicDataVersion, Term, Visibility
 from directory.search import build_search_document
 from directory.vocabulary import (
     TERM_RELATIONS,
@@ -127,6 +127,58 @@ def _replace_offers(organisation: Organisation, offers: list[dict[str, Any]]) ->
         offer.delete()
 
 
+def public_data_changed(*, withdraws: bool) -> None:
+    """Count a change of public data (see PublicDataVersion), in the current
+    transaction: the row stays locked until it commits, which orders the
+    changes as they commit. ``withdraws``: the change may have taken public data
+    away, so no copy made before it may be shown any more."""
+    now = timezone.now()
+    changes: dict[str, Any] = {"number": F("number") + 1, "changed_at": now}
+    if withdraws:  # the right-hand sides see the row before the update
+        changes.update(withdrawn=F("number") + 1, withdrawn_at=now)
+    row = PublicDataVersion.objects.filter(pk=PublicDataVersion.ROW)
+    if not row.update(**changes):
+        PublicDataVersion.objects.bulk_create(
+            [PublicDataVersion(pk=PublicDataVersion.ROW)], ignore_conflicts=True
+        )
+        row.update(**changes)
+
+
+_VISIBILITY_FIELDS = ("email_visibility", "phone_visibility", "street_visibility")
+# How far contact data is shown (plain strings: an enum member hashes by its name).
+_VISIBILITY_RANK = {
+    Visibility.HIDDEN.value: 0,
+    Visibility.INSTITUTIONS.value: 1,
+    Visibility.PUBLIC.value: 2,
+}
+
+
+def _withdraws(before: Mapping[str, Any], organisation: Organisation) -> bool:
+    """Whether saving ``organisation`` over the published profile stored as
+    ``before`` (its versioned fields and snapshot) may take public data away:
+    unpublished, a value replaced or removed, contact data made less visible, a
+    term or an offer removed or changed. Only additions answer False."""
+    if not organisation.is_published:
+        return True
+    for field in _VISIBILITY_FIELDS:
+        old, new = before[field], getattr(organisation, field)
+        if _VISIBILITY_RANK.get(str(new), 0) < _VISIBILITY_RANK.get(str(old), 0):
+            return True
+    for field in VERSIONED_FIELDS:
+        if field == "status" or field in _VISIBILITY_FIELDS:
+            continue
+        old = before[field]
+        if old not in (None, "") and getattr(organisation, field) != old:
+            return True
+    old_snapshot, new_snapshot = before["snapshot"] or {}, organisation.snapshot or {}
+    new_terms = new_snapshot.get("terms", {})
+    for relation, slugs in old_snapshot.get("terms", {}).items():
+        if set(slugs) - set(new_terms.get(relation, [])):
+            return True
+    new_offers = new_snapshot.get("offers", [])
+    return any(offer not in new_offers for offer in old_snapshot.get("offers", []))
+
+
 @contextmanager
 def organisation_recorded(
     *, organisation: Organisation, by: User | None, reason: str = ""
@@ -137,18 +189,28 @@ def organisation_recorded(
     offers can be attached to it. On leaving the block the snapshot and the
     search document are derived from what is stored, the profile is saved once,
     with ``by`` and ``reason`` in its history, and cached pages are invalidated.
+    A change of a profile that is or was published counts as a change of
+    public data (public_data_changed), as a withdrawal unless it only adds.
     All in one transaction: an error inside the block leaves nothing behind.
     """
     with transaction.atomic():
+        before = None
         if organisation.pk is None:
             organisation.slug = organisation.slug or unique_slug(organisation.name)
             organisation.save_without_historical_record()
+        else:
+            stored = Organisation.objects.filter(pk=organisation.pk)
+            before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
         yield
         organisation.snapshot = build_snapshot(organisation)
         organisation.search_document = search_document_from(organisation, organisation.snapshot)
         organisation._history_user = by
         organisation._change_reason = reason[:100]  # the history's column holds 100
         organisation.save()
+        if before is not None and before["status"] == Organisation.Status.PUBLISHED:
+            public_data_changed(withdraws=_withdraws(before, organisation))
+        elif organisation.is_published:
+            public_data_changed(withdraws=False)
         bump("directory")
 
 
@@ -264,9 +326,13 @@ def organisation_delete(
     """Delete the profile with its offers and team; its history keeps a last
     record of who deleted it and why."""
     with transaction.atomic():
+        stored = Organisation.objects.filter(pk=organisation.pk)
+        was_published = stored.published().exists()
         organisation._history_user = by
         organisation._change_reason = reason[:100]
         organisation.delete()
+        if was_published:
+            public_data_changed(withdraws=True)
         bump("directory")
 
 
@@ -288,7 +354,8 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
     """Derive snapshot and search document again from what is stored, without a
     new version: for a change of the vocabulary (a term's slug or labels), not of
     the profiles. In batches, since a term may be held by thousands of profiles.
-    Returns the number of profiles refreshed."""
+    (The change of public data is counted by term_save.) Returns the number of
+    profiles refreshed."""
     ids = sorted(organisation_ids)
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start : start + REFRESH_BATCH]
@@ -318,12 +385,22 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
 
 def term_save(*, term: Term) -> Term:
     """Save a vocabulary term. When its slug or labels change, the profiles that
-    hold it get their snapshot and search document derived again."""
+    hold it get their snapshot and search document derived again. The
+    vocabulary is public data: a new term adds to it, a changed one withdraws."""
     with transaction.atomic():
-        before = Term.objects.filter(pk=term.pk).values_list("slug", "label_de", "label_en").first()
+        row = Term.objects.filter(pk=term.pk).values().first()
+        before: dict[str, Any] | None = dict(row) if row is not None else None
         term.save()
         invalidate_vocabulary()
-        if before is not None and before != (term.slug, term.label_de, term.label_en):
+        after = {
+            field.attname: getattr(term, field.attname) for field in Term._meta.concrete_fields
+        }
+        if before is None:
+            public_data_changed(withdraws=False)
+        elif before != after:
+            public_data_changed(withdraws=True)
+        labels = ("slug", "label_de", "label_en")
+        if before is not None and any(before[name] != after[name] for name in labels):
             refresh_derived(organisations_with_terms([term.pk]))
         return term
 
@@ -336,6 +413,7 @@ def term_delete(*, term: Term, by: User | None) -> None:
         reason = f"term deleted: {term.kind}/{term.slug}"
         term.delete()
         invalidate_vocabulary()
+        public_data_changed(withdraws=True)
         for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
             organisation_save(organisation=organisation, by=by, reason=reason)
 

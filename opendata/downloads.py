@@ -4,16 +4,17 @@ and the full HSDS dump. Public data only; the licence in every file."""
 import csv
 import json
 
-from django.conf import settings
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from core.csvexport import safe_cell
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
-from directory.models import Offer, Organisation
+from directory.models import Offer, Organisation, PublicDataVersion
 from directory.vocabulary import TERM_RELATIONS, terms_by_organisation
+from opendata.dump import FILES, dump_path, read_stamp
 from opendata.hsds import PUBLIC
 from opendata.licence import licence, licence_line
 
@@ -135,18 +136,36 @@ def export_json(request):
     return response
 
 
-def dump_path(name: str):
-    return settings.MEDIA_ROOT / "opendata" / name
-
-
-DUMP_FILES = {"hsds.json", "hsds-tabular.zip"}
+# How long a client waits for a dump being written again (the export worker's
+# interval plus the time of an export, see export_open_data).
+RETRY_AFTER = 120
 
 
 @require_safe
 def dump(request, name):
-    if name not in DUMP_FILES:
+    """A dump file, if no change that may have withdrawn public data came after
+    it (else 503 until the export worker has written it again), with the time
+    it was generated as Last-Modified and X-Generated-At."""
+    if name not in FILES:
         raise Http404
-    path = dump_path(name)
-    if not path.exists():
-        raise Http404("The dump has not been generated yet (manage.py export_open_data).")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = dump_path(name).open("rb")
+    except FileNotFoundError:
+        raise Http404("The dump has not been generated yet (manage.py export_open_data).") from None
+    stamp = read_stamp(handle, name)  # of the very file served
+    if stamp is None or stamp.version < PublicDataVersion.current().withdrawn:
+        handle.close()
+        response = HttpResponse(
+            "The published data changed since this dump was generated; it is being "
+            "generated again. Please try again in a few minutes.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
+    served = FileResponse(handle, as_attachment=True, filename=name)
+    served["Last-Modified"] = http_date(stamp.generated_at.timestamp())
+    served["X-Generated-At"] = stamp.generated_at.isoformat()
+    served["Cache-Control"] = "no-cache"  # caches ask again: a dump may be withdrawn
+    return served

@@ -1,22 +1,127 @@
 """The full open-data dump: HSDS JSON and the HSDS tabular data package (CSV),
-written by ``manage.py export_open_data`` (run it daily)."""
+written by ``manage.py export_open_data`` (a worker with ``--loop``, which
+writes them again soon after public data changed).
+
+Each file carries its *stamp*: when it was generated and the version of the
+public data it was made from (directory.models.PublicDataVersion, read before
+any data). The JSON begins with them, the zip has them in its comment (and the
+time as ``created`` in datapackage.json). The download serves a file only while
+no change that may have withdrawn data came after its version: an e-mail hidden
+or a profile archived is never served from an older dump (issue 14, finding 6).
+"""
 
 import contextlib
 import csv
+import datetime
 import json
 import os
+import re
+import shutil
 import tempfile
+import uuid
 import zipfile
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from core.csvexport import safe_cell
-from directory.models import Offer, Term
+from directory.models import Offer, PublicDataVersion, Term
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata import hsds
 from opendata.licence import licence
 from opendata.queries import published
 
 BATCH = 500
+FILES = ("hsds.json", "hsds-tabular.zip")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    version: int
+    generated_at: datetime.datetime
+
+    def text(self) -> str:
+        return f"generated_at={self.generated_at.isoformat()} version={self.version}"
+
+
+def stamp_now() -> Stamp:
+    """The stamp of a dump made from now on: the version is read before any data."""
+    return Stamp(PublicDataVersion.current().number, timezone.now())
+
+
+_JSON_STAMP = re.compile(rb'^\{"generated_at": "([^"]+)", "version": (\d+),')
+_TEXT_STAMP = re.compile(r"^generated_at=(\S+) version=(\d+)$")
+
+
+def _parsed(generated_at: str, version: str | bytes) -> Stamp | None:
+    try:
+        moment = datetime.datetime.fromisoformat(generated_at)
+    except ValueError:
+        return None
+    return Stamp(int(version), moment) if moment.tzinfo else None
+
+
+def read_stamp(handle: IO[bytes], name: str) -> Stamp | None:
+    """The stamp of an open dump file (None for a file without one); the
+    handle is left at its start."""
+    try:
+        if name.endswith(".json"):
+            match = _JSON_STAMP.match(handle.read(200))
+            return _parsed(match[1].decode(), match[2]) if match else None
+        with zipfile.ZipFile(handle) as archive:
+            found = _TEXT_STAMP.match(archive.comment.decode("utf-8", "replace"))
+        return _parsed(found[1], found[2]) if found else None
+    except (zipfile.BadZipFile, OSError):
+        return None
+    finally:
+        handle.seek(0)
+
+
+def dump_path(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "opendata" / name
+
+
+def stored_stamp(name: str) -> Stamp | None:
+    try:
+        with dump_path(name).open("rb") as handle:
+            return read_stamp(handle, name)
+    except FileNotFoundError:
+        return None
+
+
+def is_stale() -> bool:
+    """Whether a dump file is missing or older than the public data."""
+    current = PublicDataVersion.current().number
+    stamps = [stored_stamp(name) for name in FILES]
+    return any(stamp is None or stamp.version < current for stamp in stamps)
+
+
+def export() -> Stamp:
+    """Write both files (through temporary files: readers never see half a
+    file). A slower export that began earlier never replaces a newer file;
+    whatever it would lack is caught by the version in its stamp anyway."""
+    stamp = stamp_now()
+    folder = dump_path(FILES[0]).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, write in ((FILES[0], write_json), (FILES[1], write_tabular)):
+        temporary = folder / f".{name}.{uuid.uuid4().hex}.tmp"
+        try:
+            if name.endswith(".json"):
+                with temporary.open("w", encoding="utf-8") as text:
+                    write(text, stamp)
+            else:
+                with temporary.open("wb") as binary:
+                    write(binary, stamp)
+            stored = stored_stamp(name)
+            if stored is None or stored.version <= stamp.version:
+                os.replace(temporary, folder / name)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return stamp
+
 
 TABLES = {
     "organization": [
@@ -88,9 +193,13 @@ def organisations_full():
         last = batch[-1].pk
 
 
-def write_json(handle) -> int:
+def write_json(handle, stamp: Stamp | None = None) -> int:
+    stamp = stamp or stamp_now()
     vocab = get_vocabulary()
-    handle.write('{"licence": ' + json.dumps(licence(), ensure_ascii=False))
+    handle.write(
+        json.dumps({"generated_at": stamp.generated_at.isoformat(), "version": stamp.version})[:-1]
+    )
+    handle.write(', "licence": ' + json.dumps(licence(), ensure_ascii=False))
     handle.write(
         ', "taxonomies": '
         + json.dumps([hsds.taxonomy(k) for k in Term.Kind.values], ensure_ascii=False)
@@ -149,9 +258,10 @@ def _path(table: str) -> str:
     return "addresses.csv" if table == "address" else f"{table}s.csv"
 
 
-def write_tabular(handle) -> None:
+def write_tabular(handle, stamp: Stamp | None = None) -> None:
     """A zip: datapackage.json and one CSV per HSDS table (written through
     temporary files, so memory stays small for any number of MOs)."""
+    stamp = stamp or stamp_now()
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         writers = {}
         for table, columns in TABLES.items():
@@ -170,13 +280,14 @@ def write_tabular(handle) -> None:
                 }
             )
         stack.close()
-        _zip(handle, folder)
+        _zip(handle, folder, stamp)
 
 
-def _zip(handle, folder) -> None:
+def _zip(handle, folder, stamp: Stamp) -> None:
     package: dict[str, Any] = {
         "name": "mo-portal-hsds",
         "title": "MO-Portal: Migrantenorganisationen in Deutschland (HSDS 3.0)",
+        "created": stamp.generated_at.isoformat(),
         "profile": "tabular-data-package",
         "licenses": [{"name": licence()["name"], "path": licence()["url"]}],
         "resources": [
@@ -184,7 +295,18 @@ def _zip(handle, folder) -> None:
             for table in TABLES
         ],
     }
+    # The entries' times: when the dump was generated (in UTC, as zip has no zone).
+    moment = stamp.generated_at.astimezone(datetime.UTC).timetuple()[:6]
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        archive.comment = stamp.text().encode()
+        entry = zipfile.ZipInfo("datapackage.json", date_time=moment)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(entry, json.dumps(package, ensure_ascii=False, indent=2))
         for resource in package["resources"]:
-            archive.write(os.path.join(folder, resource["path"]), resource["path"])
+            entry = zipfile.ZipInfo(resource["path"], date_time=moment)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with (
+                open(os.path.join(folder, resource["path"]), "rb") as source,
+                archive.open(entry, "w") as target,
+            ):
+                shutil.copyfileobj(source, target, 1024 * 1024)

@@ -173,13 +173,16 @@ def test_the_search_keeps_the_given_queryset(orgs):
 
 
 def test_search_condition_and_matching_condition_find_the_same(orgs):
-    for query in ("Kulturverein", "kulturverein schwerin", "Russisch", "Familien", "gibtsnicht"):
-        by_condition = _names(Organisation.objects.filter(search.search_condition(query)))
-        by_matching = _names(
-            Organisation.objects.filter(search.matching_condition(query, Organisation))
-        )
-        assert by_condition == by_matching == _search(query), query
-    assert _names(Organisation.objects.filter(search.search_condition("Kulturverein"))) == [
+    queries = ("Kulturverein", "kulturverein schwerin", "Russisch", "Familien", "gibtsnicht")
+    for scope in (Organisation.objects.published(), Organisation.objects.all()):
+        for query in queries:
+            by_condition = _names(scope.filter(search.search_condition(query, scope)))
+            by_matching = _names(
+                scope.filter(search.matching_condition(query, Organisation, scope))
+            )
+            assert by_condition == by_matching == _search(query, scope), query
+    everything = Organisation.objects.all()
+    assert _names(everything.filter(search.search_condition("Kulturverein", everything))) == [
         "Kulturverein Entwurf e. V.",
         "Kulturverein Rostock e. V.",
         "Kulturverein Schwerin e. V.",
@@ -300,8 +303,8 @@ def test_postgres_typo_fallback_only_when_full_text_finds_nothing(orgs):
     make_organisation("Kontackt Hilfe e. V.")  # misspelt in its name
     assert _search("Kontakt") == ["Kontakt e. V."]
     assert _search("Kontackt") == ["Kontackt Hilfe e. V."]
-    assert search._fuzzy_condition("Kontackt") is None
-    assert search._fuzzy_condition("Kontakt") is None
+    assert search._fuzzy_condition("Kontackt", Organisation.objects.all()) is None
+    assert search._fuzzy_condition("Kontakt", Organisation.objects.all()) is None
 
 
 @pytest.mark.postgres
@@ -318,7 +321,7 @@ def test_postgres_typo_fallback_ignores_words_of_fewer_than_three_letters(orgs):
     assert _search("Kontackt xyz") == []
     assert _search("xy") == []
     assert _search("x-y z") == []
-    assert search._fuzzy_condition("xy z") is None
+    assert search._fuzzy_condition("xy z", Organisation.objects.all()) is None
 
 
 @pytest.mark.postgres

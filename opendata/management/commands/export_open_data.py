@@ -1,23 +1,36 @@
-import os
+import time
 
 from django.core.management.base import BaseCommand
 
-from opendata.downloads import dump_path
-from opendata.dump import write_json, write_tabular
+from opendata.dump import dump_path, export, is_stale
 
 
 class Command(BaseCommand):
     help = (
-        "Write the full open-data dump (HSDS JSON and tabular CSV package) to MEDIA_ROOT/opendata/."
+        "Write the full open-data dump (HSDS JSON and tabular CSV package) to "
+        "MEDIA_ROOT/opendata/. With --loop, a worker: every --interval seconds it "
+        "writes the dump again if public data changed since (the download answers "
+        "503 after a change that may have withdrawn data until then)."
     )
 
-    def handle(self, *args, **options):
-        folder = dump_path("x").parent
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, write in (("hsds.json", write_json), ("hsds-tabular.zip", write_tabular)):
-            temporary = folder / f".{name}.tmp"
-            mode = "w" if name.endswith(".json") else "wb"
-            with temporary.open(mode, **({"encoding": "utf-8"} if mode == "w" else {})) as handle:
-                write(handle)
-            os.replace(temporary, folder / name)  # readers never see a half-written file
-        self.stdout.write(f"Open data written to {folder}.")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-stale", action="store_true", help="Only if public data changed since."
+        )
+        parser.add_argument("--loop", action="store_true", help="Keep running (a worker).")
+        parser.add_argument("--interval", type=int, default=60, help="Seconds between rounds.")
+
+    def handle(self, *args, if_stale, loop, interval, **options):
+        while True:
+            if (if_stale or loop) and not is_stale():
+                self.stdout.write("Open data is current.")
+            else:
+                started = time.monotonic()
+                stamp = export()
+                self.stdout.write(
+                    f"Open data written to {dump_path('x').parent} in "
+                    f"{time.monotonic() - started:.1f} s ({stamp.text()})."
+                )
+            if not loop:
+                return
+            time.sleep(interval)
