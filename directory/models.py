@@ -492,8 +492,8 @@ class PublicDataVersion(models.Model):
     the vocabulary), for whatever is derived from them outside the request, such
     as the open-data dump. ``number`` counts every change; ``withdrawn`` is the
     number of the last change that may have withdrawn public data (a profile
-    unpublished, archived or deleted, a value replaced or removed, contact data
-    made less visible). A copy made at number n is complete if n == number, and
+    unpublished, archived or deleted, contact data made less visible, replaced or
+    removed: directory.services._withdraws). A copy made at number n is complete if n == number, and
     may be shown while n >= withdrawn (it only lacks additions).
 
     Raised in the transaction of the change (directory.services), so the row

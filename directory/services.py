@@ -153,30 +153,29 @@ _VISIBILITY_RANK = {
 }
 
 
+# Contact data: what a person may want gone at once (an address of somebody who
+# left, a private phone number). Every other value of a profile is an update: a
+# corrected description or a removed language may wait for the next export round.
+_CONTACT_FIELDS = ("email", "phone", "street")
+
+
 def _withdraws(before: Mapping[str, Any], organisation: Organisation) -> bool:
     """Whether saving ``organisation`` over the published profile stored as
-    ``before`` (its versioned fields and snapshot) may take public data away:
-    unpublished, a value replaced or removed, contact data made less visible, a
-    term or an offer removed or changed. Only additions answer False."""
+    ``before`` withdraws public data, so that no copy made before may be served:
+    the profile leaves publication, contact data is shown less widely, or a
+    contact value is replaced or removed. Other changes only make copies older
+    (the export worker catches up within its interval); were they withdrawals,
+    a national portal with an edit a minute would never have a dump to serve."""
     if not organisation.is_published:
         return True
     for field in _VISIBILITY_FIELDS:
         old, new = before[field], getattr(organisation, field)
         if _VISIBILITY_RANK.get(str(new), 0) < _VISIBILITY_RANK.get(str(old), 0):
             return True
-    for field in VERSIONED_FIELDS:
-        if field == "status" or field in _VISIBILITY_FIELDS:
-            continue
-        old = before[field]
-        if old not in (None, "") and getattr(organisation, field) != old:
-            return True
-    old_snapshot, new_snapshot = before["snapshot"] or {}, organisation.snapshot or {}
-    new_terms = new_snapshot.get("terms", {})
-    for relation, slugs in old_snapshot.get("terms", {}).items():
-        if set(slugs) - set(new_terms.get(relation, [])):
-            return True
-    new_offers = new_snapshot.get("offers", [])
-    return any(offer not in new_offers for offer in old_snapshot.get("offers", []))
+    return any(
+        before[field] not in (None, "") and getattr(organisation, field) != before[field]
+        for field in _CONTACT_FIELDS
+    )
 
 
 @contextmanager
@@ -386,7 +385,8 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
 def term_save(*, term: Term) -> Term:
     """Save a vocabulary term. When its slug or labels change, the profiles that
     hold it get their snapshot and search document derived again. The
-    vocabulary is public data: a new term adds to it, a changed one withdraws."""
+    vocabulary is public data, but holds nothing personal: a change only makes
+    copies older (see _withdraws)."""
     with transaction.atomic():
         row = Term.objects.filter(pk=term.pk).values().first()
         before: dict[str, Any] | None = dict(row) if row is not None else None
@@ -395,10 +395,8 @@ def term_save(*, term: Term) -> Term:
         after = {
             field.attname: getattr(term, field.attname) for field in Term._meta.concrete_fields
         }
-        if before is None:
+        if before != after:
             public_data_changed(withdraws=False)
-        elif before != after:
-            public_data_changed(withdraws=True)
         labels = ("slug", "label_de", "label_en")
         if before is not None and any(before[name] != after[name] for name in labels):
             refresh_derived(organisations_with_terms([term.pk]))
@@ -413,7 +411,7 @@ def term_delete(*, term: Term, by: User | None) -> None:
         reason = f"term deleted: {term.kind}/{term.slug}"
         term.delete()
         invalidate_vocabulary()
-        public_data_changed(withdraws=True)
+        public_data_changed(withdraws=False)
         for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
             organisation_save(organisation=organisation, by=by, reason=reason)
 

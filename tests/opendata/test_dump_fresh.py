@@ -87,9 +87,11 @@ WITHDRAWALS = {
     "archived": (lambda o: services.organisation_archive(organisation=o, by=None), "Kontakt e. V."),
     "unpublished": (_unpublish, "Kontakt e. V."),
     "deleted": (lambda o: services.organisation_delete(organisation=o, by=None), "Kontakt e. V."),
-    "offer removed": (
-        lambda o: services.organisation_save(organisation=o, by=None, offers=[]),
-        "Sprechstunde",
+    "email replaced": (
+        lambda o: services.organisation_save(
+            organisation=setattr(o, "email", "neu@kontakt.example") or o, by=None
+        ),
+        EMAIL,
     ),
 }
 
