@@ -35,11 +35,13 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py purge_unverified
 	$(BIN)/python manage.py create_demo_accounts
 
-## run: install, set up and start the portal on the local SQLite default
+## run: install, set up and start the portal and its background worker on the local SQLite default
 run: setup
 	@echo ""
-	@echo "  MO-Portal runs at http://$(HOST):$(PORT)/"
+	@echo "  MO-Portal runs at http://$(HOST):$(PORT)/ (background worker: manage.py run_worker)"
 	@echo ""
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Test tools from npm (axe-core, the Nu Html Checker); skipped where npm is missing
