@@ -20,8 +20,11 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-EVERY_ROUND = [("send_queued_mail", []), ("export_open_data", ["--if-stale"])]
-DAILY = [("remind_unconfirmed", []), ("purge_unverified", [])]
+EVERY_ROUND: list[tuple[str, list[str]]] = [
+    ("send_queued_mail", []),
+    ("export_open_data", ["--if-stale"]),
+]
+DAILY: list[tuple[str, list[str]]] = [("remind_unconfirmed", []), ("purge_unverified", [])]
 
 
 class Command(BaseCommand):
