@@ -365,6 +365,7 @@ TABLE = {
     "dashboard_csv": (_url("dashboard_csv"), COORDINATOR, COORDINATOR),
     "page": (_url("page", "impressum"), PUBLIC, PUBLIC),
     "page_edit": (_url("page_edit", "impressum"), COORDINATOR, COORDINATOR),
+    "feedback_list": (_url("feedback_list"), COORDINATOR, COORDINATOR),
     "topics": (_url("topics"), PUBLIC, PUBLIC),
     "term": (_url("term", "rollen", "kooperationspartner"), PUBLIC, PUBLIC),
     # Partner finder and shortlist
