@@ -8,9 +8,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.access import permission_required_or_403
+from core.errors import bad_request
 from core.markdown import render_markdown
 from directory.access import REVIEW_PERMISSION
-from core.errors import bad_request
 from portal import services
 from portal.models import Feedback, Page
 
@@ -100,6 +100,4 @@ def feedback_list(request):
         services.feedback_done(pk=int(pk))
         messages.success(request, _("Die Rückmeldung ist als erledigt gelöscht."))
         return redirect("feedback_list")
-    return render(
-        request, "portal/feedback_list.html", {"feedback": Feedback.objects.all()[:500]}
-    )
+    return render(request, "portal/feedback_list.html", {"feedback": Feedback.objects.all()[:500]})

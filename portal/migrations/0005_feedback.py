@@ -4,26 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_initial_pages'),
+        ("portal", "0004_initial_pages"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.TextField(max_length=3000, verbose_name='Rückmeldung')),
-                ('page_url', models.CharField(blank=True, max_length=300, verbose_name='Seite')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail-Adresse für eine Antwort')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='Eingegangen am')),
-                ('notified_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='Koordination benachrichtigt am')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.TextField(max_length=3000, verbose_name="Rückmeldung")),
+                ("page_url", models.CharField(blank=True, max_length=300, verbose_name="Seite")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="E-Mail-Adresse für eine Antwort"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="Eingegangen am"
+                    ),
+                ),
+                (
+                    "notified_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        verbose_name="Koordination benachrichtigt am",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Rückmeldung zur Barrierefreiheit',
-                'verbose_name_plural': 'Rückmeldungen zur Barrierefreiheit',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "Rückmeldung zur Barrierefreiheit",
+                "verbose_name_plural": "Rückmeldungen zur Barrierefreiheit",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

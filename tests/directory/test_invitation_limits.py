@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _invite(client, organisation, email, **extra):
-    return client.post(reverse("directory:team", args=[organisation.slug]), {"email": email}, **extra)
+    return client.post(
+        reverse("directory:team", args=[organisation.slug]), {"email": email}, **extra
+    )
 
 
 def _link(message):
@@ -161,5 +163,3 @@ def test_the_invitation_from_a_published_profile_names_it(client, editor_a, mo_a
     assert "Verein A e. V." in message.subject
     assert "veröffentlicht und vom Portal geprüft" in message.body
     assert editor_a.email in message.body
-
-
