@@ -163,3 +163,28 @@ def test_the_invitation_from_a_published_profile_names_it(client, editor_a, mo_a
     assert "Verein A e. V." in message.subject
     assert "veröffentlicht und vom Portal geprüft" in message.body
     assert editor_a.email in message.body
+
+
+def test_an_invitation_in_english_says_the_same(client, member, sent_mail):
+    draft = make_organisation("Entwurf e. V.", slug="entwurf", status="draft")
+    owner_assign(organisation=draft, user=member)
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    _invite(client, draft, "ziel@example.org")
+    [message] = sent_mail()
+    assert message.subject == "Invitation to a team on the MO Portal"
+    assert "not published and was not checked by the portal" in message.body
+
+
+def test_claims_that_mail_the_coordinators_are_limited_per_user(
+    client, member, coordinator, sent_mail, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "claim": "2/d"}
+    client.force_login(member)
+    statuses = []
+    for number in range(3):
+        ownerless = make_organisation(f"Ohne Team {number} e. V.", slug=f"ohne-team-{number}")
+        url = reverse("directory:claim", args=[ownerless.slug])
+        statuses.append(client.post(url, {"message": "Ich bin der Vorstand."}).status_code)
+    assert statuses == [302, 302, 429]
+    assert len(sent_mail()) == 2
