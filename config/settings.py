@@ -208,7 +208,22 @@ RATE_LIMITS = {
     "password_reset": envstr("RATE_PASSWORD_RESET", "10/h"),
     "request": envstr("RATE_REQUEST", "30/h"),  # cooperation requests and replies, per user
     "interest": envstr("RATE_INTEREST", "30/h"),  # interest and contact messages, per user
+    # Per target of a message (an MO, an offer, a mentor, an expert, a conversation),
+    # over all senders: nobody's inbox can be flooded by many fresh accounts.
+    "contact_target": envstr("RATE_CONTACT_TARGET", "20/h"),
+    "feedback": envstr("RATE_FEEDBACK", "5/h"),  # accessibility feedback, per address
+    "invitation": envstr("RATE_INVITATION", "20/d"),  # per inviting user
+    "invitation_organisation": envstr("RATE_INVITATION_ORGANISATION", "30/d"),
+    "invitation_address": envstr("RATE_INVITATION_ADDRESS", "3/d"),  # per invited address
+    "claim": envstr("RATE_CLAIM", "5/d"),  # claims of ownerless profiles, per user
 }
+# Coordinators get at most one mail per period about new accessibility feedback
+# (stored in the portal, read at /koordination/rueckmeldungen/).
+FEEDBACK_NOTIFY_MINUTES = envint("FEEDBACK_NOTIFY_MINUTES", 60)
+# A second invitation to a pending address re-sends the mail at most once per period.
+INVITATION_RESEND_HOURS = envint("INVITATION_RESEND_HOURS", 24)
+# Pending invitations of a profile that the portal has not published (reviewed).
+INVITATIONS_PENDING_UNPUBLISHED = envint("INVITATIONS_PENDING_UNPUBLISHED", 5)
 # Locally (one process) the memory cache counts correctly, and production sets
 # REDIS_URL (check --deploy warns without it: core/checks.py). Django's own Redis
 # backend increments atomically (INCR); the library only names django-redis.

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from core.errors import bad_request, ratelimited
 
@@ -119,8 +120,12 @@ EMAIL_IDENTITY = "core.security.email_identity"
 # Rate-limited form submissions: view name -> (limit in settings.RATE_LIMITS,
 # what is counted). One table for the whole portal, applied here so that the
 # apps stay free of it. "ip": per client address; "user_or_ip": per signed-in user;
-# a dotted name: a key function above (an address, normalised). A key may carry its
-# own limit as (limit, key).
+# a dotted name: a key function above (an address, normalised). Per sender every
+# POST counts. A pair (limit, key) counts with its own limit; its key may name a
+# target of a message, counted only for sends that went through (see
+# RateLimitMiddleware): "kwarg:<name>": the object named in the URL (view name +
+# value: an MO's slug, an expert's pk); "address:<field>": an e-mail address in
+# the form, normalised (an invited person).
 #
 # Logins are limited per client address and, across all addresses, per account
 # ("login_account"): the lockout (axes) counts per account *and* address, so
@@ -129,30 +134,92 @@ EMAIL_IDENTITY = "core.security.email_identity"
 # sending more than that many attempts (a denial of service against one person,
 # not a takeover). The limit is therefore set well above what a person ever types
 # (settings.RATE_LIMITS) and counts every POST for the account, right or wrong.
-RATE_LIMITED: dict[str, tuple[str, list[str | tuple[str, str]]]] = {
+Key = str | tuple[str, str]
+RATE_LIMITED: dict[str, tuple[str, list[Key]]] = {
     "login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
     "admin:login": ("login", ["ip", ("login_account", LOGIN_IDENTITY)]),
     "verify_email": ("login", ["ip"]),  # the password that completes a registration
     "signup": ("signup", ["ip"]),
     "resend_verification": ("signup", ["ip", EMAIL_IDENTITY]),
     "password_reset": ("password_reset", ["ip", EMAIL_IDENTITY]),
-    "cooperation:new": ("request", ["user_or_ip"]),
-    "cooperation:detail": ("request", ["user_or_ip"]),
-    "support:offer": ("interest", ["user_or_ip"]),
-    "support:tandem": ("interest", ["user_or_ip"]),
-    "support:expert_contact": ("interest", ["user_or_ip"]),
+    "cooperation:new": ("request", ["user_or_ip", ("contact_target", "kwarg:slug")]),
+    "cooperation:detail": ("request", ["user_or_ip", ("contact_target", "kwarg:pk")]),
+    "support:offer": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),
+    "support:tandem": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),
+    "support:expert_contact": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),
+    "page": ("feedback", ["ip"]),  # the accessibility feedback (the only form on a page)
+    "directory:team": (
+        "invitation",
+        [
+            "user_or_ip",
+            ("invitation_organisation", "kwarg:slug"),
+            ("invitation_address", "address:email"),
+        ],
+    ),
+    "directory:claim": ("claim", ["user_or_ip"]),
 }
+
+
+def _kwarg_key(name: str) -> Callable[[str, HttpRequest], str]:
+    def key(group: str, request: HttpRequest) -> str:
+        match = request.resolver_match
+        if match is None:
+            return ""
+        return f"{match.view_name}:{match.kwargs.get(name, '')}"
+
+    return key
+
+
+def _address_key(field: str) -> Callable[[str, HttpRequest], str]:
+    def key(group: str, request: HttpRequest) -> str:
+        return normalise_identity(request.POST.get(field))
+
+    return key
+
+
+def is_target(key: str) -> bool:
+    """Whether a key of the table names the target of a message (counted only
+    for sends that went through) rather than its sender."""
+    return key.startswith(("kwarg:", "address:"))
+
+
+def rate_key(key: str) -> str | Callable[[str, HttpRequest], str]:
+    """django-ratelimit's key for an entry of the table."""
+    if key.startswith("kwarg:"):
+        return _kwarg_key(key.removeprefix("kwarg:"))
+    if key.startswith("address:"):
+        return _address_key(key.removeprefix("address:"))
+    return key
 
 
 class RateLimitMiddleware:
     """POSTs to the views above beyond their rate get the 429 page (counted in the
-    shared cache by django-ratelimit, so across all server processes)."""
+    shared cache by django-ratelimit, so across all server processes).
+
+    Per sender (a plain key) every POST counts. Per target (a pair) only a POST
+    that went through counts (the view answered with a redirect that is not the
+    login page): a sender without the right to write, or a form with errors,
+    cannot use up someone else's inbox for the legitimate senders."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        targets: list[tuple[str, str, Callable[[str, HttpRequest], str]]] = getattr(
+            request, "_rate_targets", []
+        )
+        if targets and _went_through(response):
+            for kind, group, key in targets:
+                get_usage(
+                    request,
+                    group=group,
+                    key=key,
+                    rate=settings.RATE_LIMITS[kind],
+                    method="POST",
+                    increment=True,
+                )
+        return response
 
     def process_view(
         self,
@@ -168,18 +235,48 @@ class RateLimitMiddleware:
         if entry is None:
             return None
         default_kind, keys = entry
-        for counted in keys:
-            kind, key = counted if isinstance(counted, tuple) else (default_kind, counted)
-            if is_ratelimited(
-                request,
-                group=f"portal.{kind}.{key}",
-                key=key,
-                rate=settings.RATE_LIMITS[kind],
-                method="POST",
-                increment=True,
-            ):
+        targets = []
+        for item in keys:
+            kind, key = item if isinstance(item, tuple) else (default_kind, item)
+            group = f"portal.{kind}.{key}"
+            counted = rate_key(key)
+            if not is_target(key):
+                if is_ratelimited(
+                    request,
+                    group=group,
+                    key=counted,
+                    rate=settings.RATE_LIMITS[kind],
+                    method="POST",
+                    increment=True,
+                ):
+                    return ratelimited(request)
+                continue
+            assert callable(counted), "a pair counts per target: kwarg:... or address:..."
+            value = counted(group, request)
+            if not value:
+                continue
+            fixed = _fixed(value)
+            rate = settings.RATE_LIMITS[kind]
+            usage = get_usage(
+                request, group=group, key=fixed, rate=rate, method="POST", increment=False
+            )
+            if usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"]):
                 return ratelimited(request)
+            targets.append((kind, group, fixed))
+        request._rate_targets = targets  # type: ignore[attr-defined]
         return None
+
+
+def _fixed(value: str) -> Callable[[str, HttpRequest], str]:
+    """The key as it was before the view ran (the view may change the request)."""
+    return lambda group, request: value
+
+
+def _went_through(response: HttpResponse) -> bool:
+    if response.status_code not in (301, 302, 303):
+        return False
+    login = resolve_url(settings.LOGIN_URL)
+    return not str(response.get("Location", "")).startswith(login)
 
 
 class RejectNullCharactersMiddleware:

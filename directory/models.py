@@ -440,11 +440,21 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("Eingeladen am"), default=timezone.now)
+    sent_at = models.DateTimeField(_("Zuletzt gesendet am"), default=timezone.now)
     accepted_at = models.DateTimeField(_("Angenommen am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Einladung")
         verbose_name_plural = _("Einladungen")
+        constraints = [
+            # One pending invitation per address and profile (a double click, a
+            # second invitation: the same one, re-sent at most once per period).
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_pending_unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"

@@ -1,12 +1,14 @@
 """MO self-service: create or claim a profile, edit it in sections, manage the team."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +22,17 @@ from directory.forms import (
     OfferFormSet,
     OffersForm,
 )
-from directory.models import Membership, Organisation
+from directory.models import Invitation, Membership, Organisation
+
+# Lazy: translated when shown, in the visitor's language (not once at import).
+INVITATION_ERRORS = {
+    "already a member": gettext_lazy("Diese Person gehört schon zum Team."),
+    "too many pending": gettext_lazy(
+        "Dieses Profil ist noch nicht veröffentlicht und hat schon %(limit)s offene "
+        "Einladungen. Warten Sie, bis sie angenommen sind, oder ziehen Sie eine zurück."
+    ),
+    "": gettext_lazy("Die Einladung kann nicht gesendet werden."),
+}
 
 
 @login_required
@@ -168,17 +180,31 @@ def team_view(request, organisation, membership):
         if form is None:  # not the owner
             raise PermissionDenied
         if form.is_valid():
+            started = timezone.now()
             try:
-                team.invitation_send(
+                invitation = team.invitation_send(
                     organisation=organisation,
                     email=form.cleaned_data["email"],
                     by=request.user,
                     language=get_language() or "de",
                 )
-            except team.TeamError:
-                form.add_error("email", _("Diese Person gehört schon zum Team."))
+            except team.TeamError as problem:
+                error = INVITATION_ERRORS.get(str(problem), INVITATION_ERRORS[""])
+                form.add_error(
+                    "email", str(error) % {"limit": settings.INVITATIONS_PENDING_UNPUBLISHED}
+                )
             else:
-                messages.success(request, _("Die Einladung ist unterwegs."))
+                if invitation.sent_at >= started:
+                    messages.success(request, _("Die Einladung ist unterwegs."))
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "An diese Adresse ist schon eine Einladung unterwegs. Sie wird "
+                            "frühestens %(hours)s Stunden nach dem letzten Versand erneut gesendet."
+                        )
+                        % {"hours": settings.INVITATION_RESEND_HOURS},
+                    )
                 return redirect("directory:team", slug=organisation.slug)
         status = 400
     return render(
@@ -189,7 +215,9 @@ def team_view(request, organisation, membership):
             "membership": membership,
             "is_owner": is_owner,
             "members": organisation.memberships.select_related("user").order_by("-role", "pk"),
-            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by(
+                "-sent_at"
+            ),
             "form": form,
         },
         status=status,
@@ -224,6 +252,21 @@ def team_transfer(request, organisation, membership, pk):
         messages.success(
             request, _("%(name)s ist jetzt verantwortlich für das Profil.") % {"name": target.user}
         )
+    return redirect("directory:team", slug=organisation.slug)
+
+
+@member_view(owner=True)
+@require_POST
+def invitation_withdraw(request, organisation, membership, pk):
+    invitation = get_object_or_404(
+        Invitation, pk=pk, organisation=organisation, accepted_at__isnull=True
+    )
+    team.invitation_withdraw(invitation=invitation)
+    messages.success(
+        request,
+        _("Die Einladung an %(email)s ist zurückgezogen; ihr Link gilt nicht mehr.")
+        % {"email": invitation.email},
+    )
     return redirect("directory:team", slug=organisation.slug)
 
 

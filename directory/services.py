@@ -268,9 +268,10 @@ def notify_members(
     context: Mapping[str, Any],
     *,
     owners_only: bool = False,
+    reply_to: str = "",
 ) -> None:
     for user in _members(organisation, owners_only=owners_only):
-        mail_user(user, template, {"organisation": organisation, **context})
+        mail_user(user, template, {"organisation": organisation, **context}, reply_to=reply_to)
 
 
 def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = "") -> None:

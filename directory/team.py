@@ -1,8 +1,10 @@
 """Who edits a profile: invitations, team changes, ownership and claims."""
 
+import datetime
+
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,22 +34,68 @@ def invitation_from_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("organisation").filter(pk=pk).first()
 
 
-@transaction.atomic
-def invitation_send(*, organisation: Organisation, email: str, by, language: str) -> Invitation:
-    email = email.strip().lower()
-    if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise TeamError("already a member")
-    invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=by)
+def _mail_invitation(invitation: Invitation, *, by, language: str) -> None:
     url = settings.SITE_URL + reverse(
         "directory:invitation_accept", kwargs={"token": invitation_token(invitation)}
     )
     queue_mail(
-        to=email,
+        to=invitation.email,
         template="invitation",
-        context={"organisation": organisation, "inviter": by, "url": url},
+        context={"organisation": invitation.organisation, "inviter": by, "url": url},
         language=language,
     )
+
+
+def pending_invitations(organisation: Organisation):
+    """Invitations not yet accepted whose link still works."""
+    alive = timezone.now() - datetime.timedelta(days=settings.INVITATION_DAYS)
+    return organisation.invitations.filter(accepted_at__isnull=True, sent_at__gte=alive)
+
+
+@transaction.atomic
+def invitation_send(*, organisation: Organisation, email: str, by, language: str) -> Invitation:
+    """Invite ``email`` to the team. A pending invitation to the same address is
+    the same invitation: its mail goes again at most once per
+    settings.INVITATION_RESEND_HOURS (a double click sends nothing twice). A profile
+    the portal has not published may have at most
+    settings.INVITATIONS_PENDING_UNPUBLISHED pending invitations."""
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise TeamError("already a member")
+    # One invitation at a time per profile: concurrent sends wait here.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    now = timezone.now()
+    existing = organisation.invitations.filter(accepted_at__isnull=True, email=email).first()
+    if existing is not None:
+        resend_after = existing.sent_at + datetime.timedelta(hours=settings.INVITATION_RESEND_HOURS)
+        if now >= resend_after:
+            existing.sent_at = now
+            existing.invited_by = by
+            existing.save(update_fields=["sent_at", "invited_by"])
+            _mail_invitation(existing, by=by, language=language)
+        return existing
+    if (
+        not organisation.is_published
+        and pending_invitations(organisation).count() >= settings.INVITATIONS_PENDING_UNPUBLISHED
+    ):
+        raise TeamError("too many pending")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation, email=email, invited_by=by, created_at=now, sent_at=now
+            )
+    except IntegrityError:  # the same invitation, sent at the same moment
+        return organisation.invitations.get(accepted_at__isnull=True, email=email)
+    _mail_invitation(invitation, by=by, language=language)
     return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> None:
+    """The invitation is gone: its link answers the invalid-invitation page."""
+    if invitation.accepted_at is not None:
+        raise TeamError("used")
+    invitation.delete()
 
 
 @transaction.atomic

@@ -31,6 +31,11 @@ urlpatterns = [
         selfservice_views.team_transfer,
         name="team_transfer",
     ),
+    path(
+        "<slug:slug>/team/einladung/<int:pk>/zurueckziehen/",
+        selfservice_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<slug:slug>/uebernehmen/", selfservice_views.claim, name="claim"),
     path("<slug:slug>/pruefen/", review_views.review, name="review"),
     path("<slug:slug>/verlauf/", review_views.history, name="history"),

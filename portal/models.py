@@ -29,3 +29,25 @@ class Page(models.Model):
         from django.urls import reverse
 
         return reverse("page", kwargs={"slug": self.slug})
+
+
+class Feedback(models.Model):
+    """What someone reported through the accessibility feedback form. Stored, so
+    that coordinators read it in the portal and get at most one mail per period
+    about new ones (never the sender's text, links or address in a mail)."""
+
+    message = models.TextField(_("Rückmeldung"), max_length=3000)
+    page_url = models.CharField(_("Seite"), max_length=300, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse für eine Antwort"), blank=True)
+    created_at = models.DateTimeField(_("Eingegangen am"), auto_now_add=True, db_index=True)
+    notified_at = models.DateTimeField(
+        _("Koordination benachrichtigt am"), null=True, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("Rückmeldung zur Barrierefreiheit")
+        verbose_name_plural = _("Rückmeldungen zur Barrierefreiheit")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.message[:60]

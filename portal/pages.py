@@ -8,10 +8,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.access import permission_required_or_403
+from core.errors import bad_request
 from core.markdown import render_markdown
 from directory.access import REVIEW_PERMISSION
-from directory.services import notify_reviewers
-from portal.models import Page
+from portal import services
+from portal.models import Feedback, Page
 
 FEEDBACK_PAGE = "barrierefreiheit"
 
@@ -49,11 +50,7 @@ def page(request, slug):
     if slug == FEEDBACK_PAGE:
         form = FeedbackForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            notify_reviewers(
-                "accessibility-feedback",
-                form.cleaned_data,
-                reply_to=form.cleaned_data.get("email") or "",
-            )
+            services.feedback_receive(**form.cleaned_data)
             messages.success(request, _("Danke! Ihre Rückmeldung ist angekommen."))
             return redirect(item)
     return render(
@@ -90,3 +87,17 @@ def page_edit(request, slug):
         {"page": item, "form": form, "preview": preview},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@permission_required_or_403(REVIEW_PERMISSION)
+def feedback_list(request):
+    """The accessibility feedback for coordinators, newest first; "erledigt"
+    deletes one (with the sender's address)."""
+    if request.method == "POST":
+        pk = request.POST.get("done", "")
+        if not pk.isdigit():
+            return bad_request(request)
+        services.feedback_done(pk=int(pk))
+        messages.success(request, _("Die Rückmeldung ist als erledigt gelöscht."))
+        return redirect("feedback_list")
+    return render(request, "portal/feedback_list.html", {"feedback": Feedback.objects.all()[:500]})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sprache/<str:code>/", views.switch_language, name="switch_language"),
     path("koordination/", dashboard_views.dashboard_view, name="dashboard"),
     path("koordination/zahlen.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
+    path("koordination/rueckmeldungen/", pages.feedback_list, name="feedback_list"),
     path("seiten/<slug:slug>/", pages.page, name="page"),
     path("seiten/<slug:slug>/bearbeiten/", pages.page_edit, name="page_edit"),
     path("themen/", topics.topics_index, name="topics"),

@@ -137,10 +137,18 @@ def interest_register(
     if not created:
         raise SupportError("already")
     context = {"offer": offer, "interest": interest, "interested": organisation, "sender": by}
+    # The provider is meant to answer the interested person: Reply-To is their address.
     if offer.provider_organisation:
-        notify_members(offer.provider_organisation, "interest-registered", context)
+        notify_members(
+            offer.provider_organisation, "interest-registered", context, reply_to=by.email
+        )
     else:
-        queue_mail(to=offer.contact_email, template="interest-registered", context=context)
+        queue_mail(
+            to=offer.contact_email,
+            template="interest-registered",
+            context=context,
+            reply_to=by.email,
+        )
     return interest
 
 
@@ -201,6 +209,7 @@ def expert_withdraw(*, user: User) -> None:
 
 
 def expert_contact(*, expert: Expert, by: User, message: str) -> None:
+    # The expert is meant to answer the sender: Reply-To is the sender's address.
     mail_user(
         expert.user,
         "expert-contact",

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(message):
-    return re.search(r"https?://\S+", message.body).group(0).split("8000", 1)[-1]
+    return re.search(r"https?://\S+/einladung/\S+", message.body).group(0).split("8000", 1)[-1]
 
 
 def test_an_owner_invites_a_co_editor_who_accepts(client, editor_a, mo_a, member, sent_mail):

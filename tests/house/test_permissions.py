@@ -53,6 +53,7 @@ class Objects:
     world: object
     claim: object
     invitation_token: str
+    invitation: object
     member: object
     history_id: int
     chapter_history: int
@@ -87,6 +88,7 @@ def build():
         world=world,
         claim=claim,
         invitation_token=team.invitation_token(invitation),
+        invitation=invitation,
         member=member,
         history_id=world.mo.history.order_by("history_id").first().history_id,
         chapter_history=world.chapter.history.first().history_id,
@@ -182,6 +184,11 @@ TABLE = {
     ),
     "directory:team_transfer": (
         _url("directory:team_transfer", mo, lambda o: o.member.pk),
+        post_only(MO_A_ONLY),
+        MO_A_ONLY,
+    ),
+    "directory:invitation_withdraw": (
+        _url("directory:invitation_withdraw", mo, lambda o: o.invitation.pk),
         post_only(MO_A_ONLY),
         MO_A_ONLY,
     ),
@@ -366,6 +373,7 @@ TABLE = {
     "dashboard_csv": (_url("dashboard_csv"), COORDINATOR, COORDINATOR),
     "page": (_url("page", "impressum"), PUBLIC, PUBLIC),
     "page_edit": (_url("page_edit", "impressum"), COORDINATOR, COORDINATOR),
+    "feedback_list": (_url("feedback_list"), COORDINATOR, COORDINATOR),
     "topics": (_url("topics"), PUBLIC, PUBLIC),
     "term": (_url("term", "rollen", "kooperationspartner"), PUBLIC, PUBLIC),
     # Partner finder and shortlist

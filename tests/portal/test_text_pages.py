@@ -35,8 +35,11 @@ def test_barriers_can_be_reported_and_reach_the_coordinators(client, coordinator
         },
     )
     [message] = sent_mail()
-    assert message.to == [coordinator.email] and message.reply_to == ["a@example.org"]
-    assert "Kontrast der Fußzeile" in message.body
+    # The coordinators read the feedback (and the address to answer) in the portal.
+    assert message.to == [coordinator.email] and message.reply_to == []
+    client.force_login(coordinator)
+    listed = client.get(reverse("feedback_list")).content.decode()
+    assert "Kontrast der Fußzeile" in listed and "a@example.org" in listed
 
 
 def test_coordinators_edit_the_texts_with_a_preview(client, coordinator):

@@ -1,0 +1,39 @@
+"""Writes of the portal room: accessibility feedback."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.services import notify_reviewers
+from portal.models import Feedback
+
+
+@transaction.atomic
+def feedback_receive(*, message: str, page_url: str = "", email: str = "") -> Feedback:
+    """Store the feedback; mail the coordinators unless they were told about
+    feedback within the last settings.FEEDBACK_NOTIFY_MINUTES. The mail names no
+    sender and carries nothing the sender typed, only the number of open pieces
+    of feedback and the portal's link to the list."""
+    feedback = Feedback.objects.create(message=message, page_url=page_url, email=email)
+    now = timezone.now()
+    since = now - datetime.timedelta(minutes=settings.FEEDBACK_NOTIFY_MINUTES)
+    if not Feedback.objects.filter(notified_at__gte=since).exists():
+        notify_reviewers(
+            "accessibility-feedback",
+            {
+                "count": Feedback.objects.count(),
+                "url": settings.SITE_URL + reverse("feedback_list"),
+                "minutes": settings.FEEDBACK_NOTIFY_MINUTES,
+            },
+        )
+        feedback.notified_at = now
+        feedback.save(update_fields=["notified_at"])
+    return feedback
+
+
+def feedback_done(*, pk: int) -> None:
+    """A coordinator has dealt with it: deleted (with the sender's address)."""
+    Feedback.objects.filter(pk=pk).delete()
