@@ -3,17 +3,20 @@ with the role that sees it. Shared by the accessibility, markup and language tes
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.services import verification_token
 from cooperation.services import request_send
 from directory.services import organisation_save
-from directory.team import owner_assign
+from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
 from portal.models import Page
 from portal.page_texts import ensure_pages
+from portal.services import feedback_receive
 from support import services as support
 from support.models import Mentor, SupportOffer
 from tests import personas
@@ -32,6 +35,7 @@ class World:
     offer: object
     chapter: object
     item: object
+    verify_url: str = ""
 
 
 def build_world() -> World:
@@ -112,7 +116,17 @@ def build_world() -> World:
     SavedSearch.objects.create(user=users["institution"], name="Russisch", query="role=1")
     chapter = Chapter.objects.get(number=4)
     item = Item.objects.get(chapter=chapter, slug="rolle-kooperationspartner")
-    return World(users, mo, other, cooperation, assessment, offer, chapter, item)
+    # A pending invitation (the team page shows its withdraw button), stored
+    # accessibility feedback (the coordinators' list) and an unverified
+    # registration (the form behind its verification link).
+    invitation_send(organisation=mo, email="neu@kontakt.example", by=users["editor"], language="de")
+    feedback_receive(message="Der Kontrast der Links ist zu schwach.", email="leser@example.org")
+    registration = get_user_model().objects.create_user(
+        email="registriert@example.org", password="Geheimnis-2026", name="Neu", is_active=False
+    )
+    verify_url = reverse("verify_email", args=[verification_token(registration)])
+    world = World(users, mo, other, cooperation, assessment, offer, chapter, item, verify_url)
+    return world
 
 
 def page_types(world: World) -> list[tuple[str, str, str]]:
@@ -149,6 +163,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("login", reverse("login")),
         ("signup", reverse("signup")),
         ("password-reset", reverse("password_reset")),
+        ("verify-email", world.verify_url),
     ]
     institution = [
         ("account", reverse("account")),
@@ -187,6 +202,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("curate-preview", reverse("guidance:curate_preview", args=[chapter.slug])),
         ("curate-history", reverse("guidance:curate_history", args=[chapter.slug])),
         ("page-edit", reverse("page_edit", args=["barrierefreiheit"])),
+        ("feedback-list", reverse("feedback_list")),
         ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
     ]
     return (
