@@ -5,7 +5,8 @@ it is one systemd service (docs/deployment.md).
 Every round (--interval seconds): queued mail that is due (retries after a mail
 server failure), and the open-data dump if public data changed since it was
 written. Once a day (and at start): reminders for profiles not confirmed for a
-year and the purge of registrations nobody verified. Each job is idempotent, so
+year, the purge of registrations nobody verified and of the submit keys of
+forms sent more than a day ago (core.once). Each job is idempotent, so
 a restart or a second worker does no harm; a job that fails is logged and the
 others still run.
 """
@@ -24,7 +25,11 @@ EVERY_ROUND: list[tuple[str, list[str]]] = [
     ("send_queued_mail", []),
     ("export_open_data", ["--if-stale"]),
 ]
-DAILY: list[tuple[str, list[str]]] = [("remind_unconfirmed", []), ("purge_unverified", [])]
+DAILY: list[tuple[str, list[str]]] = [
+    ("remind_unconfirmed", []),
+    ("purge_unverified", []),
+    ("purge_submitted_forms", []),
+]
 
 
 class Command(BaseCommand):
