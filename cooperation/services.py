@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +56,13 @@ def request_send(
     kind: str | None = None,
     **fields: Any,
 ) -> CooperationRequest:
-    """Store the request and its notifications; the mails leave after commit."""
+    """Store the request and its notifications; the mails leave after commit.
+
+    The daily limit is counted and the request inserted under a lock on the
+    sender's row: parallel sends of one person wait here one after the other, so
+    that none of them counts before another has inserted (PostgreSQL; SQLite
+    runs writing transactions one at a time anyway)."""
+    get_user_model().objects.select_for_update().filter(pk=sender.pk).values_list("pk").first()
     limit = settings.REQUESTS_PER_DAY
     if sent_recently(sender) >= limit:
         raise RequestError("rate")

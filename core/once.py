@@ -93,9 +93,7 @@ class SubmitOnceMiddleware:
         user_id, view_name = _user_id(request), _view_name(request)
         try:
             with transaction.atomic():
-                record = SubmittedForm.objects.create(
-                    key=key, user_id=user_id, view_name=view_name
-                )
+                record = SubmittedForm.objects.create(key=key, user_id=user_id, view_name=view_name)
         except IntegrityError:
             first = SubmittedForm.objects.filter(key=key).first()
             return _replay(request, first, user_id=user_id, view_name=view_name)

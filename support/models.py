@@ -37,6 +37,14 @@ class Assessment(models.Model):
         verbose_name = _("Bedarfsermittlung")
         verbose_name_plural = _("Bedarfsermittlungen")
         ordering = ["-created_at"]
+        constraints = [
+            # One open round per MO: a second "begin" continues it (support.services).
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="draft"),
+                name="one_draft_assessment_per_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} – {self.created_at:%Y-%m-%d}"

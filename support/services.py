@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -28,11 +28,15 @@ class SupportError(Exception):
 
 
 def assessment_start(*, organisation: Organisation, by: User) -> Assessment:
-    """The open draft round, or a new round."""
+    """The open draft round, or a new round (one draft per MO: a constraint)."""
     draft = organisation.assessments.filter(status=Assessment.Status.DRAFT).first()
     if draft:
         return draft
-    return Assessment.objects.create(organisation=organisation, created_by=by)
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(organisation=organisation, created_by=by)
+    except IntegrityError:  # begun at the same moment by someone else of the team
+        return organisation.assessments.get(status=Assessment.Status.DRAFT)
 
 
 @transaction.atomic

@@ -75,6 +75,10 @@ class Case:
     action: Any = None  # world -> where the form posts (None: the page itself)
 
 
+def _role(slug):
+    return get_vocabulary().get("role", slug).pk
+
+
 def _mails(world):
     return OutgoingMail.objects.count()
 
@@ -177,7 +181,7 @@ CASES = {
     ),
     "saved search": Case(
         "institution",
-        lambda w: reverse("finder") + f"?role={get_vocabulary().get('role', 'informationsvermittler').pk}",
+        lambda w: f"{reverse('finder')}?role={_role('informationsvermittler')}",
         lambda w: {"name": "Vermittler"},
         lambda w: SavedSearch.objects.count(),
         action=lambda w: reverse("finder_search_save"),
@@ -239,7 +243,8 @@ def test_a_form_sent_twice_creates_once_and_answers_the_same(name, settings, tmp
     before = case.count(world)
 
     first = client.post(action or page, data)
-    assert first.status_code in (200, 302), re.findall(r'invalid-feedback.{0,300}', first.content.decode())
+    errors = re.findall(r"invalid-feedback.{0,300}", first.content.decode())
+    assert first.status_code in (200, 302), errors
     created = case.count(world)
     assert created != before, "the first POST created something"
     second = client.post(action or page, data)
