@@ -40,7 +40,8 @@ run: setup
 	@echo ""
 	@echo "  MO-Portal runs at http://$(HOST):$(PORT)/ (background worker: manage.py run_worker)"
 	@echo ""
-	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	@export SITE_URL_DEFAULT="$${SITE_URL_DEFAULT:-http://$(HOST):$(PORT)}"; \
+	$(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import User
+from core.siteurl import site_url
 from directory.models import Term
 from directory.team import memberships_end
 from mailer.models import OutgoingMail
@@ -73,7 +74,7 @@ def read_verification_token(token: str) -> Verification | None:
 
 
 def send_verification(user: User) -> None:
-    url = settings.SITE_URL + reverse("verify_email", kwargs={"token": verification_token(user)})
+    url = site_url() + reverse("verify_email", kwargs={"token": verification_token(user)})
     mail_user(user, "verify-email", {"url": url, "days": settings.EMAIL_VERIFICATION_DAYS})
 
 
@@ -146,7 +147,7 @@ def signup(
     with transaction.atomic():  # the same savepoint as around the INSERT above
         replaced = unverified_registrations().filter(email__iexact=email).update(**fields)
     if not replaced:
-        mail_user(existing, "signup-existing", {"login_url": settings.SITE_URL + reverse("login")})
+        mail_user(existing, "signup-existing", {"login_url": site_url() + reverse("login")})
         return None
     for field, value in fields.items():
         setattr(existing, field, value)

@@ -2,7 +2,6 @@
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
@@ -25,6 +24,7 @@ from accounts.forms import (
     VerifyEmailForm,
 )
 from core.http import safe_next
+from core.siteurl import site_url
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
 
@@ -168,7 +168,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
             queue_mail(
                 to=self.cleaned_data["email"],
                 template="password-reset-unknown",
-                context={"signup_url": settings.SITE_URL + reverse("signup")},
+                context={"signup_url": site_url() + reverse("signup")},
                 language=(get_language() or "de")[:2],
             )
 

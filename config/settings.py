@@ -68,7 +68,13 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# The portal's address for absolute links in mails and open data: set it in
+# production (check --deploy warns without it). Unset, links made during a request
+# use the address of that request, and links made outside one (the worker,
+# commands) SITE_URL_DEFAULT, which make run sets to its HOST and PORT
+# (core/siteurl.py).
+SITE_URL = envstr("SITE_URL", "").rstrip("/")
+SITE_URL_DEFAULT = envstr("SITE_URL_DEFAULT", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.siteurl.SiteUrlMiddleware",  # links in mails: SITE_URL or the request's address
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "core.security.RejectNullCharactersMiddleware",

@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.http import HttpRequest
+
+from core.siteurl import site_url
 
 
 def site(request: HttpRequest) -> dict[str, str]:
-    return {"SITE_URL": settings.SITE_URL}
+    return {"SITE_URL": site_url()}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.pagecache import bump
+from core.siteurl import site_url
 from directory.models import Claim, Invitation, Membership, Organisation
 from directory.services import notify_reviewers
 from mailer.services import mail_user, queue_mail
@@ -35,7 +36,7 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 
 def _mail_invitation(invitation: Invitation, *, by, language: str) -> None:
-    url = settings.SITE_URL + reverse(
+    url = site_url() + reverse(
         "directory:invitation_accept", kwargs={"token": invitation_token(invitation)}
     )
     queue_mail(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -158,7 +159,11 @@ def shortlist_toggle(request, slug):
             request, _("%(name)s ist nicht mehr auf Ihrer Merkliste.") % {"name": organisation.name}
         )
     else:
-        ShortlistEntry.objects.create(user=request.user, organisation=organisation)
+        try:
+            with transaction.atomic():
+                ShortlistEntry.objects.create(user=request.user, organisation=organisation)
+        except IntegrityError:
+            pass  # added at the same moment (another tab): it is on the list (shortlist_once)
         messages.success(
             request, _("%(name)s ist auf Ihrer Merkliste.") % {"name": organisation.name}
         )

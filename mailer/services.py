@@ -18,6 +18,7 @@ from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.siteurl import site_url
 from mailer.models import OutgoingMail
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def _one_line(text: str) -> str:
 def render_mail(
     template: str, context: Mapping[str, Any], language: str = "de"
 ) -> tuple[str, str, str]:
-    context = {"SITE_URL": settings.SITE_URL, **context}
+    context = {"SITE_URL": site_url(), **context}
     with translation.override(language):
         html: str
         subject = _one_line(render_to_string(f"emails/{template}-subject.txt", context))

@@ -15,9 +15,9 @@ import functools
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
+from core.siteurl import site_url
 from directory.access import visible_contact
 from directory.models import Organisation, Term
 from directory.relations import (
@@ -51,7 +51,7 @@ SERVICE_RELATIONS = (ROLES, FIELDS, TARGET_GROUPS, COMMUNITIES)
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 KIND_NAMES = {

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.siteurl import site_url
 from directory.services import notify_reviewers
 from portal.models import Feedback
 
@@ -25,7 +26,7 @@ def feedback_receive(*, message: str, page_url: str = "", email: str = "") -> Fe
             "accessibility-feedback",
             {
                 "count": Feedback.objects.count(),
-                "url": settings.SITE_URL + reverse("feedback_list"),
+                "url": site_url() + reverse("feedback_list"),
                 "minutes": settings.FEEDBACK_NOTIFY_MINUTES,
             },
         )

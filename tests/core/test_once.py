@@ -281,3 +281,16 @@ def test_parallel_starts_of_a_needs_assessment_open_one_round(vocabulary):
     rounds = _parallel(6, lambda i: assessment_start(organisation=organisation, by=owner).pk)
     assert len(set(rounds)) == 1
     assert Assessment.objects.filter(organisation=organisation).count() == 1
+
+
+@pytest.mark.postgres
+def test_parallel_shortlist_adds_without_a_key_keep_one_entry_and_no_error(vocabulary):
+    from finder.models import ShortlistEntry
+
+    organisation = make_organisation("Merken e. V.", slug="merken")
+    user = personas.create("institution")
+    client = _as(user)
+    url = reverse("shortlist_toggle", args=[organisation.slug])
+    responses = _parallel(4, lambda i: client().post(url))
+    assert {r.status_code for r in responses} == {302}
+    assert ShortlistEntry.objects.filter(user=user, organisation=organisation).count() <= 1
