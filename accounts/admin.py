@@ -16,7 +16,7 @@ class InstitutionVerificationInline(admin.StackedInline):
     can_delete = False
     extra = 0
     fields = ["method", "verified_at", "verified_by", "reason"]
-    readonly_fields = fields
+    readonly_fields = ["method", "verified_at", "verified_by", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False

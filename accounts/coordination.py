@@ -52,13 +52,17 @@ def institution_decide(request, pk):
         verified = hasattr(account, "institution_verification")
         if action == "verify" and not verified:
             services.institution_verify(user=account, by=request.user, reason=reason)
-            messages.success(request, _("Das Konto ist verifiziert; die Person wird benachrichtigt."))
+            messages.success(
+                request, _("Das Konto ist verifiziert; die Person wird benachrichtigt.")
+            )
         elif action == "refuse" and not verified:
             services.institution_refuse(user=account, by=request.user, reason=reason)
             messages.success(request, _("Abgelehnt; die Person erhält die Begründung."))
         elif action == "revoke" and verified:
             services.institution_revoke(user=account, by=request.user, reason=reason)
-            messages.success(request, _("Die Verifizierung ist widerrufen; die Person erhält die Begründung."))
+            messages.success(
+                request, _("Die Verifizierung ist widerrufen; die Person erhält die Begründung.")
+            )
         else:
             messages.error(request, _("Diese Entscheidung passt nicht zum Stand des Kontos."))
         return redirect("institution_decide", pk=account.pk)
@@ -89,7 +93,10 @@ def domains(request):
         else:
             messages.success(
                 request,
-                _("%(domain)s steht auf der Liste; %(count)d bestehende Konten sind damit verifiziert.")
+                _(
+                    "%(domain)s steht auf der Liste; "
+                    "%(count)d bestehende Konten sind damit verifiziert."
+                )
                 % {"domain": entry.domain, "count": verified},
             )
             return redirect("official_domains")

@@ -172,7 +172,8 @@ class ReportForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Zum Beispiel: Die Anfrage wirkt nicht wie die einer Behörde oder Einrichtung. "
-            "Die Koordination prüft das Konto; die gemeldete Person erfährt nicht, wer gemeldet hat."
+            "Die Koordination prüft das Konto; "
+            "die gemeldete Person erfährt nicht, wer gemeldet hat."
         ),
     )
 

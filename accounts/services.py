@@ -234,8 +234,13 @@ def _verify(
     verification = InstitutionVerification.objects.create(
         user=locked, method=method, verified_by=by, reason=reason
     )
-    _decision(user=locked, action=VerificationDecision.Action.VERIFIED, method=method, by=by,
-              reason=reason)
+    _decision(
+        user=locked,
+        action=VerificationDecision.Action.VERIFIED,
+        method=method,
+        by=by,
+        reason=reason,
+    )
     user.institution_verification = verification  # this object knows it too
     return verification
 
@@ -310,7 +315,9 @@ class DomainError(ValueError):
 
 
 @transaction.atomic
-def official_domain_add(*, domain: str, label: str, reason: str, by: User | None) -> tuple[OfficialDomain, int]:
+def official_domain_add(
+    *, domain: str, label: str, reason: str, by: User | None
+) -> tuple[OfficialDomain, int]:
     """List a domain; institution accounts in use whose confirmed address is on
     it (or a subdomain) become verified at once and are told so: the domain
     proves what it proves at sign-up, control of a mailbox of the institution.

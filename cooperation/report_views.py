@@ -28,7 +28,11 @@ def report(request, pk):
             context=cooperation_request.get_absolute_url(),
         )
         messages.success(
-            request, _("Danke. Die Koordination prüft das Konto; die Person erfährt nicht, wer gemeldet hat.")
+            request,
+            _(
+                "Danke. Die Koordination prüft das Konto; "
+                "die Person erfährt nicht, wer gemeldet hat."
+            ),
         )
         return redirect(cooperation_request)
     return render(

@@ -7,82 +7,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_move_from_portal'),
-        ('directory', '0008_invitation_sent_at_pending_unique'),
+        ("accounts", "0002_move_from_portal"),
+        ("directory", "0008_invitation_sent_at_pending_unique"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountReport',
+            name="AccountReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=2000, verbose_name='Grund')),
-                ('context', models.CharField(blank=True, max_length=300, verbose_name='Anlass')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='Eingegangen am')),
-                ('notified_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='Erledigt am')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to=settings.AUTH_USER_MODEL, verbose_name='Gemeldetes Konto')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.organisation', verbose_name='Für die Organisation')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Gemeldet von')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=2000, verbose_name="Grund")),
+                ("context", models.CharField(blank=True, max_length=300, verbose_name="Anlass")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="Eingegangen am",
+                    ),
+                ),
+                ("notified_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Erledigt am"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Gemeldetes Konto",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="directory.organisation",
+                        verbose_name="Für die Organisation",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Gemeldet von",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Meldung eines Kontos',
-                'verbose_name_plural': 'Meldungen von Konten',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "Meldung eines Kontos",
+                "verbose_name_plural": "Meldungen von Konten",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InstitutionVerification',
+            name="InstitutionVerification",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='institution_verification', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('verified_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='Verifiziert am')),
-                ('method', models.CharField(choices=[('domain', 'E-Mail-Domain auf der Liste offizieller Domains'), ('coordinator', 'Entscheidung der Koordination')], max_length=12, verbose_name='Verfahren')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='Begründung')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Verifiziert von')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="institution_verification",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="Verifiziert am"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("domain", "E-Mail-Domain auf der Liste offizieller Domains"),
+                            ("coordinator", "Entscheidung der Koordination"),
+                        ],
+                        max_length=12,
+                        verbose_name="Verfahren",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Begründung"),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Verifiziert von",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Verifizierung einer Institution',
-                'verbose_name_plural': 'Verifizierungen von Institutionen',
+                "verbose_name": "Verifizierung einer Institution",
+                "verbose_name_plural": "Verifizierungen von Institutionen",
             },
         ),
         migrations.CreateModel(
-            name='VerificationDecision',
+            name="VerificationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('verified', 'verifiziert'), ('refused', 'abgelehnt'), ('revoked', 'widerrufen')], max_length=10, verbose_name='Entscheidung')),
-                ('method', models.CharField(choices=[('domain', 'E-Mail-Domain auf der Liste offizieller Domains'), ('coordinator', 'Entscheidung der Koordination')], max_length=12, verbose_name='Verfahren')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='Begründung')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='Am')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Von')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verification_decisions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("verified", "verifiziert"),
+                            ("refused", "abgelehnt"),
+                            ("revoked", "widerrufen"),
+                        ],
+                        max_length=10,
+                        verbose_name="Entscheidung",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("domain", "E-Mail-Domain auf der Liste offizieller Domains"),
+                            ("coordinator", "Entscheidung der Koordination"),
+                        ],
+                        max_length=12,
+                        verbose_name="Verfahren",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Begründung"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="Am"),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Von",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verification_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Entscheidung zur Verifizierung',
-                'verbose_name_plural': 'Entscheidungen zur Verifizierung',
-                'ordering': ['-decided_at', '-pk'],
+                "verbose_name": "Entscheidung zur Verifizierung",
+                "verbose_name_plural": "Entscheidungen zur Verifizierung",
+                "ordering": ["-decided_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialDomain',
+            name="OfficialDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=253, verbose_name='Domain')),
-                ('label', models.CharField(max_length=200, verbose_name='Institution')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='Begründung')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='Aufgenommen am')),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='Entfernt am')),
-                ('removed_reason', models.TextField(blank=True, max_length=2000, verbose_name='Grund der Entfernung')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=253, verbose_name="Domain")),
+                ("label", models.CharField(max_length=200, verbose_name="Institution")),
+                (
+                    "reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Begründung"),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="Aufgenommen am"
+                    ),
+                ),
+                (
+                    "removed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Entfernt am"),
+                ),
+                (
+                    "removed_reason",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="Grund der Entfernung"
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Offizielle E-Mail-Domain',
-                'verbose_name_plural': 'Offizielle E-Mail-Domains',
-                'ordering': ['domain'],
-                'constraints': [models.UniqueConstraint(models.F('domain'), condition=models.Q(('removed_at__isnull', True)), name='official_domain_unique_while_listed')],
+                "verbose_name": "Offizielle E-Mail-Domain",
+                "verbose_name_plural": "Offizielle E-Mail-Domains",
+                "ordering": ["domain"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("domain"),
+                        condition=models.Q(("removed_at__isnull", True)),
+                        name="official_domain_unique_while_listed",
+                    )
+                ],
             },
         ),
     ]
