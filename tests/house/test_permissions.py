@@ -84,7 +84,6 @@ def build():
     users = world.users
     users["editor_a"] = users["editor"]
     users["editor_b"] = personas.create("editor_b")
-    users["institution_unverified"] = personas.create("institution_unverified")
     Membership.objects.create(user=users["editor_b"], organisation=world.other, role="owner")
     claimant = User.objects.create_user(email="claim@example.org", password="pw", name="C")
     claim = Claim.objects.create(organisation=world.other, user=claimant, message="meins")
@@ -550,7 +549,6 @@ def _unpublished_world():
     users = world.users
     users["editor_a"] = users["editor"]
     users["editor_b"] = personas.create("editor_b")
-    users["institution_unverified"] = personas.create("institution_unverified")
     Membership.objects.create(user=users["editor_b"], organisation=world.other, role="owner")
     offer = SupportOffer.objects.create(
         title="Entwurf eines Angebots",
