@@ -3,6 +3,31 @@ of official domains (typed; used by the services and the data migration)."""
 
 from collections.abc import Iterable
 
+# The allow-list as the portal ships it (data migration accounts.0004 and
+# accounts.services.official_domains_seed): domain, institution. Each chamber of
+# crafts by its own domain: "hwk-*.de" is no authority boundary (anybody may
+# register "hwk-irgendwas.de").
+SEED = [
+    ("arbeitsagentur.de", "Bundesagentur für Arbeit (Agenturen für Arbeit)"),
+    ("jobcenter-ge.de", "Jobcenter (gemeinsame Einrichtungen)"),
+    ("ihk.de", "Industrie- und Handelskammern (ihk.de und Unterdomains wie schwerin.ihk.de)"),
+    ("dihk.de", "Deutsche Industrie- und Handelskammer"),
+    ("zdh.de", "Zentralverband des Deutschen Handwerks"),
+    ("hwk-berlin.de", "Handwerkskammer Berlin"),
+    ("hwk-hamburg.de", "Handwerkskammer Hamburg"),
+    ("hwk-muenchen.de", "Handwerkskammer für München und Oberbayern"),
+    ("hwk-koeln.de", "Handwerkskammer zu Köln"),
+    ("hwk-duesseldorf.de", "Handwerkskammer Düsseldorf"),
+    ("hwk-stuttgart.de", "Handwerkskammer Region Stuttgart"),
+    ("hwk-schwerin.de", "Handwerkskammer Schwerin"),
+    ("caritas.de", "Deutscher Caritasverband"),
+    ("diakonie.de", "Diakonie Deutschland"),
+    ("awo.org", "Arbeiterwohlfahrt (AWO)"),
+    ("drk.de", "Deutsches Rotes Kreuz"),
+    ("paritaet.org", "Der Paritätische Gesamtverband"),
+    ("zwst.org", "Zentralwohlfahrtsstelle der Juden in Deutschland"),
+]
+
 
 def normalise_domain(value: str) -> str:
     """A domain as it is stored and compared: lower-case, without surrounding

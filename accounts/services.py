@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.domains import matching_entry, normalise_domain
+from accounts.domains import SEED, matching_entry, normalise_domain
 from accounts.models import (
     AccountReport,
     InstitutionVerification,
@@ -188,6 +188,19 @@ def listed_domains() -> list[str]:
     return list(
         OfficialDomain.objects.filter(removed_at__isnull=True).values_list("domain", flat=True)
     )
+
+
+def official_domains_seed() -> int:
+    """Add the shipped entries (accounts.domains.SEED) that were never listed (a
+    removed entry stays removed); for installations and tests after a flush.
+    Returns how many were added."""
+    known = set(OfficialDomain.objects.values_list("domain", flat=True))
+    missing = [(domain, label) for domain, label in SEED if domain not in known]
+    OfficialDomain.objects.bulk_create(
+        OfficialDomain(domain=domain, label=label, reason="Grundausstattung der Liste")
+        for domain, label in missing
+    )
+    return len(missing)
 
 
 def official_domain_of(email: str) -> str | None:

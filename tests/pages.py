@@ -128,8 +128,9 @@ def build_world() -> World:
         email="registriert@example.org", password="Geheimnis-2026", name="Neu", is_active=False
     )
     verify_url = reverse("verify_email", args=[verification_token(registration)])
-    # Verified institutions: a refused institution account (on the coordinators' list)
-    # and a report of an account by an MO.
+    # Verified institutions: the shipped allow-list, a refused institution account
+    # (on the coordinators' list) and a report of an account by an MO.
+    account_services.official_domains_seed()
     account_services.institution_refuse(
         user=users["institution_unverified"], by=users["coordinator"], reason="Kein Amt erkennbar."
     )

@@ -15,28 +15,8 @@ add more. A listed domain matches itself and every subdomain, label by label.
 
 from django.db import migrations
 
-from accounts.domains import matching_entry
+from accounts.domains import SEED, matching_entry
 
-SEED = [
-    ("arbeitsagentur.de", "Bundesagentur für Arbeit (Agenturen für Arbeit)"),
-    ("jobcenter-ge.de", "Jobcenter (gemeinsame Einrichtungen)"),
-    ("ihk.de", "Industrie- und Handelskammern (ihk.de und Unterdomains wie schwerin.ihk.de)"),
-    ("dihk.de", "Deutsche Industrie- und Handelskammer"),
-    ("zdh.de", "Zentralverband des Deutschen Handwerks"),
-    ("hwk-berlin.de", "Handwerkskammer Berlin"),
-    ("hwk-hamburg.de", "Handwerkskammer Hamburg"),
-    ("hwk-muenchen.de", "Handwerkskammer für München und Oberbayern"),
-    ("hwk-koeln.de", "Handwerkskammer zu Köln"),
-    ("hwk-duesseldorf.de", "Handwerkskammer Düsseldorf"),
-    ("hwk-stuttgart.de", "Handwerkskammer Region Stuttgart"),
-    ("hwk-schwerin.de", "Handwerkskammer Schwerin"),
-    ("caritas.de", "Deutscher Caritasverband"),
-    ("diakonie.de", "Diakonie Deutschland"),
-    ("awo.org", "Arbeiterwohlfahrt (AWO)"),
-    ("drk.de", "Deutsches Rotes Kreuz"),
-    ("paritaet.org", "Der Paritätische Gesamtverband"),
-    ("zwst.org", "Zentralwohlfahrtsstelle der Juden in Deutschland"),
-]
 SEED_REASON = "Grundausstattung der Liste (Datenmigration)"
 
 

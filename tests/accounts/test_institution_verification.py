@@ -32,6 +32,12 @@ SECRET_PHONE = "+49 385 999 111"
 PASSWORD = "ein-langes-passwort-2026"
 
 
+@pytest.fixture(autouse=True)
+def shipped_allow_list():
+    """The data migration's entries, also after a database flush by another test."""
+    services.official_domains_seed()
+
+
 @pytest.fixture
 def restricted_mo():
     """A published MO that shares its e-mail address and phone with institutions only."""
