@@ -1,3 +1,4 @@
+import re
 from typing import cast
 
 from django import forms
@@ -7,6 +8,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.domains import normalise_domain
+from accounts.models import OfficialDomain
 from core.security import normalise_identity
 from directory.models import Term
 
@@ -138,3 +141,65 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalise_identity(self.cleaned_data.get("username"))
+
+
+class ReasonForm(forms.Form):
+    """A coordinator's decision or an MO's report: always with a reason."""
+
+    reason = forms.CharField(
+        label=_("Begründung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class VerificationDecisionForm(ReasonForm):
+    action = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[
+            ("verify", _("Verifizieren")),
+            ("refuse", _("Ablehnen")),
+            ("revoke", _("Verifizierung widerrufen")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class ReportForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Warum melden Sie dieses Konto?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Zum Beispiel: Die Anfrage wirkt nicht wie die einer Behörde oder Einrichtung. "
+            "Die Koordination prüft das Konto; "
+            "die gemeldete Person erfährt nicht, wer gemeldet hat."
+        ),
+    )
+
+
+# Two or more labels of ASCII letters, digits and hyphens (IDN in their ASCII form).
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
+
+
+class OfficialDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Domain"),
+        max_length=253,
+        help_text=_(
+            "Zum Beispiel „arbeitsagentur.de“. Die Domain gilt mit allen Unterdomains "
+            "(„schwerin.ihk.de“ für „ihk.de“), nie für ähnlich lautende Domains."
+        ),
+    )
+    label = forms.CharField(label=_("Institution"), max_length=200)
+    reason = forms.CharField(
+        label=_("Begründung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_domain(self):
+        domain = normalise_domain(self.cleaned_data["domain"])
+        if not DOMAIN.fullmatch(domain):
+            raise forms.ValidationError(_("Bitte eine Domain wie „beispiel.de“ angeben."))
+        if OfficialDomain.objects.filter(domain=domain, removed_at__isnull=True).exists():
+            raise forms.ValidationError(_("Diese Domain steht schon auf der Liste."))
+        return domain

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.domains import email_domain
 from core.security import normalise_identity
 from directory.models import Term, vocabulary_term
 
@@ -89,6 +90,163 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name
 
     @property
+    def email_domain(self) -> str:
+        return email_domain(self.email)
+
+    @property
+    def is_institution_account(self) -> bool:
+        """Signed up as institution staff (verified or not)."""
+        return self.account_type == self.AccountType.INSTITUTION
+
+    @property
     def is_institution(self) -> bool:
-        """Institution staff see contact data that MOs share with institutions only."""
-        return self.account_type == self.AccountType.INSTITUTION and self.is_active
+        """A *verified* institution: sees contact data that MOs share with
+        institutions only, keeps a shortlist, sends requests. An institution
+        account without a verification is an ordinary signed-in user."""
+        return (
+            self.account_type == self.AccountType.INSTITUTION
+            and self.is_active
+            and hasattr(self, "institution_verification")
+        )
+
+
+class InstitutionVerification(models.Model):
+    """The fact that an institution account is verified: by the domain of its
+    confirmed address (on the allow-list, ``verified_by`` empty) or by a
+    coordinator's decision. Revoking deletes it (the decision log keeps why)."""
+
+    class Method(models.TextChoices):
+        DOMAIN = "domain", _("E-Mail-Domain auf der Liste offizieller Domains")
+        COORDINATOR = "coordinator", _("Entscheidung der Koordination")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="institution_verification"
+    )
+    verified_at = models.DateTimeField(_("Verifiziert am"), default=timezone.now)
+    verified_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Verifiziert von"),
+    )
+    method = models.CharField(_("Verfahren"), max_length=12, choices=Method.choices)
+    reason = models.TextField(_("Begründung"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("Verifizierung einer Institution")
+        verbose_name_plural = _("Verifizierungen von Institutionen")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class VerificationDecision(models.Model):
+    """The log of what happened to an institution account's verification:
+    verified (by domain or by a coordinator), refused, revoked; with why."""
+
+    class Action(models.TextChoices):
+        VERIFIED = "verified", _("verifiziert")
+        REFUSED = "refused", _("abgelehnt")
+        REVOKED = "revoked", _("widerrufen")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_decisions")
+    action = models.CharField(_("Entscheidung"), max_length=10, choices=Action.choices)
+    method = models.CharField(
+        _("Verfahren"), max_length=12, choices=InstitutionVerification.Method.choices
+    )
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Von"),
+    )
+    reason = models.TextField(_("Begründung"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(_("Am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Entscheidung zur Verifizierung")
+        verbose_name_plural = _("Entscheidungen zur Verifizierung")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_action_display()}"
+
+
+class OfficialDomain(models.Model):
+    """An e-mail domain of official institutions (the allow-list). An entry
+    matches the domain itself and every subdomain: ``ihk.de`` matches
+    ``ihk.de`` and ``schwerin.ihk.de``, never ``evilihk.de`` or
+    ``ihk.de.evil.com``. Removed entries stay, with who removed them and why."""
+
+    domain = models.CharField(_("Domain"), max_length=253)
+    label = models.CharField(_("Institution"), max_length=200)
+    reason = models.TextField(_("Begründung"), max_length=2000, blank=True)
+    added_at = models.DateTimeField(_("Aufgenommen am"), default=timezone.now)
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("Entfernt am"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.TextField(_("Grund der Entfernung"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("Offizielle E-Mail-Domain")
+        verbose_name_plural = _("Offizielle E-Mail-Domains")
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(
+                "domain",
+                condition=models.Q(removed_at__isnull=True),
+                name="official_domain_unique_while_listed",
+            )
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class AccountReport(models.Model):
+    """An MO reports an account (from a request it received): stored for the
+    coordinators, who get at most one mail per period about new reports."""
+
+    account = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="reports", verbose_name=_("Gemeldetes Konto")
+    )
+    reported_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Gemeldet von"),
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Für die Organisation"),
+    )
+    reason = models.TextField(_("Grund"), max_length=2000)
+    context = models.CharField(_("Anlass"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("Eingegangen am"), default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolved_at = models.DateTimeField(_("Erledigt am"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Meldung eines Kontos")
+        verbose_name_plural = _("Meldungen von Konten")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.account}: {self.reason[:40]}"

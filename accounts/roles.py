@@ -13,6 +13,10 @@ COORDINATOR_PERMISSIONS = [
     "directory.view_term",
     "directory.view_organisation",
     "directory.change_organisation",
+    "accounts.view_officialdomain",
+    "accounts.add_officialdomain",
+    "accounts.change_officialdomain",
+    "accounts.view_accountreport",
 ]
 
 
@@ -36,5 +40,7 @@ def make_coordinator(user) -> None:
 
 
 def is_institution(user) -> bool:
-    """Signed-in staff of an institution (shortlists, saved searches, requests)."""
+    """Signed-in staff of a *verified* institution (restricted contact data,
+    shortlists, saved searches, requests). An institution account without a
+    verification counts as an ordinary signed-in user."""
     return bool(getattr(user, "is_institution", False))

@@ -14,9 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import User
+from accounts.domains import SEED, matching_entry, normalise_domain
+from accounts.models import (
+    AccountReport,
+    InstitutionVerification,
+    OfficialDomain,
+    User,
+    VerificationDecision,
+)
+from accounts.roles import COORDINATOR_GROUP
 from core.siteurl import site_url
-from directory.models import Term
+from directory.models import Organisation, Term
+from directory.services import notify_reviewers
 from directory.team import memberships_end
 from mailer.models import OutgoingMail
 from mailer.services import mail_user
@@ -168,7 +177,243 @@ def complete_verification(verification: Verification) -> User | None:
         user.email_verified_at = timezone.now()
         user.is_active = True
         user.save(update_fields=["email_verified_at", "is_active"])
+        institution_verify_by_domain(user=user)
     return user
+
+
+# -- Verified institutions ------------------------------------------------------------
+
+
+def listed_domains() -> list[str]:
+    """The allow-list of official e-mail domains (entries not removed)."""
+    return list(
+        OfficialDomain.objects.filter(removed_at__isnull=True).values_list("domain", flat=True)
+    )
+
+
+def official_domains_seed() -> int:
+    """Add the shipped entries (accounts.domains.SEED) that were never listed (a
+    removed entry stays removed); for installations and tests after a flush.
+    Returns how many were added."""
+    known = set(OfficialDomain.objects.values_list("domain", flat=True))
+    missing = [(domain, label) for domain, label in SEED if domain not in known]
+    OfficialDomain.objects.bulk_create(
+        OfficialDomain(domain=domain, label=label, reason="Grundausstattung der Liste")
+        for domain, label in missing
+    )
+    return len(missing)
+
+
+def official_domain_of(email: str) -> str | None:
+    """The listed entry that the address's domain matches (itself or a parent), or None."""
+    return matching_entry(email, listed_domains())
+
+
+def unverified_institutions() -> QuerySet[User]:
+    """Institution accounts in use (address confirmed, active) without a verification."""
+    return get_user_model().objects.filter(
+        account_type=User.AccountType.INSTITUTION,
+        is_active=True,
+        email_verified_at__isnull=False,
+        institution_verification__isnull=True,
+    )
+
+
+def _decision(
+    *, user: User, action: str, method: str, by: User | None, reason: str
+) -> VerificationDecision:
+    return VerificationDecision.objects.create(
+        user=user, action=action, method=method, by=by, reason=reason
+    )
+
+
+def _last_decision_is_a_no(user: User) -> bool:
+    last = VerificationDecision.objects.filter(user=user).order_by("-decided_at", "-pk").first()
+    return last is not None and last.action in (
+        VerificationDecision.Action.REFUSED,
+        VerificationDecision.Action.REVOKED,
+    )
+
+
+def _verify(
+    *, user: User, method: str, by: User | None, reason: str
+) -> InstitutionVerification | None:
+    """Record the verification once (under a row lock on the account); None if
+    the account is no institution account in use or is verified already."""
+    locked = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or locked.account_type != User.AccountType.INSTITUTION:
+        return None
+    if InstitutionVerification.objects.filter(user=locked).exists():
+        return None
+    verification = InstitutionVerification.objects.create(
+        user=locked, method=method, verified_by=by, reason=reason
+    )
+    _decision(
+        user=locked,
+        action=VerificationDecision.Action.VERIFIED,
+        method=method,
+        by=by,
+        reason=reason,
+    )
+    user.institution_verification = verification  # this object knows it too
+    return verification
+
+
+@transaction.atomic
+def institution_verify_by_domain(*, user: User) -> InstitutionVerification | None:
+    """Verify an institution account whose confirmed address is on a listed
+    domain (itself or a subdomain). Not after a coordinator refused or revoked
+    the account's verification: their decision stands until they change it."""
+    if user.account_type != User.AccountType.INSTITUTION or user.email_verified_at is None:
+        return None
+    entry = official_domain_of(user.email)
+    if entry is None or _last_decision_is_a_no(user):
+        return None
+    return _verify(user=user, method=InstitutionVerification.Method.DOMAIN, by=None, reason=entry)
+
+
+@transaction.atomic
+def institution_verify(*, user: User, by: User, reason: str) -> InstitutionVerification | None:
+    """A coordinator verifies an institution account, with a reason; the person
+    is told in their language. None if it was verified already."""
+    verification = _verify(
+        user=user, method=InstitutionVerification.Method.COORDINATOR, by=by, reason=reason
+    )
+    if verification is not None:
+        mail_user(user, "institution-verified", {"account_url": _account_url()})
+    return verification
+
+
+@transaction.atomic
+def institution_refuse(*, user: User, by: User, reason: str) -> VerificationDecision:
+    """A coordinator refuses to verify an (unverified) institution account; the
+    person gets the reason in their language. The account stays usable as an
+    ordinary account."""
+    decision = _decision(
+        user=user,
+        action=VerificationDecision.Action.REFUSED,
+        method=InstitutionVerification.Method.COORDINATOR,
+        by=by,
+        reason=reason,
+    )
+    mail_user(user, "institution-refused", {"reason": reason, "account_url": _account_url()})
+    return decision
+
+
+@transaction.atomic
+def institution_revoke(*, user: User, by: User, reason: str) -> bool:
+    """A coordinator revokes a verification (whichever way it was made); the
+    person gets the reason. A later domain match does not verify the account
+    again: only a coordinator does. False if it was not verified."""
+    deleted, _detail = InstitutionVerification.objects.filter(user=user).delete()
+    if not deleted:
+        return False
+    _decision(
+        user=user,
+        action=VerificationDecision.Action.REVOKED,
+        method=InstitutionVerification.Method.COORDINATOR,
+        by=by,
+        reason=reason,
+    )
+    user._state.fields_cache.pop("institution_verification", None)  # this object forgets it
+    mail_user(user, "institution-revoked", {"reason": reason, "account_url": _account_url()})
+    return True
+
+
+def _account_url() -> str:
+    return site_url() + reverse("account")
+
+
+class DomainError(ValueError):
+    """The domain cannot be listed (malformed, or listed already)."""
+
+
+@transaction.atomic
+def official_domain_add(
+    *, domain: str, label: str, reason: str, by: User | None
+) -> tuple[OfficialDomain, int]:
+    """List a domain; institution accounts in use whose confirmed address is on
+    it (or a subdomain) become verified at once and are told so: the domain
+    proves what it proves at sign-up, control of a mailbox of the institution.
+    Accounts a coordinator refused or revoked are left to the coordinators.
+    Returns the entry and how many accounts it verified."""
+    domain = normalise_domain(domain)
+    if "." not in domain or " " in domain or "@" in domain:
+        raise DomainError(domain)
+    if OfficialDomain.objects.filter(domain=domain, removed_at__isnull=True).exists():
+        raise DomainError(domain)
+    try:
+        with transaction.atomic():
+            entry = OfficialDomain.objects.create(
+                domain=domain, label=label, reason=reason, added_by=by
+            )
+    except IntegrityError as error:  # listed by a parallel request
+        raise DomainError(domain) from error
+    verified = 0
+    for user in unverified_institutions().filter(email__iendswith=domain):
+        if matching_entry(user.email, [domain]) is None or _last_decision_is_a_no(user):
+            continue  # "xarbeitsagentur.de" ends with the text, but is no subdomain
+        if _verify(user=user, method=InstitutionVerification.Method.DOMAIN, by=None, reason=domain):
+            mail_user(user, "institution-verified", {"account_url": _account_url()})
+            verified += 1
+    return entry, verified
+
+
+@transaction.atomic
+def official_domain_remove(*, entry: OfficialDomain, by: User | None, reason: str) -> int:
+    """Take a domain off the list (kept, with who and why). Accounts verified
+    through it stay verified: a removal corrects the list for future sign-ups,
+    and each account is somebody's working access, so a coordinator revokes
+    them one by one where needed. Returns how many accounts were verified
+    through the domain (the page says so)."""
+    OfficialDomain.objects.filter(pk=entry.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=by, removed_reason=reason
+    )
+    return InstitutionVerification.objects.filter(
+        method=InstitutionVerification.Method.DOMAIN, reason=entry.domain
+    ).count()
+
+
+@transaction.atomic
+def account_report(
+    *,
+    account: User,
+    by: User,
+    organisation: Organisation | None,
+    reason: str,
+    context: str = "",
+) -> AccountReport:
+    """An MO reports an account. Coordinators get at most one mail per
+    settings.ACCOUNT_REPORT_NOTIFY_MINUTES about new reports: the mail names
+    nobody and carries nothing anybody typed, only the number of open reports
+    and the link to the list. The coordinators' group row is locked while
+    deciding, so parallel reports mail once."""
+    from django.contrib.auth.models import Group
+
+    list(Group.objects.select_for_update().filter(name=COORDINATOR_GROUP))
+    report = AccountReport.objects.create(
+        account=account, reported_by=by, organisation=organisation, reason=reason, context=context
+    )
+    now = timezone.now()
+    since = now - datetime.timedelta(minutes=settings.ACCOUNT_REPORT_NOTIFY_MINUTES)
+    if not AccountReport.objects.filter(notified_at__gte=since).exists():
+        notify_reviewers(
+            "account-reported",
+            {
+                "count": AccountReport.objects.filter(resolved_at__isnull=True).count(),
+                "url": site_url() + reverse("account_reports"),
+                "minutes": settings.ACCOUNT_REPORT_NOTIFY_MINUTES,
+            },
+        )
+        report.notified_at = now
+        report.save(update_fields=["notified_at"])
+    return report
+
+
+def account_report_resolve(*, report: AccountReport, by: User) -> None:
+    AccountReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
 
 
 def purge_unverified(*, now: datetime.datetime | None = None) -> int:
@@ -203,6 +448,15 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "email_verified_at": iso(user.email_verified_at),
             "last_login": iso(user.last_login),
         },
+        "institution_verification": [
+            {
+                "action": d.action,
+                "method": d.method,
+                "reason": d.reason,
+                "decided_at": iso(d.decided_at),
+            }
+            for d in user.verification_decisions.all()
+        ],
         "memberships": [
             {"organisation": m.organisation.slug, "role": m.role, "since": iso(m.created_at)}
             for m in user.memberships.select_related("organisation")

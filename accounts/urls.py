@@ -1,10 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import coordination
 from accounts import views as account_views
 from accounts.forms import LoginForm
 
 urlpatterns = [
+    # Coordinators: verified institutions, the allow-list of domains, reports.
+    path("koordination/institutionen/", coordination.institutions, name="institutions"),
+    path(
+        "koordination/institutionen/<int:pk>/",
+        coordination.institution_decide,
+        name="institution_decide",
+    ),
+    path("koordination/domains/", coordination.domains, name="official_domains"),
+    path(
+        "koordination/domains/<int:pk>/entfernen/",
+        coordination.domain_remove,
+        name="official_domain_remove",
+    ),
+    path("koordination/meldungen/", coordination.reports, name="account_reports"),
     path("konto/", account_views.account, name="account"),
     path("konto/registrieren/", account_views.signup, name="signup"),
     path("konto/bestaetigen/<str:token>/", account_views.verify_email, name="verify_email"),

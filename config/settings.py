@@ -224,10 +224,13 @@ RATE_LIMITS = {
     "invitation_organisation": envstr("RATE_INVITATION_ORGANISATION", "30/d"),
     "invitation_address": envstr("RATE_INVITATION_ADDRESS", "3/d"),  # per invited address
     "claim": envstr("RATE_CLAIM", "5/d"),  # claims of ownerless profiles, per user
+    "report": envstr("RATE_REPORT", "5/d"),  # reports of accounts by MOs, per user
 }
 # Coordinators get at most one mail per period about new accessibility feedback
 # (stored in the portal, read at /koordination/rueckmeldungen/).
 FEEDBACK_NOTIFY_MINUTES = envint("FEEDBACK_NOTIFY_MINUTES", 60)
+# The same for reports of accounts by MOs (read at /koordination/meldungen/).
+ACCOUNT_REPORT_NOTIFY_MINUTES = envint("ACCOUNT_REPORT_NOTIFY_MINUTES", 60)
 # A second invitation to a pending address re-sends the mail at most once per period.
 INVITATION_RESEND_HOURS = envint("INVITATION_RESEND_HOURS", 24)
 # Pending invitations of a profile that the portal has not published (reviewed).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperation import views
+from cooperation import report_views, views
 
 app_name = "cooperation"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("neu/<slug:slug>/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/entscheiden/", views.decide, name="decide"),
+    path("<int:pk>/melden/", report_views.report, name="report"),
 ]

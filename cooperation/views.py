@@ -68,7 +68,7 @@ def inbox(request):
     my_organisations = Membership.objects.filter(user=request.user).values("organisation_id")
     received = CooperationRequest.objects.filter(
         organisation_id__in=my_organisations
-    ).select_related("organisation", "sender")
+    ).select_related("organisation", "sender", "sender__institution_verification")
     sent = CooperationRequest.objects.filter(
         Q(sender=request.user) | Q(sender_organisation_id__in=my_organisations)
     ).select_related("organisation")

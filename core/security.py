@@ -157,6 +157,7 @@ RATE_LIMITED: dict[str, tuple[str, list[Key]]] = {
         ],
     ),
     "directory:claim": ("claim", ["user_or_ip"]),
+    "cooperation:report": ("report", ["user_or_ip"]),  # an MO reports an account
 }
 
 

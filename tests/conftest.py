@@ -120,3 +120,9 @@ def sent_mail(mailoutbox):
         return mailoutbox
 
     return deliver
+
+
+@pytest.fixture
+def unverified_institution(db):
+    """Signed up as "Fake-Amt" with a free-mail address, address confirmed, not verified."""
+    return personas.create("institution_unverified")

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts import services as account_services
+from accounts.models import OfficialDomain
 from accounts.services import verification_token
 from cooperation.services import request_send
 from directory.services import organisation_save
@@ -49,6 +51,7 @@ def build_world() -> World:
         "coordinator": personas.create("coordinator"),
         "institution": personas.create("institution"),
         "editor": personas.create("kontakt_owner"),
+        "institution_unverified": personas.create("institution_unverified"),
     }
     mo = make_organisation(
         "Kontakt e. V.",
@@ -125,6 +128,19 @@ def build_world() -> World:
         email="registriert@example.org", password="Geheimnis-2026", name="Neu", is_active=False
     )
     verify_url = reverse("verify_email", args=[verification_token(registration)])
+    # Verified institutions: the shipped allow-list, a refused institution account
+    # (on the coordinators' list) and a report of an account by an MO.
+    account_services.official_domains_seed()
+    account_services.institution_refuse(
+        user=users["institution_unverified"], by=users["coordinator"], reason="Kein Amt erkennbar."
+    )
+    account_services.account_report(
+        account=users["institution_unverified"],
+        by=users["editor"],
+        organisation=mo,
+        reason="Wirkt nicht wie ein Amt.",
+        context=cooperation.get_absolute_url(),
+    )
     world = World(users, mo, other, cooperation, assessment, offer, chapter, item, verify_url)
     return world
 
@@ -184,6 +200,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("new-profile", reverse("directory:new")),
         ("inbox", reverse("cooperation:inbox")),
         ("request", world.request.get_absolute_url()),
+        ("request-report", reverse("cooperation:report", args=[world.request.pk])),
         ("assessments", reverse("support:assessments", args=[mo.slug])),
         ("assessment-result", reverse("support:result", args=[mo.slug, world.assessment.pk])),
         ("mentors", reverse("support:mentors") + f"?organisation={mo.pk}"),
@@ -203,6 +220,20 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("curate-history", reverse("guidance:curate_history", args=[chapter.slug])),
         ("page-edit", reverse("page_edit", args=["barrierefreiheit"])),
         ("feedback-list", reverse("feedback_list")),
+        ("institutions", reverse("institutions")),
+        (
+            "institution-decide",
+            reverse("institution_decide", args=[world.users["institution_unverified"].pk]),
+        ),
+        ("official-domains", reverse("official_domains")),
+        (
+            "official-domain-remove",
+            reverse(
+                "official_domain_remove",
+                args=[OfficialDomain.objects.get(domain="arbeitsagentur.de").pk],
+            ),
+        ),
+        ("account-reports", reverse("account_reports")),
         ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
     ]
     return (

@@ -19,6 +19,9 @@ PERSONAS = [
     "anonymous",
     "member",  # signed in, an MO account without any membership or right
     "unverified_institution",  # signed up as an institution, e-mail not yet confirmed
+    # Signed up as an institution with a free-mail address and confirmed it, but not
+    # verified (issue 15): an ordinary signed-in user.
+    "confirmed_unverified_institution",
     "institution",
     "own_owner",
     "own_editor",
@@ -46,7 +49,15 @@ TIERED = ("email", "phone", "street")
 
 @pytest.fixture
 def people(
-    django_user_model, mo_a, mo_b, editor_a, editor_b, member, institution_user, coordinator
+    django_user_model,
+    mo_a,
+    mo_b,
+    editor_a,
+    editor_b,
+    member,
+    institution_user,
+    coordinator,
+    unverified_institution,
 ):
     own_editor = django_user_model.objects.create_user(
         email="redaktion-a@example.org", password="pw", name="Redaktion A"
@@ -63,6 +74,7 @@ def people(
         "anonymous": AnonymousUser(),
         "member": member,
         "unverified_institution": unverified,
+        "confirmed_unverified_institution": unverified_institution,
         "institution": institution_user,
         "own_owner": editor_a,
         "own_editor": own_editor,
@@ -157,6 +169,7 @@ PAGE_SEES = {
     "anonymous": {"street"},
     "member": {"street"},
     "unverified_institution": {"street"},
+    "confirmed_unverified_institution": {"street"},
     "institution": {"street", "email"},
     "own_owner": {"street", "email", "phone"},
     "own_editor": {"street", "email", "phone"},
@@ -235,6 +248,7 @@ def test_organisation_for_member_answers_per_persona(people, mo_a):
         "anonymous": 403,
         "member": 403,
         "unverified_institution": 403,
+        "confirmed_unverified_institution": 403,
         "institution": 403,
         "own_owner": "owner",
         "own_editor": "editor",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -27,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import OfficialDomain
 from accounts.services import verification_token
 from cooperation.models import CooperationRequest
 from directory import team
@@ -38,7 +40,17 @@ from support.models import Expert, Mentor
 from tests import personas
 from tests.pages import build_world
 
-PERSONAS = ["anonymous", "institution", "editor_a", "editor_b", "coordinator"]
+# "institution_unverified" signed up as an institution with a free-mail address and
+# confirmed it: not verified, so it is treated like a signed-in non-institution user
+# (it gets what ``others`` get wherever "institution" is singled out).
+PERSONAS = [
+    "anonymous",
+    "institution",
+    "institution_unverified",
+    "editor_a",
+    "editor_b",
+    "coordinator",
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +135,8 @@ SIGNED_IN = level(anonymous="login", others="ok")
 COORDINATOR = level(anonymous="login", others="deny", coordinator="ok")
 MO_A = level(anonymous="login", others="deny", editor_a="ok", coordinator="ok")
 MO_A_ONLY = level(anonymous="login", others="deny", editor_a="ok")
-EDITORS = level(anonymous="login", institution="deny", others="ok")
+# MO teams and coordinators (institution accounts have no MO).
+EDITORS = level(anonymous="login", institution="deny", institution_unverified="deny", others="ok")
 PARTIES = level(anonymous="login", institution="ok", editor_a="ok", others="deny")
 ADMIN = level(others="login")
 NO = level(others="405")
@@ -319,6 +332,11 @@ TABLE = {
         PARTIES,
         PARTIES,
     ),
+    "cooperation:report": (  # the receiving MO reports the sending account
+        _url("cooperation:report", lambda o: o.world.request.pk),
+        level(anonymous="login", others="deny", editor_a="ok"),
+        level(anonymous="login", others="deny", editor_a="ok"),
+    ),
     "cooperation:decide": (
         _url("cooperation:decide", lambda o: o.world.request.pk),
         NO_ANON,
@@ -374,6 +392,19 @@ TABLE = {
     "page": (_url("page", "impressum"), PUBLIC, PUBLIC),
     "page_edit": (_url("page_edit", "impressum"), COORDINATOR, COORDINATOR),
     "feedback_list": (_url("feedback_list"), COORDINATOR, COORDINATOR),
+    "institutions": (_url("institutions"), COORDINATOR, COORDINATOR),
+    "institution_decide": (
+        _url("institution_decide", lambda o: o.world.users["institution_unverified"].pk),
+        COORDINATOR,
+        COORDINATOR,
+    ),
+    "official_domains": (_url("official_domains"), COORDINATOR, COORDINATOR),
+    "official_domain_remove": (
+        _url("official_domain_remove", lambda o: OfficialDomain.objects.get(domain="ihk.de").pk),
+        COORDINATOR,
+        COORDINATOR,
+    ),
+    "account_reports": (_url("account_reports"), COORDINATOR, COORDINATOR),
     "topics": (_url("topics"), PUBLIC, PUBLIC),
     "term": (_url("term", "rollen", "kooperationspartner"), PUBLIC, PUBLIC),
     # Partner finder and shortlist
@@ -485,6 +516,7 @@ def test_every_url_and_method_as_every_persona():
             for persona in PERSONAS:
                 client = clients[persona]
                 cookies = copy.deepcopy(client.cookies)  # a logout must not carry over
+                cache.clear()  # nor do rate counts: each request is judged on its own
                 with transaction.atomic():
                     response = getattr(client, method.lower())(url)
                     transaction.set_rollback(True)
@@ -583,7 +615,12 @@ UNPUBLISHED = [
         lambda w, o, d, i, e: reverse("support:expert_contact", args=[e]),
         # Only institutions and coordinators see the pool at all (others: 403 for
         # the pool, whatever the entry); to them a withdrawn entry does not exist.
-        {**unpublished(anonymous="login"), "editor_a": "403", "editor_b": "403"},
+        {
+            **unpublished(anonymous="login"),
+            "editor_a": "403",
+            "editor_b": "403",
+            "institution_unverified": "403",
+        },
     ),
 ]
 

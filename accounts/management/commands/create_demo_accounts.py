@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.roles import make_coordinator
+from accounts.services import institution_verify
 from directory.models import Organisation
 from directory.team import owner_assign
 from directory.vocabulary import get_vocabulary
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         institution.institution_type = vocab.get("institution_type", "jobcenter")
         institution.institution_state = vocab.get("state", "mecklenburg-vorpommern")
         institution.save()
+        if not hasattr(institution, "institution_verification"):
+            institution_verify(
+                user=institution, by=coordinator, reason="Demo-Konto einer lokalen Installation"
+            )
         kontakt = Organisation.objects.filter(slug="kontakt-schwerin").first()
         if kontakt and not kontakt.memberships.exists():
             owner_assign(organisation=kontakt, user=users["verein@example.org"])
