@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import AccountReport
 from cooperation.models import CooperationRequest, RequestMessage
 from core.once import FIELD
 from directory.models import Claim, Invitation, Organisation
@@ -165,6 +166,12 @@ CASES = {
         lambda w: reverse("directory:team", args=[w.mo.slug]),
         lambda w: {"email": "helferin@example.org"},
         lambda w: (Invitation.objects.count(), _mails(w)),
+    ),
+    "account report": Case(
+        "editor",
+        lambda w: reverse("cooperation:report", args=[w.request.pk]),
+        lambda w: {"reason": "Die Anfrage wirkt nicht wie die einer Behörde."},
+        lambda w: (AccountReport.objects.count(), _mails(w)),
     ),
     "claim": Case(
         "institution",
