@@ -9,4 +9,6 @@ urlpatterns = [
     path("neu/<slug:slug>/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/entscheiden/", views.decide, name="decide"),
+    path("antwort/<str:token>/", views.relay, name="relay"),
+    path("antwort/<str:token>/uebernehmen/", views.relay_claim, name="relay_claim"),
 ]
