@@ -1,6 +1,7 @@
 """A small world with every kind of object, and every page type of the portal
 with the role that sees it. Shared by the accessibility, markup and language tests."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
+from mailer.models import OutgoingMail
 from portal.models import Page
 from portal.page_texts import ensure_pages
 from portal.services import feedback_receive
@@ -36,6 +38,7 @@ class World:
     chapter: object
     item: object
     verify_url: str = ""
+    relay_url: str = ""  # the one-time link mailed to an MO without a team
 
 
 def build_world() -> World:
@@ -78,10 +81,12 @@ def build_world() -> World:
         languages=["de", "ru"],
         paid_staff=12,
     )
-    for i in range(3):
+    druschba = [
         make_organisation(
             f"Druschba {i} e. V.", roles=["kooperationspartner"], languages=["ru"], city="Rostock"
         )
+        for i in range(3)
+    ]
     make_organisation("Zur Prüfung e. V.", slug="zur-pruefung", status="in_review")
     cooperation = request_send(
         sender=users["institution"],
@@ -125,7 +130,22 @@ def build_world() -> World:
         email="registriert@example.org", password="Geheimnis-2026", name="Neu", is_active=False
     )
     verify_url = reverse("verify_email", args=[verification_token(registration)])
-    world = World(users, mo, other, cooperation, assessment, offer, chapter, item, verify_url)
+    # An imported profile without a team but with an address: a request to it is
+    # relayed by mail with a one-time link (the page behind it is a page type).
+    teamless = druschba[0]
+    teamless.email = "vorstand@druschba.example"
+    organisation_save(organisation=teamless, by=None)
+    request_send(
+        sender=users["institution"],
+        organisation=teamless,
+        subject="Sprachmittlung",
+        message="Können Sie übersetzen?",
+    )
+    relay_mail = OutgoingMail.objects.filter(template="request-received-relayed").latest("pk")
+    relay_url = re.search(r"/anfragen/antwort/\S+/", relay_mail.body_text).group(0)
+    world = World(
+        users, mo, other, cooperation, assessment, offer, chapter, item, verify_url, relay_url
+    )
     return world
 
 
@@ -164,6 +184,8 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("signup", reverse("signup")),
         ("password-reset", reverse("password_reset")),
         ("verify-email", world.verify_url),
+        ("request-link", world.relay_url),
+        ("request-link-claim", world.relay_url + "uebernehmen/"),
     ]
     institution = [
         ("account", reverse("account")),
@@ -203,6 +225,8 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("curate-history", reverse("guidance:curate_history", args=[chapter.slug])),
         ("page-edit", reverse("page_edit", args=["barrierefreiheit"])),
         ("feedback-list", reverse("feedback_list")),
+        ("request-worklist", reverse("request_worklist")),
+        ("unreachable", reverse("unreachable")),
         ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
     ]
     return (
