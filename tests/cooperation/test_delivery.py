@@ -153,9 +153,7 @@ def test_the_link_expires(client, institution_user, teamless, settings):
     assert client.get(url).status_code == 404
 
 
-def test_a_follow_up_from_the_sender_is_relayed_with_a_new_link(
-    client, institution_user, teamless
-):
+def test_a_follow_up_from_the_sender_is_relayed_with_a_new_link(client, institution_user, teamless):
     client.force_login(institution_user)
     _send(client, teamless)
     request = CooperationRequest.objects.get()
@@ -263,9 +261,7 @@ def test_the_work_list_holds_unanswered_requests_newest_first(
     answered = services.request_send(sender=institution_user, organisation=mo_a, **REQUEST)
     CooperationRequest.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(8))
     CooperationRequest.objects.filter(pk=older.pk).update(created_at=now - datetime.timedelta(9))
-    CooperationRequest.objects.filter(pk=answered.pk).update(
-        created_at=now - datetime.timedelta(9)
-    )
+    CooperationRequest.objects.filter(pk=answered.pk).update(created_at=now - datetime.timedelta(9))
     services.request_reply(cooperation_request=answered, author=editor_a, body="Ja")
     assert list(services.worklist()) == [old, older]
     assert fresh not in services.worklist()
