@@ -3,7 +3,6 @@ the one-time link for an MO without a team (read, answer, take over)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -221,40 +220,45 @@ def relay(request, token):
 def relay_claim(request, token):
     """Take over the profile from the one-time link: signed in, a claim for the
     coordinators that shows the link proved the address on record."""
+    if request.method == "POST":
+        return _relay_claim_post(request, token)
     cooperation_request, invalid = _relayed_request(request, token)
     if invalid is not None:
         return invalid
-    here = reverse("cooperation:relay_claim", kwargs={"token": token})
-    if request.method == "POST" and not request.user.is_authenticated:
-        return redirect_to_login(here)
-    form = ClaimForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relay_claim(
-                cooperation_request=cooperation_request,
-                user=request.user,
-                message=form.cleaned_data["message"],
-            )
-        except services.RequestError as error:
-            if str(error) == "claimed":
-                messages.error(request, _("Über diesen Link wurde die Übernahme schon angefragt."))
-            else:
-                messages.error(
-                    request, _("Dieses Profil wird schon von seiner Organisation betreut.")
-                )
-            status = 409
+    return _relay_claim_page(request, cooperation_request, token, ClaimForm())
+
+
+@login_required
+def _relay_claim_post(request, token):
+    cooperation_request, invalid = _relayed_request(request, token)
+    if invalid is not None:
+        return invalid
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _relay_claim_page(request, cooperation_request, token, form, status=400)
+    try:
+        services.relay_claim(
+            cooperation_request=cooperation_request,
+            user=request.user,
+            message=form.cleaned_data["message"],
+        )
+    except services.RequestError as error:
+        if str(error) == "claimed":
+            messages.error(request, _("Über diesen Link wurde die Übernahme schon angefragt."))
         else:
-            messages.success(
-                request,
-                _(
-                    "Ihre Anfrage ist bei der Koordination, mit dem Vermerk, dass Sie die "
-                    "E-Mail-Adresse der Organisation lesen. Sie bekommen eine E-Mail."
-                ),
-            )
-            return redirect("cooperation:relay", token=token)
-    elif request.method == "POST":
-        status = 400
+            messages.error(request, _("Dieses Profil wird schon von seiner Organisation betreut."))
+        return _relay_claim_page(request, cooperation_request, token, form, status=409)
+    messages.success(
+        request,
+        _(
+            "Ihre Anfrage ist bei der Koordination, mit dem Vermerk, dass Sie die "
+            "E-Mail-Adresse der Organisation lesen. Sie bekommen eine E-Mail."
+        ),
+    )
+    return redirect("cooperation:relay", token=token)
+
+
+def _relay_claim_page(request, cooperation_request, token, form, status=200):
     return render(
         request,
         "cooperation/relay_claim.html",
@@ -263,7 +267,7 @@ def relay_claim(request, token):
             "organisation": cooperation_request.organisation,
             "form": form,
             "token": token,
-            "here": here,
+            "here": reverse("cooperation:relay_claim", kwargs={"token": token}),
             "claimed": cooperation_request.relay_claimed_at is not None,
         },
         status=status,
