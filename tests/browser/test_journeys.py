@@ -21,6 +21,11 @@ MODES = ["mouse", "keyboard"]
 @pytest.mark.parametrize("mode", MODES)
 def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world, open_page, mode):
     ShortlistEntry.objects.all().delete()
+    # The profiles without a team get an address on record, so that a request to
+    # them can be delivered (to a profile nobody can reach, the form is refused).
+    Organisation.objects.filter(memberships__isnull=True, email="").update(
+        email="vorstand@verein.example"
+    )
     page = open_page(world.users["institution"])
     act = Actor(page, mode)
     act.goto("/partnersuche/")
