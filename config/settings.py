@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "cooperation.context_processors.unread",
             ],
         },
     }
@@ -253,6 +254,11 @@ AXES_VERBOSE = False
 EMAIL_VERIFICATION_DAYS = envint("EMAIL_VERIFICATION_DAYS", 3)
 INVITATION_DAYS = envint("INVITATION_DAYS", 14)
 REQUESTS_PER_DAY = envint("REQUESTS_PER_DAY", 10)  # cooperation requests per sender
+# The one-time link mailed to an MO without a team (read, answer, take over) works
+# this many days; open requests unanswered for longer than REQUEST_UNANSWERED_DAYS
+# are on the coordinators' work list.
+REQUEST_LINK_DAYS = envint("REQUEST_LINK_DAYS", 30)
+REQUEST_UNANSWERED_DAYS = envint("REQUEST_UNANSWERED_DAYS", 7)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

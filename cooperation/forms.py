@@ -31,3 +31,20 @@ class ReplyForm(forms.ModelForm):
         fields = ["body"]
         labels = {"body": _("Ihre Antwort")}
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+
+class RelayReplyForm(forms.ModelForm):
+    """An answer through the one-time link: who writes, and the answer."""
+
+    class Meta:
+        model = RequestMessage
+        fields = ["author_name", "body"]
+        labels = {"author_name": _("Ihr Name"), "body": _("Ihre Antwort")}
+        help_texts = {
+            "author_name": _("So sieht die anfragende Person, wer aus der Organisation antwortet.")
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author_name"].required = True

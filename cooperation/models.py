@@ -23,6 +23,17 @@ class CooperationRequest(models.Model):
         ACCEPTED = "accepted", _("Angenommen")
         DECLINED = "declined", _("Abgelehnt")
 
+    class Delivery(models.TextChoices):
+        WAITING = "waiting", _("wartet auf Zustellung")
+        DELIVERED = "delivered", _("zugestellt")
+        READ = "read", _("gelesen")
+        ANSWERED = "answered", _("beantwortet")
+        UNDELIVERABLE = "undeliverable", _("nicht zustellbar")
+
+    class Via(models.TextChoices):
+        TEAM = "team", _("Team im Portal")
+        ADDRESS = "address", _("E-Mail-Adresse der Organisation")
+
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.COOPERATION)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,11 +65,38 @@ class CooperationRequest(models.Model):
     created_at = models.DateTimeField(_("Gesendet am"), default=timezone.now)
     updated_at = models.DateTimeField(_("Zuletzt geändert"), auto_now=True)
 
+    # Delivery (cooperation.delivery): how the request reached the MO and how far it got.
+    delivery = models.CharField(
+        _("Zustellung"), max_length=14, choices=Delivery.choices, default=Delivery.WAITING
+    )
+    delivered_via = models.CharField(
+        _("Zugestellt über"), max_length=8, choices=Via.choices, blank=True
+    )
+    # The MO's address on record when the request was relayed to it (never shown
+    # to the sender), the mail that carried it, and the hash of the nonce in the
+    # one-time link (the link itself is never stored).
+    relay_address = models.EmailField(_("Weitergeleitet an"), blank=True)
+    relay_mail = models.ForeignKey(
+        "mailer.OutgoingMail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    relay_nonce_hash = models.CharField(max_length=64, blank=True, editable=False)
+    relay_claimed_at = models.DateTimeField(_("Übernahme über den Link angefragt am"), null=True)
+    read_at = models.DateTimeField(_("Gelesen am"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("Beantwortet am"), null=True, blank=True)
+    # For the unread counters: the last word of each side and when each side last looked.
+    sender_activity_at = models.DateTimeField(default=timezone.now, editable=False)
+    recipient_activity_at = models.DateTimeField(null=True, editable=False)
+    sender_seen_at = models.DateTimeField(null=True, editable=False)
+    recipient_seen_at = models.DateTimeField(null=True, editable=False)
+
     class Meta:
         verbose_name = _("Anfrage")
         verbose_name_plural = _("Anfragen")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["sender", "created_at"], name="request_sender_time")]
+        indexes = [
+            models.Index(fields=["sender", "created_at"], name="request_sender_time"),
+            models.Index(fields=["delivery", "created_at"], name="request_delivery_time"),
+        ]
 
     def __str__(self):
         return self.subject
@@ -75,6 +113,8 @@ class RequestMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     from_recipient = models.BooleanField(_("Von der angefragten Organisation"), default=False)
+    # Who answered through the one-time link (no account): the name they gave.
+    author_name = models.CharField(_("Name"), max_length=100, blank=True)
     body = models.TextField(_("Nachricht"), max_length=5000)
     created_at = models.DateTimeField(_("Gesendet am"), default=timezone.now)
 

@@ -1,25 +1,42 @@
-"""Sending, answering and deciding requests; notifications go through the outbox."""
+"""Sending, answering and deciding requests; notifications go through the outbox.
+
+Delivery: a request reaches the MO's team in the portal (and by mail); an MO
+without a team gets it relayed to its address on record with a one-time link to
+read and answer it and to take over the profile; an MO that nobody can reach is
+refused up front (the form says so before anybody writes). The delivery status
+(waiting, delivered, read, answered, undeliverable) follows the request."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cooperation.models import CooperationRequest, RequestMessage
-from directory.models import Membership
+from directory import team
+from directory.models import Claim, Membership
+from directory.reach import Reach, reach_of
 from directory.services import notify_members
-from mailer.services import mail_user
+from mailer.models import OutgoingMail
+from mailer.services import mail_user, queue_mail
 
 if TYPE_CHECKING:
     from accounts.models import User
     from directory.models import Organisation
+
+RELAY_SALT = "cooperation.relay"
+Delivery = CooperationRequest.Delivery
 
 
 class RequestError(Exception):
@@ -47,6 +64,102 @@ def side_of(cooperation_request: CooperationRequest, user: User | AnonymousUser)
     return None
 
 
+# The one-time link -------------------------------------------------------------
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _address_tag(address: str) -> str:
+    return _digest(address.strip().lower())[:16]
+
+
+def _relay_url(cooperation_request: CooperationRequest) -> str:
+    """A fresh link for the MO's address on record; earlier links stop working
+    (only the hash of the newest nonce is kept)."""
+    nonce = secrets.token_urlsafe(18)
+    cooperation_request.relay_nonce_hash = _digest(nonce)
+    token = signing.dumps(
+        {
+            "r": cooperation_request.pk,
+            "n": nonce,
+            "a": _address_tag(cooperation_request.relay_address),
+        },
+        salt=RELAY_SALT,
+        compress=True,
+    )
+    return settings.SITE_URL + reverse("cooperation:relay", kwargs={"token": token})
+
+
+def request_from_token(token: str) -> CooperationRequest | None:
+    """The request a one-time link opens, or None: the link is forged, older than
+    settings.REQUEST_LINK_DAYS, superseded by a newer mail, the MO's address has
+    changed since, or the MO has a team now (it answers in the portal)."""
+    try:
+        data = signing.loads(token, salt=RELAY_SALT, max_age=settings.REQUEST_LINK_DAYS * 24 * 3600)
+        pk, nonce, tag = int(data["r"]), str(data["n"]), str(data["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    cooperation_request = (
+        CooperationRequest.objects.select_related(
+            "organisation", "sender", "purpose", "sender_organisation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if cooperation_request is None or not cooperation_request.relay_nonce_hash:
+        return None
+    organisation = cooperation_request.organisation
+    if not secrets.compare_digest(cooperation_request.relay_nonce_hash, _digest(nonce)):
+        return None
+    if not organisation.email or _address_tag(organisation.email) != tag:
+        return None
+    if reach_of(organisation) is Reach.TEAM:
+        return None
+    return cooperation_request
+
+
+def _relay(
+    cooperation_request: CooperationRequest, template: str, context: Mapping[str, Any]
+) -> OutgoingMail:
+    """Mail the MO's address on record (never shown to the sender). No Reply-To:
+    the answer goes through the link into the conversation, so both sides keep
+    it and the sender's own address stays private."""
+    organisation = cooperation_request.organisation
+    cooperation_request.relay_address = organisation.email
+    url = _relay_url(cooperation_request)
+    mail = queue_mail(
+        to=organisation.email,
+        template=template,
+        context={
+            "request": cooperation_request,
+            "organisation": organisation,
+            "url": url,
+            "days": settings.REQUEST_LINK_DAYS,
+            **context,
+        },
+    )
+    cooperation_request.relay_mail = mail
+    cooperation_request.save(update_fields=["relay_address", "relay_nonce_hash", "relay_mail"])
+    return mail
+
+
+def _notify_recipient(
+    cooperation_request: CooperationRequest, template: str, context: Mapping[str, Any]
+) -> Reach:
+    organisation = cooperation_request.organisation
+    reach = reach_of(organisation)
+    if reach is Reach.TEAM:
+        notify_members(organisation, template, {"request": cooperation_request, **context})
+    elif reach is Reach.ADDRESS:
+        _relay(cooperation_request, f"{template}-relayed", context)
+    return reach
+
+
+# Sending, reading, answering ---------------------------------------------------
+
+
 @transaction.atomic
 def request_send(
     *,
@@ -57,6 +170,7 @@ def request_send(
     **fields: Any,
 ) -> CooperationRequest:
     """Store the request and its notifications; the mails leave after commit.
+    An MO without a team and without an address cannot be reached: refused.
 
     The daily limit is counted and the request inserted under a lock on the
     sender's row: parallel sends of one person wait here one after the other, so
@@ -68,17 +182,51 @@ def request_send(
         raise RequestError("rate")
     if not organisation.is_published or not organisation.open_for_cooperation:
         raise RequestError("closed")
+    reach = reach_of(organisation)
+    if reach is Reach.NONE:
+        raise RequestError("unreachable")
     cooperation_request = CooperationRequest.objects.create(
         sender=sender,
         organisation=organisation,
         sender_organisation=sender_organisation,
         kind=kind or CooperationRequest.Kind.COOPERATION,
+        delivery=Delivery.DELIVERED if reach is Reach.TEAM else Delivery.WAITING,
+        delivered_via=(
+            CooperationRequest.Via.TEAM if reach is Reach.TEAM else CooperationRequest.Via.ADDRESS
+        ),
         **fields,
     )
-    notify_members(
-        organisation, "request-received", {"request": cooperation_request, "sender": sender}
-    )
+    _notify_recipient(cooperation_request, "request-received", {"sender": sender})
     return cooperation_request
+
+
+def mark_read(cooperation_request: CooperationRequest, side: str) -> None:
+    """A side opened the request: its unread marker goes; the first look from
+    the recipient's side makes a delivered request 'read'."""
+    now = timezone.now()
+    requests = CooperationRequest.objects.filter(pk=cooperation_request.pk)
+    if side == "sender":
+        requests.update(sender_seen_at=now)
+        return
+    requests.update(recipient_seen_at=now)
+    requests.filter(read_at__isnull=True).update(read_at=now)
+    requests.filter(
+        delivery__in=[Delivery.WAITING, Delivery.DELIVERED, Delivery.UNDELIVERABLE]
+    ).update(delivery=Delivery.READ)
+    cooperation_request.refresh_from_db(fields=["delivery", "read_at", "recipient_seen_at"])
+
+
+def _answered(cooperation_request: CooperationRequest) -> None:
+    now = timezone.now()
+    requests = CooperationRequest.objects.filter(pk=cooperation_request.pk)
+    requests.update(
+        updated_at=now,
+        recipient_activity_at=now,
+        recipient_seen_at=now,
+        delivery=Delivery.ANSWERED,
+    )
+    requests.filter(read_at__isnull=True).update(read_at=now)
+    requests.filter(answered_at__isnull=True).update(answered_at=now)
 
 
 def _notify_sender(
@@ -97,16 +245,49 @@ def request_reply(
     message = RequestMessage.objects.create(
         request=cooperation_request, author=author, from_recipient=side == "recipient", body=body
     )
-    CooperationRequest.objects.filter(pk=cooperation_request.pk).update(updated_at=timezone.now())
     if side == "recipient":
+        _answered(cooperation_request)
         _notify_sender(cooperation_request, "request-reply", {"message": message})
     else:
-        notify_members(
-            cooperation_request.organisation,
-            "request-reply",
-            {"request": cooperation_request, "message": message},
+        now = timezone.now()
+        CooperationRequest.objects.filter(pk=cooperation_request.pk).update(
+            updated_at=now, sender_activity_at=now, sender_seen_at=now
         )
+        _notify_recipient(cooperation_request, "request-reply", {"message": message})
     return message
+
+
+@transaction.atomic
+def relay_reply(*, cooperation_request: CooperationRequest, name: str, body: str) -> RequestMessage:
+    """The MO answers through the one-time link (no account): the answer goes
+    into the conversation and to the sender as usual."""
+    message = RequestMessage.objects.create(
+        request=cooperation_request, author=None, author_name=name, from_recipient=True, body=body
+    )
+    _answered(cooperation_request)
+    _notify_sender(cooperation_request, "request-reply", {"message": message})
+    return message
+
+
+@transaction.atomic
+def relay_claim(*, cooperation_request: CooperationRequest, user: User, message: str) -> Claim:
+    """Take over the profile from the one-time link: a claim for coordinators,
+    marked with the address on record that the link proved (once per link)."""
+    locked = CooperationRequest.objects.select_for_update().get(pk=cooperation_request.pk)
+    if locked.relay_claimed_at is not None:
+        raise RequestError("claimed")
+    try:
+        claim = team.claim_create(
+            organisation=cooperation_request.organisation,
+            user=user,
+            message=message,
+            verified_address=locked.relay_address,
+        )
+    except team.TeamError as error:
+        raise RequestError("has owner") from error
+    locked.relay_claimed_at = timezone.now()
+    locked.save(update_fields=["relay_claimed_at"])
+    return claim
 
 
 @transaction.atomic
@@ -118,8 +299,61 @@ def request_decide(*, cooperation_request: CooperationRequest, by: User, accept:
     cooperation_request.status = (
         CooperationRequest.Status.ACCEPTED if accept else CooperationRequest.Status.DECLINED
     )
-    cooperation_request.save(update_fields=["status", "updated_at"])
+    cooperation_request.recipient_activity_at = timezone.now()
+    cooperation_request.save(update_fields=["status", "updated_at", "recipient_activity_at"])
     _notify_sender(cooperation_request, "request-decided", {"by": by})
+
+
+def mail_settled(*, mail: OutgoingMail, **kwargs: Any) -> None:
+    """The outbox reports a relayed mail as sent or finally failed (receiver of
+    mailer.signals.mail_settled)."""
+    requests = CooperationRequest.objects.filter(relay_mail_id=mail.pk)
+    if mail.status == OutgoingMail.Status.SENT:
+        requests.filter(delivery=Delivery.WAITING).update(delivery=Delivery.DELIVERED)
+    elif mail.status == OutgoingMail.Status.FAILED:
+        requests.filter(delivery__in=[Delivery.WAITING, Delivery.DELIVERED]).update(
+            delivery=Delivery.UNDELIVERABLE
+        )
+
+
+# Counters and lists ------------------------------------------------------------
+
+
+def unread_count(user: User) -> int:
+    """Requests and replies this person has not read yet, in one query: new
+    words from the other side since their side last looked."""
+    mine = Membership.objects.filter(user_id=user.pk, organisation_id=OuterRef("organisation_id"))
+    mine_as_sender = Membership.objects.filter(
+        user_id=user.pk, organisation_id=OuterRef("sender_organisation_id")
+    )
+    unread_received = Exists(mine) & (
+        Q(recipient_seen_at__isnull=True) | Q(recipient_seen_at__lt=F("sender_activity_at"))
+    )
+    unread_sent = (
+        (Q(sender_id=user.pk) | Exists(mine_as_sender))
+        & Q(recipient_activity_at__isnull=False)
+        & (Q(sender_seen_at__isnull=True) | Q(sender_seen_at__lt=F("recipient_activity_at")))
+    )
+    return CooperationRequest.objects.filter(unread_received | unread_sent).count()
+
+
+def worklist(*, now: datetime.datetime | None = None) -> QuerySet[CooperationRequest]:
+    """The coordinators' work: undeliverable requests, and open requests that
+    nobody has answered for settings.REQUEST_UNANSWERED_DAYS; newest first."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(days=settings.REQUEST_UNANSWERED_DAYS)
+    return (
+        CooperationRequest.objects.filter(
+            Q(delivery=Delivery.UNDELIVERABLE)
+            | Q(
+                delivery__in=[Delivery.WAITING, Delivery.DELIVERED, Delivery.READ],
+                status=CooperationRequest.Status.OPEN,
+                created_at__lt=stale,
+            )
+        )
+        .select_related("organisation", "sender", "sender_organisation")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -132,6 +366,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "message": r.message,
                 "timeframe": r.timeframe,
                 "status": r.status,
+                "delivery": r.delivery,
                 "created_at": r.created_at.isoformat(),
             }
             for r in user.sent_requests.select_related("organisation")

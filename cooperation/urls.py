@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/entscheiden/", views.decide, name="decide"),
     path("<int:pk>/melden/", report_views.report, name="report"),
+    path("antwort/<str:token>/", views.relay, name="relay"),
+    path("antwort/<str:token>/uebernehmen/", views.relay_claim, name="relay_claim"),
 ]

@@ -1,4 +1,5 @@
-"""Sending requests, the inbox, the conversation, accepting and declining."""
+"""Sending requests, the inbox, the conversation, accepting and declining, and
+the one-time link for an MO without a team (read, answer, take over)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,19 +8,27 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_institution
 from cooperation import services
-from cooperation.forms import ReplyForm, RequestForm
+from cooperation.forms import RelayReplyForm, ReplyForm, RequestForm
 from cooperation.models import CooperationRequest
-from directory.models import Membership, Organisation
+from directory.forms import ClaimForm
+from directory.models import Membership, Organisation, Visibility
+from directory.reach import reach_of
 
 # Lazy: translated when shown, in the visitor's language (not once at import).
 RATE_MESSAGE = gettext_lazy(
     "Sie haben heute schon viele Anfragen gesendet. Bitte versuchen Sie es morgen wieder."
+)
+UNREACHABLE_MESSAGE = gettext_lazy(
+    "Diese Organisation kann über das Portal zurzeit niemand erreichen: Sie hat kein Team "
+    "im Portal und keine E-Mail-Adresse. Ihre Anfrage wurde nicht gesendet."
 )
 
 
@@ -32,6 +41,24 @@ def request_action(request, organisation, **kwargs) -> str:
     )
 
 
+def alternatives(organisation: Organisation) -> dict:
+    """What a sender can do when the portal cannot reach an MO: a phone number the
+    MO made public, and the coordinators."""
+    phone = organisation.phone if organisation.phone_visibility == Visibility.PUBLIC else ""
+    return {"phone": phone, "coordination_url": reverse("page", args=["impressum"])}
+
+
+def sent_message(cooperation_request: CooperationRequest) -> str:
+    """What the sender is told after sending: what actually happened."""
+    if cooperation_request.delivered_via == CooperationRequest.Via.ADDRESS:
+        return _(
+            "Ihre Anfrage ist gesendet. Die Organisation hat noch kein Team im Portal: "
+            "Das Portal leitet sie an die E-Mail-Adresse der Organisation weiter. "
+            "Den Stand der Zustellung sehen Sie hier."
+        )
+    return _("Ihre Anfrage ist gesendet. Das Team der Organisation wird benachrichtigt.")
+
+
 @login_required
 def new(request, slug):
     organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
@@ -40,6 +67,7 @@ def new(request, slug):
     if not organisation.open_for_cooperation:
         messages.error(request, _("Diese Organisation nimmt zurzeit keine neuen Kooperationen an."))
         return redirect(organisation)
+    reach = reach_of(organisation)
     form = RequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -48,18 +76,28 @@ def new(request, slug):
                 cooperation_request = services.request_send(
                     sender=request.user, organisation=organisation, **form.cleaned_data
                 )
-            except services.RequestError:
-                messages.error(request, RATE_MESSAGE)
-                status = 429
+            except services.RequestError as error:
+                if str(error) == "unreachable":
+                    messages.error(request, UNREACHABLE_MESSAGE)
+                    status = 409
+                else:
+                    messages.error(request, RATE_MESSAGE)
+                    status = 429
             else:
-                messages.success(
-                    request, _("Ihre Anfrage ist gesendet. Die Organisation wird benachrichtigt.")
-                )
+                messages.success(request, sent_message(cooperation_request))
                 return redirect(cooperation_request)
         else:
             status = 400
     return render(
-        request, "cooperation/new.html", {"form": form, "organisation": organisation}, status=status
+        request,
+        "cooperation/new.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "reach": reach.value,
+            **alternatives(organisation),
+        },
+        status=status,
     )
 
 
@@ -103,6 +141,8 @@ def detail(request, pk):
         )
         messages.success(request, _("Ihre Antwort ist gesendet."))
         return redirect(cooperation_request)
+    if request.method == "GET":
+        services.mark_read(cooperation_request, side)
     return render(
         request,
         "cooperation/detail.html",
@@ -133,3 +173,102 @@ def decide(request, pk):
     else:
         messages.success(request, _("Entschieden. Die anfragende Person wird benachrichtigt."))
     return redirect(cooperation_request)
+
+
+def _relayed_request(request, token):
+    """The request behind a one-time link, or the page that says the link no
+    longer works (and why it might not)."""
+    cooperation_request = services.request_from_token(token)
+    if cooperation_request is None:
+        return None, render(request, "cooperation/relay_invalid.html", status=404)
+    return cooperation_request, None
+
+
+@never_cache
+def relay(request, token):
+    """The MO reads and answers a request through the link mailed to its address."""
+    cooperation_request, invalid = _relayed_request(request, token)
+    if invalid is not None:
+        return invalid
+    form = RelayReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.relay_reply(
+            cooperation_request=cooperation_request,
+            name=form.cleaned_data["author_name"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(
+            request, _("Ihre Antwort ist gesendet. Die anfragende Person wird benachrichtigt.")
+        )
+        return redirect("cooperation:relay", token=token)
+    if request.method == "GET":
+        services.mark_read(cooperation_request, "recipient")
+    return render(
+        request,
+        "cooperation/relay.html",
+        {
+            "cooperation_request": cooperation_request,
+            "conversation": cooperation_request.messages.select_related("author"),
+            "form": form,
+            "token": token,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@never_cache
+def relay_claim(request, token):
+    """Take over the profile from the one-time link: signed in, a claim for the
+    coordinators that shows the link proved the address on record."""
+    if request.method == "POST":
+        return _relay_claim_post(request, token)
+    cooperation_request, invalid = _relayed_request(request, token)
+    if invalid is not None:
+        return invalid
+    return _relay_claim_page(request, cooperation_request, token, ClaimForm())
+
+
+@login_required
+def _relay_claim_post(request, token):
+    cooperation_request, invalid = _relayed_request(request, token)
+    if invalid is not None:
+        return invalid
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _relay_claim_page(request, cooperation_request, token, form, status=400)
+    try:
+        services.relay_claim(
+            cooperation_request=cooperation_request,
+            user=request.user,
+            message=form.cleaned_data["message"],
+        )
+    except services.RequestError as error:
+        if str(error) == "claimed":
+            messages.error(request, _("Über diesen Link wurde die Übernahme schon angefragt."))
+        else:
+            messages.error(request, _("Dieses Profil wird schon von seiner Organisation betreut."))
+        return _relay_claim_page(request, cooperation_request, token, form, status=409)
+    messages.success(
+        request,
+        _(
+            "Ihre Anfrage ist bei der Koordination, mit dem Vermerk, dass Sie die "
+            "E-Mail-Adresse der Organisation lesen. Sie bekommen eine E-Mail."
+        ),
+    )
+    return redirect("cooperation:relay", token=token)
+
+
+def _relay_claim_page(request, cooperation_request, token, form, status=200):
+    return render(
+        request,
+        "cooperation/relay_claim.html",
+        {
+            "cooperation_request": cooperation_request,
+            "organisation": cooperation_request.organisation,
+            "form": form,
+            "token": token,
+            "here": reverse("cooperation:relay_claim", kwargs={"token": token}),
+            "claimed": cooperation_request.relay_claimed_at is not None,
+        },
+        status=status,
+    )

@@ -144,6 +144,9 @@ RATE_LIMITED: dict[str, tuple[str, list[Key]]] = {
     "password_reset": ("password_reset", ["ip", EMAIL_IDENTITY]),
     "cooperation:new": ("request", ["user_or_ip", ("contact_target", "kwarg:slug")]),
     "cooperation:detail": ("request", ["user_or_ip", ("contact_target", "kwarg:pk")]),
+    # The one-time link of an MO without team: answers per address and per link.
+    "cooperation:relay": ("request", ["ip", ("contact_target", "kwarg:token")]),
+    "cooperation:relay_claim": ("claim", ["user_or_ip"]),
     "support:offer": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),
     "support:tandem": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),
     "support:expert_contact": ("interest", ["user_or_ip", ("contact_target", "kwarg:pk")]),

@@ -473,6 +473,9 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
     )
     message = models.TextField(_("Nachricht an die Koordination"), max_length=2000, blank=True)
+    # Set when the claim came through a one-time link mailed to the profile's
+    # address on record: the claimant proved they read that mailbox.
+    verified_address = models.EmailField(_("Bestätigte Adresse der Organisation"), blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -14,6 +14,7 @@ from directory import services, team
 from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
 from directory.models import Claim, Membership, Organisation
+from directory.reach import Reach
 from directory.vocabulary import get_vocabulary
 
 
@@ -96,10 +97,28 @@ def review(request, slug):
             messages.success(request, _("Freigegeben und veröffentlicht."))
             return redirect("directory:review_queue")
         if action == "send_back" and form.is_valid():
-            services.organisation_send_back(
+            reach = services.organisation_send_back(
                 organisation=organisation, by=request.user, comment=form.cleaned_data["comment"]
             )
-            messages.success(request, _("Zurückgegeben. Das Team wurde benachrichtigt."))
+            if reach is Reach.TEAM:
+                messages.success(request, _("Zurückgegeben. Das Team wurde benachrichtigt."))
+            elif reach is Reach.ADDRESS:
+                messages.success(
+                    request,
+                    _(
+                        "Zurückgegeben. Das Profil hat kein Team: Die Anmerkung ging per E-Mail "
+                        "an die Adresse der Organisation; Antworten kommen an Sie."
+                    ),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Zurückgegeben, aber niemand wurde benachrichtigt: Das Profil hat kein "
+                        "Team und keine E-Mail-Adresse. Bitte nehmen Sie selbst Kontakt mit der "
+                        "Organisation auf."
+                    ),
+                )
             return redirect("directory:review_queue")
     return render(
         request,

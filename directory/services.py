@@ -22,6 +22,7 @@ from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
 from directory.models import Membership, Offer, Organisation, PublicDataVersion, Term, Visibility
+from directory.reach import Reach, reach_of
 from directory.search import build_search_document
 from directory.vocabulary import (
     TERM_RELATIONS,
@@ -29,7 +30,7 @@ from directory.vocabulary import (
     invalidate_vocabulary,
     terms_by_organisation,
 )
-from mailer.services import mail_user
+from mailer.services import mail_user, queue_mail
 
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
@@ -296,12 +297,25 @@ def organisation_approve(*, organisation: Organisation, by: User | None) -> None
         notify_members(organisation, "review-approved", {})
 
 
-def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> None:
+def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> Reach:
+    """Back to draft with the coordinator's comment. Returns who was told: the
+    team, else the profile's address on record (answers go to the coordinator),
+    else nobody (Reach.NONE: the coordinator has to contact the MO)."""
     with transaction.atomic():
         organisation.status = Organisation.Status.DRAFT
         organisation.review_comment = comment
         organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
-        notify_members(organisation, "review-sent-back", {"comment": comment})
+        reach = reach_of(organisation)
+        if reach is Reach.TEAM:
+            notify_members(organisation, "review-sent-back", {"comment": comment})
+        elif reach is Reach.ADDRESS:
+            queue_mail(
+                to=organisation.email,
+                template="review-sent-back-address",
+                context={"organisation": organisation, "comment": comment},
+                reply_to=by.email if by is not None else "",
+            )
+        return reach
 
 
 def organisation_confirm_current(*, organisation: Organisation, by: User | None) -> None:

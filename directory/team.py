@@ -150,15 +150,22 @@ def has_owner(organisation: Organisation) -> bool:
 
 
 @transaction.atomic
-def claim_create(*, organisation: Organisation, user, message: str) -> Claim:
+def claim_create(
+    *, organisation: Organisation, user, message: str, verified_address: str = ""
+) -> Claim:
+    """A claim for coordinators; ``verified_address``: the profile's address on
+    record, when the claimant came through a link mailed to it."""
     if has_owner(organisation):
         raise TeamError("has owner")
     claim, created = Claim.objects.get_or_create(
         organisation=organisation,
         user=user,
         status=Claim.Status.PENDING,
-        defaults={"message": message},
+        defaults={"message": message, "verified_address": verified_address},
     )
+    if not created and verified_address and not claim.verified_address:
+        claim.verified_address = verified_address
+        claim.save(update_fields=["verified_address"])
     if created:
         notify_reviewers("claim-submitted", {"organisation": organisation, "claim": claim})
     return claim

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from core.siteurl import site_url
 from mailer.models import OutgoingMail
+from mailer.signals import mail_settled
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -112,11 +113,14 @@ def deliver(mail_id: int) -> bool:
             if mail.attempts >= MAX_ATTEMPTS:
                 mail.status = OutgoingMail.Status.FAILED
             mail.save()
+            if mail.status == OutgoingMail.Status.FAILED:
+                mail_settled.send(sender=OutgoingMail, mail=mail)
             return False
         mail.status = OutgoingMail.Status.SENT
         mail.sent_at = timezone.now()
         mail.last_error = ""
         mail.save()
+        mail_settled.send(sender=OutgoingMail, mail=mail)
         return True
 
 

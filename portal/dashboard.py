@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.models import CooperationRequest
+from cooperation.services import worklist
 from directory.models import Organisation
+from directory.reach import unreachable
 from directory.vocabulary import get_vocabulary
 from support.models import Answer, Assessment, SupportOffer
 from support.questions import AREAS, NEED_THRESHOLD
@@ -99,26 +101,26 @@ def needs_by_state() -> tuple[list, list[tuple[str, Figure, list[Figure]]]]:
 
 
 def work_figures(today: datetime.date | None = None) -> list[Figure]:
+    """The coordinators' own queues: exact counts. The small-group rule protects
+    statistics about MOs and people, not a coordinator's list of things to do."""
     today = today or timezone.localdate()
     year_ago = today - datetime.timedelta(days=365)
     published = Organisation.objects.published()
     open_requests = CooperationRequest.objects.filter(status=CooperationRequest.Status.OPEN)
     return [
+        Figure(_("Offene Kooperations- und Tandemanfragen"), open_requests.count()),
         Figure(
-            _("Offene Kooperations- und Tandemanfragen"),
-            protect(open_requests.count()),
+            _("Anfragen, die Hilfe brauchen (nicht zustellbar oder unbeantwortet)"),
+            worklist().count(),
         ),
+        Figure(_("Veröffentlichte Organisationen, die niemand erreicht"), unreachable().count()),
         Figure(
             _("Profile, die auf Prüfung warten"),
-            protect(Organisation.objects.filter(status=Organisation.Status.IN_REVIEW).count()),
+            Organisation.objects.filter(status=Organisation.Status.IN_REVIEW).count(),
         ),
         Figure(
             _("Profile seit 12 Monaten nicht bestätigt"),
-            protect(
-                published.filter(
-                    Q(confirmed_at__lt=year_ago) | Q(confirmed_at__isnull=True)
-                ).count()
-            ),
+            published.filter(Q(confirmed_at__lt=year_ago) | Q(confirmed_at__isnull=True)).count(),
         ),
     ]
 

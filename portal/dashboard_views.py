@@ -1,10 +1,14 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cooperation.services import worklist
 from core.access import permission_required_or_403
 from core.csvexport import csv_response
 from directory.access import REVIEW_PERMISSION
+from directory.reach import unreachable
 from portal import dashboard
 
 
@@ -52,3 +56,24 @@ def dashboard_csv(request):
         rows,
         preamble=[_("Gruppen mit weniger als 5 Organisationen werden als „< 5“ ausgewiesen.")],
     )
+
+
+@permission_required_or_403(REVIEW_PERMISSION)
+def request_worklist(request):
+    """Requests that need a coordinator: undeliverable, or unanswered for
+    settings.REQUEST_UNANSWERED_DAYS; newest first. Who wrote to whom and when,
+    never what they wrote (requests are private between the two sides)."""
+    page = Paginator(worklist(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/request_worklist.html",
+        {"page": page, "days": settings.REQUEST_UNANSWERED_DAYS},
+    )
+
+
+@permission_required_or_403(REVIEW_PERMISSION)
+def unreachable_list(request):
+    """Published profiles without team and without address: requests to them
+    are refused, so somebody has to find the MO (and its address)."""
+    page = Paginator(unreachable(), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/unreachable.html", {"page": page})

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from directory.models import Organisation, Term
+from directory.reach import Reach, reach_of
 from directory.services import notify_members
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
@@ -141,18 +142,21 @@ def interest_register(
     if not created:
         raise SupportError("already")
     context = {"offer": offer, "interest": interest, "interested": organisation, "sender": by}
-    # The provider is meant to answer the interested person: Reply-To is their address.
-    if offer.provider_organisation:
-        notify_members(
-            offer.provider_organisation, "interest-registered", context, reply_to=by.email
-        )
-    else:
-        queue_mail(
-            to=offer.contact_email,
-            template="interest-registered",
-            context=context,
-            reply_to=by.email,
-        )
+    # The provider is meant to answer the interested person, who asked for it:
+    # Reply-To is their address. The provider's own address is never shown.
+    provider = offer.provider_organisation
+    reach = reach_of(provider) if provider is not None else Reach.NONE
+    if provider is not None and reach is Reach.TEAM:
+        notify_members(provider, "interest-registered", context, reply_to=by.email)
+        return interest
+    # No team: the provider organisation's address on record, else the offer's contact.
+    address = provider.email if provider is not None and reach is Reach.ADDRESS else ""
+    queue_mail(
+        to=address or offer.contact_email,
+        template="interest-registered",
+        context=context,
+        reply_to=by.email,
+    )
     return interest
 
 

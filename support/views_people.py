@@ -10,8 +10,10 @@ from accounts.roles import is_institution
 from cooperation.forms import RequestForm
 from cooperation.models import CooperationRequest
 from cooperation.services import RequestError, request_send
+from cooperation.views import UNREACHABLE_MESSAGE, alternatives, sent_message
 from directory.access import is_reviewer, organisation_for_member
 from directory.models import Organisation
+from directory.reach import reach_of
 from support import services
 from support.forms import ContactForm, ExpertForm, MentorForm, MentorSearchForm
 from support.models import Assessment, Expert, Mentor
@@ -94,18 +96,30 @@ def tandem_request(request, pk):
                     kind=CooperationRequest.Kind.TANDEM,
                     **form.cleaned_data,
                 )
-            except RequestError:
-                messages.error(request, _("Die Anfrage konnte jetzt nicht gesendet werden."))
-                status = 429
+            except RequestError as error:
+                if str(error) == "unreachable":
+                    messages.error(request, UNREACHABLE_MESSAGE)
+                    status = 409
+                else:
+                    messages.error(request, _("Die Anfrage konnte jetzt nicht gesendet werden."))
+                    status = 429
             else:
-                messages.success(request, _("Ihre Tandemanfrage ist gesendet."))
+                messages.success(request, sent_message(sent))
                 return redirect(sent)
         else:
             status = 400
     return render(
         request,
         "support/tandem_form.html",
-        {"form": form, "mentor": mentor, "organisations": organisations, "chosen": chosen},
+        {
+            "form": form,
+            "mentor": mentor,
+            "organisations": organisations,
+            "chosen": chosen,
+            "organisation": mentor.organisation,
+            "reach": reach_of(mentor.organisation).value,
+            **alternatives(mentor.organisation),
+        },
         status=status,
     )
 

@@ -1,6 +1,7 @@
 """A small world with every kind of object, and every page type of the portal
 with the role that sees it. Shared by the accessibility, markup and language tests."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import Chapter, Item
+from mailer.models import OutgoingMail
 from portal.models import Page
 from portal.page_texts import ensure_pages
 from portal.services import feedback_receive
@@ -38,6 +40,7 @@ class World:
     chapter: object
     item: object
     verify_url: str = ""
+    relay_url: str = ""  # the one-time link mailed to an MO without a team
 
 
 def build_world() -> World:
@@ -81,10 +84,12 @@ def build_world() -> World:
         languages=["de", "ru"],
         paid_staff=12,
     )
-    for i in range(3):
+    druschba = [
         make_organisation(
             f"Druschba {i} e. V.", roles=["kooperationspartner"], languages=["ru"], city="Rostock"
         )
+        for i in range(3)
+    ]
     make_organisation("Zur Prüfung e. V.", slug="zur-pruefung", status="in_review")
     cooperation = request_send(
         sender=users["institution"],
@@ -141,7 +146,22 @@ def build_world() -> World:
         reason="Wirkt nicht wie ein Amt.",
         context=cooperation.get_absolute_url(),
     )
-    world = World(users, mo, other, cooperation, assessment, offer, chapter, item, verify_url)
+    # An imported profile without a team but with an address: a request to it is
+    # relayed by mail with a one-time link (the page behind it is a page type).
+    teamless = druschba[0]
+    teamless.email = "vorstand@druschba.example"
+    organisation_save(organisation=teamless, by=None)
+    request_send(
+        sender=users["institution"],
+        organisation=teamless,
+        subject="Sprachmittlung",
+        message="Können Sie übersetzen?",
+    )
+    relay_mail = OutgoingMail.objects.filter(template="request-received-relayed").latest("pk")
+    relay_url = re.search(r"/anfragen/antwort/\S+/", relay_mail.body_text).group(0)
+    world = World(
+        users, mo, other, cooperation, assessment, offer, chapter, item, verify_url, relay_url
+    )
     return world
 
 
@@ -180,6 +200,8 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("signup", reverse("signup")),
         ("password-reset", reverse("password_reset")),
         ("verify-email", world.verify_url),
+        ("request-link", world.relay_url),
+        ("request-link-claim", world.relay_url + "uebernehmen/"),
     ]
     institution = [
         ("account", reverse("account")),
@@ -234,6 +256,8 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
             ),
         ),
         ("account-reports", reverse("account_reports")),
+        ("request-worklist", reverse("request_worklist")),
+        ("unreachable", reverse("unreachable")),
         ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
     ]
     return (

@@ -21,6 +21,11 @@ MODES = ["mouse", "keyboard"]
 @pytest.mark.parametrize("mode", MODES)
 def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world, open_page, mode):
     ShortlistEntry.objects.all().delete()
+    # The profiles without a team get an address on record, so that a request to
+    # them can be delivered (to a profile nobody can reach, the form is refused).
+    Organisation.objects.filter(memberships__isnull=True, email="").update(
+        email="vorstand@verein.example"
+    )
     page = open_page(world.users["institution"])
     act = Actor(page, mode)
     act.goto("/partnersuche/")
@@ -202,3 +207,78 @@ def test_focus_is_never_trapped(world, open_page):
             page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 80)")
         )
     assert len(seen) > 40  # focus moves on through the whole page and does not stick
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_mo_without_team_answers_from_the_mailed_link_and_takes_over_its_profile(
+    world, open_page, live_server, mode
+):
+    """Issue 15: an institution writes to an imported MO without a team; the MO
+    reads and answers through the link mailed to its address on record and takes
+    over the profile; the institution sees the answer and the status."""
+    from directory.models import Claim
+    from tests.factories import make_organisation
+
+    imported = make_organisation(
+        "Importierter Verein e. V.",
+        slug="importiert",
+        email="vorstand@importiert.example",
+        email_visibility="hidden",
+        roles=["kooperationspartner"],
+    )
+    institution = open_page(world.users["institution"])
+    act = Actor(institution, mode)
+    act.goto(imported.get_absolute_url())
+    assert "vorstand@importiert.example" not in institution.content()
+    act.submit_and_wait(institution.get_by_role("link", name="Kooperation anfragen"))
+    assert "noch kein Team im Portal" in institution.content()
+    act.fill(institution.locator("#id_subject"), "Sprachmittlung im Jobcenter")
+    act.fill(institution.locator("#id_message"), "Können Sie bei Beratungen übersetzen?")
+    act.submit_and_wait(institution.get_by_role("button", name="Anfrage senden"))
+    assert "an die E-Mail-Adresse der Organisation weiter" in institution.content()
+    assert "vorstand@importiert.example" not in institution.content()
+
+    [relayed] = [m for m in mail.outbox if m.to == ["vorstand@importiert.example"]]
+    assert not relayed.reply_to
+    link = re.search(r"https?://\S+/anfragen/antwort/\S+/", relayed.body).group(0)
+    link = link.replace(live_server.url, "")
+
+    mo = open_page(viewport=PHONE)
+    answer = Actor(mo, mode)
+    answer.goto(link)
+    assert "Können Sie bei Beratungen übersetzen?" in mo.content()
+    screenshot(mo, f"journey-request-link-phone-{mode}")
+    answer.fill(mo.locator("#id_author_name"), "Olga Petrova")
+    answer.fill(mo.locator("#id_body"), "Ja, gern. Dienstags haben wir Zeit.")
+    answer.submit_and_wait(mo.get_by_role("button", name="Antwort senden"))
+    assert "Ihre Antwort ist gesendet" in mo.content()
+
+    answer.submit_and_wait(mo.get_by_role("link", name="Profil übernehmen"))
+    answer.submit_and_wait(mo.get_by_role("link", name="Registrieren").last)
+    answer.click(mo.locator("#id_account_type_1"))  # MO representative
+    answer.fill(mo.locator("#id_name"), "Olga Petrova")
+    answer.fill(mo.locator("#id_email"), "olga@example.org")
+    answer.fill(mo.locator("#id_password"), "ein-sicheres-passwort-2026")
+    answer.click(mo.locator("#id_privacy"))
+    answer.submit_and_wait(mo.get_by_role("button", name="Konto anlegen"))
+    answer.goto(_link_from_last_mail(live_server.url))
+    answer.fill(mo.locator("#id_password"), "ein-sicheres-passwort-2026")
+    answer.submit_and_wait(mo.get_by_role("button", name="Adresse bestätigen"))
+    answer.goto(link + "uebernehmen/")  # the link from the mail, once more
+    answer.fill(mo.locator("#id_message"), "Ich bin die Vorsitzende.")
+    answer.submit_and_wait(mo.get_by_role("button", name="Übernahme anfragen"))
+    claim = Claim.objects.get(organisation=imported)
+    assert claim.verified_address == "vorstand@importiert.example"
+
+    coordinator = open_page(world.users["coordinator"])
+    review = Actor(coordinator, mode)
+    review.goto("/organisationen/pruefung/")
+    assert "Adresse bestätigt" in coordinator.content()
+    review.submit_and_wait(coordinator.get_by_role("button", name="Bestätigen"))
+    assert imported.memberships.get().user.email == "olga@example.org"
+
+    request = CooperationRequest.objects.get(subject="Sprachmittlung im Jobcenter")
+    act.goto(request.get_absolute_url())
+    assert "Ja, gern. Dienstags haben wir Zeit." in institution.content()
+    assert "Olga Petrova" in institution.content()
+    assert "beantwortet" in institution.locator("h1 + p").inner_text()

@@ -25,7 +25,7 @@ def _institution(number):
     )
 
 
-def test_requests_to_one_organisation_are_limited_across_senders(client, mo_a, settings):
+def test_requests_to_one_organisation_are_limited_across_senders(client, mo_a, editor_a, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact_target": "2/h"}
     url = reverse("cooperation:new", args=[mo_a.slug])
     statuses = []

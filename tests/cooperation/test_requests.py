@@ -113,7 +113,7 @@ def test_the_mos_address_is_not_revealed_unless_allowed(client, institution_user
         assert "vorstand@verein-a.example" not in client.get(url).content.decode()
 
 
-def test_a_rate_limit_per_sender(client, institution_user, mo_a, settings):
+def test_a_rate_limit_per_sender(client, institution_user, mo_a, editor_a, settings):
     settings.REQUESTS_PER_DAY = 3
     client.force_login(institution_user)
     for _ in range(3):

@@ -342,6 +342,13 @@ TABLE = {
         NO_ANON,
         level(anonymous="login", others="deny", editor_a="ok"),
     ),
+    # The one-time link mailed to an MO without a team: whoever holds it (no account).
+    "cooperation:relay": (lambda o: o.world.relay_url, PUBLIC, PUBLIC),
+    "cooperation:relay_claim": (
+        lambda o: o.world.relay_url + "uebernehmen/",
+        PUBLIC,
+        level(anonymous="login", others="ok"),  # the claim itself needs an account
+    ),
     # Support
     "support:catalogue": (_url("support:catalogue"), PUBLIC, PUBLIC),
     "support:offer": (
@@ -405,6 +412,8 @@ TABLE = {
         COORDINATOR,
     ),
     "account_reports": (_url("account_reports"), COORDINATOR, COORDINATOR),
+    "request_worklist": (_url("request_worklist"), COORDINATOR, COORDINATOR),
+    "unreachable": (_url("unreachable"), COORDINATOR, COORDINATOR),
     "topics": (_url("topics"), PUBLIC, PUBLIC),
     "term": (_url("term", "rollen", "kooperationspartner"), PUBLIC, PUBLIC),
     # Partner finder and shortlist
@@ -528,7 +537,9 @@ def test_every_url_and_method_as_every_persona():
                         f"{expected_level[persona]}, got {got} ({response.status_code})"
                     )
     assert not mismatches, "\n".join(mismatches)
-    assert CooperationRequest.objects.count() == 1  # nothing left behind by the POSTs
+    # Nothing left behind by the POSTs (the world holds a request to MO A and one
+    # relayed to an MO without a team).
+    assert CooperationRequest.objects.count() == 2
     assert Chapter.objects.exists() and Item.objects.exists()
 
 

@@ -73,7 +73,9 @@ def test_an_mo_whose_last_owner_left_can_be_reassigned(client, editor_a, mo_a, m
     assert Membership.objects.get(user=member, organisation=mo_a).role == "owner"
 
 
-def test_export_includes_requests_shortlist_and_saved_searches(client, institution_user, mo_a):
+def test_export_includes_requests_shortlist_and_saved_searches(
+    client, institution_user, mo_a, editor_a
+):
     from cooperation.services import request_send
     from finder.models import SavedSearch, ShortlistEntry
 

@@ -118,7 +118,7 @@ def test_the_interest_mail_says_the_interested_profile_is_unchecked(
 
 def test_tandem_requests_are_limited_per_mentor(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact_target": "2/h"}
-    mentor_mo = make_organisation("Mentor e. V.", slug="mentor")
+    mentor_mo = make_organisation("Mentor e. V.", slug="mentor", email="mentor@example.org")
     mentor = Mentor.objects.create(organisation=mentor_mo, description="Erfahrung", nationwide=True)
     url = reverse("support:tandem", args=[mentor.pk])
     statuses = []
