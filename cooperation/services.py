@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation.models import CooperationRequest, RequestMessage
+from core.siteurl import site_url
 from directory import team
 from directory.models import Claim, Membership
 from directory.reach import Reach, reach_of
@@ -89,7 +90,7 @@ def _relay_url(cooperation_request: CooperationRequest) -> str:
         salt=RELAY_SALT,
         compress=True,
     )
-    return settings.SITE_URL + reverse("cooperation:relay", kwargs={"token": token})
+    return site_url() + reverse("cooperation:relay", kwargs={"token": token})
 
 
 def request_from_token(token: str) -> CooperationRequest | None:

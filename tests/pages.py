@@ -83,6 +83,7 @@ def build_world() -> World:
         roles=["kooperationspartner", "projekttraeger"],
         languages=["de", "ru"],
         paid_staff=12,
+        email="kontakt@club-dialog.example",  # no team: tandem requests are relayed
     )
     druschba = [
         make_organisation(

@@ -173,6 +173,12 @@ CASES = {
         lambda w: {"reason": "Die Anfrage wirkt nicht wie die einer Behörde."},
         lambda w: (AccountReport.objects.count(), _mails(w)),
     ),
+    "answer through the mailed link": Case(
+        "anonymous",
+        lambda w: w.relay_url,
+        lambda w: {"author_name": "Olga Vorstand", "body": "Gern, rufen Sie uns an."},
+        lambda w: (RequestMessage.objects.count(), _mails(w)),
+    ),
     "claim": Case(
         "institution",
         lambda w: reverse("directory:claim", args=[w.other.slug]),
