@@ -215,7 +215,7 @@ def test_parallel_identical_requests_create_one_request_and_no_error(vocabulary,
 def test_the_daily_limit_holds_under_15_parallel_posts(vocabulary, settings):
     settings.RATELIMIT_ENABLE = False  # the database limit is under test, not the cache's
     settings.REQUESTS_PER_DAY = 10
-    organisation = make_organisation("Viele e. V.", slug="viele")
+    organisation = make_organisation("Viele e. V.", slug="viele", email="info@viele.example")
     sender = personas.create("institution")
     client = _as(sender)
     responses = _parallel(15, lambda i: _send(client(), organisation, new_key(), subject=f"A{i}"))
