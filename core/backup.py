@@ -71,7 +71,14 @@ def restore(source: Path, alias: str = "default") -> None:
     try:
         _restore(Path(source), alias)
     finally:
-        clear_all()
+        try:
+            clear_all()
+        except Exception as error:  # the shared cache (Redis) unreachable
+            raise BackupError(
+                f"The caches could not be cleared ({error}): pages may show data the "
+                "backup does not contain. Once the cache is reachable, run: manage.py shell "
+                '-c "from core.pagecache import clear_all; clear_all()"'
+            ) from error
 
 
 def _restore(source: Path, alias: str) -> None:

@@ -124,3 +124,17 @@ def test_restore_in_a_pipe_exits_non_zero_without_a_traceback(tmp_path):
     assert "CommandError: Restore needs a confirmation" in result.stderr
     assert "pass --yes" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_cache_after_the_restore_is_a_clear_message(tmp_path, monkeypatch):
+    import core.backup
+
+    def unreachable():
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(core.backup, "_restore", lambda source, alias: None)
+    monkeypatch.setattr(core.backup, "clear_all", unreachable)
+    source = tmp_path / "any.backup"
+    source.write_bytes(b"not read")
+    with pytest.raises(CommandError, match="caches could not be cleared .*6379.*clear_all"):
+        call_command("restore", str(source), yes=True, stdout=io.StringIO())
