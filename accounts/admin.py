@@ -54,6 +54,16 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
     ]
 
+    # Deleting goes through the service, as in the portal: memberships end (a
+    # profile without a team offers the claim at once), personal rows go too.
+
+    def delete_model(self, request, obj):
+        services.delete_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self.delete_model(request, user)
+
 
 @admin.register(OfficialDomain)
 class OfficialDomainAdmin(admin.ModelAdmin):

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +14,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the deployment checks)
+
+        # migrate and flush (Django's) change data in bulk: once per run, not per app.
+        post_migrate.connect(_data_replaced, sender=self, dispatch_uid="core.clear_caches")
+
+
+def _data_replaced(**kwargs: Any) -> None:
+    from core.pagecache import clear_all
+
+    clear_all()

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connections
 
+from core.pagecache import clear_all
+
 
 class BackupError(Exception):
     pass
@@ -59,9 +61,27 @@ def backup(target: Path, alias: str = "default") -> Path:
 
 
 def restore(source: Path, alias: str = "default") -> None:
-    """Replace the database's contents with the backup's (the portal stopped)."""
+    """Replace the database's contents with the backup's (the portal stopped).
+
+    Then every cache derived from the data is cleared (core.pagecache.clear_all),
+    also after a failed attempt: nothing cached may outlive the data it shows.
+    """
     if not Path(source).exists():
         raise BackupError(f"{source} does not exist.")
+    try:
+        _restore(Path(source), alias)
+    finally:
+        try:
+            clear_all()
+        except Exception as error:  # the shared cache (Redis) unreachable
+            raise BackupError(
+                f"The caches could not be cleared ({error}): pages may show data the "
+                "backup does not contain. Once the cache is reachable, run: manage.py shell "
+                '-c "from core.pagecache import clear_all; clear_all()"'
+            ) from error
+
+
+def _restore(source: Path, alias: str) -> None:
     connection = connections[alias]
     if connection.vendor == "postgresql":
         connection.close()

@@ -7,6 +7,12 @@ transaction commits, so no request can read old data and store it under the
 new generation. Old entries are never read again and expire by themselves.
 The cache is the shared one (Redis in production), so all server processes
 see the same generations.
+
+Every key also carries the generation of *all* data: ``clear_all()`` advances it
+after a change that may touch anything (``restore``, the bulk commands, a
+migration or ``flush``), so no page or value cached before is read again, and it
+sends ``cleared`` so that the rooms above drop what they keep outside the
+generations (the directory's vocabulary).
 """
 
 import hashlib
@@ -18,16 +24,21 @@ from typing import Concatenate, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 NAMESPACES = ("directory", "guide")
+EVERYTHING = "*"  # the generation of all data, part of every key
 PAGE_TIMEOUT = 3600
 
 T = TypeVar("T")
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+# Sent by clear_all(): receivers drop the caches they keep outside the generations.
+cleared = Signal()
 
 
 def _key(namespace: str) -> str:
@@ -38,18 +49,51 @@ def bump(*namespaces: str) -> None:
     """Mark data of these namespaces as changed (after the current transaction)."""
     namespaces = namespaces or NAMESPACES
 
-    def advance() -> None:
-        for namespace in namespaces:
-            try:
-                cache.incr(_key(namespace))
-            except ValueError:  # not there yet (or the cache was emptied)
-                cache.set(_key(namespace), time.time_ns(), timeout=None)
+    transaction.on_commit(lambda: _advance(namespaces))
 
-    transaction.on_commit(advance)
+
+def _advance(namespaces: Sequence[str]) -> None:
+    for namespace in namespaces:
+        try:
+            cache.incr(_key(namespace))
+        except ValueError:  # not there yet (or the cache was emptied)
+            cache.set(_key(namespace), time.time_ns(), timeout=None)
+
+
+def clear_all() -> None:
+    """Forget every cached page and value, of all generations and namespaces.
+
+    For changes that may touch any data: a restore, a bulk command, a migration.
+    Takes effect at once and again when the current transaction commits (a
+    request in between may have stored data of the old state).
+    """
+
+    def clear() -> None:
+        _advance([EVERYTHING])
+        cleared.send(sender=clear_all)
+
+    clear()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(clear)
+
+
+def clears_all(handle: Callable[P, T]) -> Callable[P, T]:
+    """A management command's handle() that ends with clear_all(), also when it fails
+    halfway (what it wrote up to then is committed)."""
+
+    @wraps(handle)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return handle(*args, **kwargs)
+        finally:
+            clear_all()
+
+    wrapped.clears_all = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 def generations(namespaces: Sequence[str] = NAMESPACES) -> str:
-    keys = [_key(n) for n in namespaces]
+    keys = [_key(n) for n in (EVERYTHING, *namespaces)]
     found = cache.get_many(keys)
     missing = {k: time.time_ns() for k in keys if k not in found}
     if missing:

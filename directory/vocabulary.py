@@ -65,15 +65,17 @@ def forget_vocabulary() -> None:
     _local.vocabulary = None
 
 
+def drop_vocabulary(**kwargs) -> None:
+    """Forget the cached vocabulary (also on core.pagecache.cleared)."""
+    cache.delete(CACHE_KEY)
+    forget_vocabulary()
+
+
 def invalidate_vocabulary() -> None:
     from core.pagecache import bump
 
-    def drop():
-        cache.delete(CACHE_KEY)
-        forget_vocabulary()
-
-    transaction.on_commit(drop)
-    drop()
+    transaction.on_commit(drop_vocabulary)
+    drop_vocabulary()
     bump()  # labels appear on every page
 
 

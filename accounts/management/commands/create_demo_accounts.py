@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.roles import make_coordinator
 from accounts.services import institution_verify
+from core.pagecache import clears_all
 from directory.models import Organisation
 from directory.team import owner_assign
 from directory.vocabulary import get_vocabulary
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Also with DEBUG off.")
 
+    @clears_all
     def handle(self, *args, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts are for local installations (DEBUG on) only.")

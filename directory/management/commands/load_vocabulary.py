@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.pagecache import clears_all
 from directory.models import Term
 from directory.services import organisations_with_terms, refresh_derived
 from directory.vocabulary import invalidate_vocabulary, load_vocabulary
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             help="Also overwrite labels and descriptions of existing terms.",
         )
 
+    @clears_all
     @transaction.atomic
     def handle(self, *args, reset_texts, **options):
         before = {pk: values for pk, *values in Term.objects.values_list("pk", *WORDING)}

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.pagecache import clears_all
 from directory.demo import DEFAULT_SEED, seed_organisations
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             "--published-only", action="store_true", help="Publish every generated profile."
         )
 
+    @clears_all
     def handle(self, *args, count, seed, published_only, **options):
         if count < 0:
             raise CommandError("--count must not be negative.")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.pagecache import clears_all
 from guidance.loader import load_guide
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             help="Overwrite curated texts with the 2013 edition and drop pending drafts.",
         )
 
+    @clears_all
     def handle(self, *args, reset, **options):
         result = load_guide(reset=reset)
         self.stdout.write(
