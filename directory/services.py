@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
-from core.concurrency import advance_version
+from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
@@ -180,6 +180,30 @@ def _withdraws(before: Mapping[str, Any], organisation: Organisation) -> bool:
     )
 
 
+def _changed_since(
+    stored: Organisation,
+    version: int,
+    fields: Iterable[str] | None,
+    relations: Iterable[str],
+    offers: bool,
+) -> bool:
+    """Whether what a save writes (``fields``, None: all; ``relations``;
+    ``offers``) was changed after ``version`` of the stored profile (True when
+    that version is not in the history)."""
+    record = stored.history.filter(version=version).order_by("-history_id").first()
+    if record is None or fields is None:
+        return True
+    for name in fields:
+        attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
+        if getattr(record, attname) != getattr(stored, attname):
+            return True
+    then = record.snapshot or {"terms": {}, "offers": []}
+    now = stored.snapshot or {"terms": {}, "offers": []}
+    if any(then["terms"].get(r, []) != now["terms"].get(r, []) for r in relations):
+        return True
+    return offers and then["offers"] != now["offers"]
+
+
 @contextmanager
 def organisation_recorded(
     *,
@@ -188,6 +212,8 @@ def organisation_recorded(
     reason: str = "",
     fields: Iterable[str] | None = None,
     expected_version: int | None = None,
+    relations: Iterable[str] = (),
+    offers: bool = False,
 ) -> Iterator[Organisation]:
     """Record what is written to the profile inside the block as one version;
     yields the object that is saved.
@@ -196,7 +222,9 @@ def organisation_recorded(
     offers can be attached to it. An existing one is locked first (the
     conditional UPDATE of its version, core.concurrency): with
     ``expected_version`` a save against a newer version raises ``Conflict`` and
-    writes nothing. With ``fields`` only these fields are taken from
+    writes nothing, unless the change since is outside what this save writes
+    (``fields``, the ``relations`` by name and, with ``offers``, the offers): two
+    editors of different sections both save. With ``fields`` only these fields are taken from
     ``organisation``, onto the row as it is stored after the lock, and only they
     (and what is derived) are written: a section save never puts back what a
     colleague saved meanwhile in another section; the block then works on, and
@@ -215,11 +243,18 @@ def organisation_recorded(
             organisation.slug = organisation.slug or unique_slug(organisation.name)
             organisation.save_without_historical_record()
         else:
-            version = advance_version(Organisation, organisation.pk, expected_version)
             stored = Organisation.objects.filter(pk=organisation.pk)
+            locked = stored.select_for_update().get()
+            if (
+                expected_version is not None
+                and locked.version != expected_version
+                and _changed_since(locked, expected_version, fields, relations, offers)
+            ):
+                raise Conflict(locked)
+            version = advance_version(Organisation, organisation.pk, None)
             before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
             if fields is not None:
-                target = stored.get()
+                target = locked
                 update_fields = ["snapshot", "search_document", "updated_at", "version"]
                 for name in fields:
                     attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
@@ -260,6 +295,8 @@ def organisation_save(
         reason=reason,
         fields=fields,
         expected_version=expected_version,
+        relations=list(relations or {}),
+        offers=offers is not None,
     ) as target:
         for relation, terms in (relations or {}).items():
             getattr(target, relation).set(terms)
