@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from directory import widgets
 from directory.images import process_logo
 from directory.models import Offer, Organisation, Term
@@ -43,8 +44,9 @@ def _states():
     return Term.objects.filter(kind=STATE.kind).order_by("label_de")
 
 
-class SectionForm(forms.ModelForm):
-    """A profile section: model fields, then its vocabulary relations."""
+class SectionForm(VersionedFormMixin, forms.ModelForm):
+    """A profile section: model fields, then its vocabulary relations, and the
+    version of the profile the form was loaded from."""
 
     relations: tuple[Relation, ...] = ()
 
@@ -58,6 +60,11 @@ class SectionForm(forms.ModelForm):
 
     def relation_data(self) -> dict[str, list[Term]]:
         return {r.field: list(self.cleaned_data[r.field]) for r in self.relations}
+
+    def model_fields(self) -> list[str]:
+        """The profile's own fields this section writes."""
+        fields = list(self._meta.fields or [])
+        return [*fields, "logo"] if "logo_upload" in self.fields else fields
 
 
 class IdentityForm(SectionForm):

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import version_field
 from directory import relations
 from directory.relations import Relation, Text
 
@@ -288,6 +289,7 @@ class Organisation(models.Model):
     snapshot = models.JSONField(_("Begriffe und Angebote"), default=dict, blank=True)
     created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    version = version_field()
 
     # Search: a lower-cased document of everything searchable (name, description,
     # offers, vocabulary labels), kept by directory.services.organisation_save.

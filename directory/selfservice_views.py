@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
 from directory import extensions, services, team
 from directory.access import member_view
 from directory.forms import (
@@ -23,6 +24,7 @@ from directory.forms import (
     OffersForm,
 )
 from directory.models import Invitation, Membership, Organisation
+from directory.vocabulary import get_vocabulary
 
 # Lazy: translated when shown, in the visitor's language (not once at import).
 INVITATION_ERRORS = {
@@ -83,6 +85,26 @@ def _offer_initial(organisation):
     ]
 
 
+def _section_conflict(form, current):
+    """The conflict of a section form with the profile as stored now: the stored
+    values, the user's input, and the values of the version the form was loaded
+    from (from the history) where it is recorded."""
+    stored = {name: getattr(current, name) for name in form.model_fields() if name in form.fields}
+    loaded = None
+    record = current.history.filter(version=expected_version(form)).order_by("-history_id").first()
+    if record is not None:
+        loaded = {name: getattr(record, name) for name in stored}
+    vocab = get_vocabulary()
+    for relation in form.relations:
+        stored[relation.field] = list(getattr(current, relation.field).all())
+        if loaded is not None:
+            slugs = (record.snapshot or {}).get("terms", {}).get(relation.field, [])
+            loaded[relation.field] = [
+                term for term in (vocab.get(relation.kind, slug) for slug in slugs) if term
+            ]
+    return conflict_context(form, current_version=current.version, stored=stored, loaded=loaded)
+
+
 @member_view()
 def edit_section(request, organisation, membership, section):
     if section not in SECTIONS:
@@ -92,31 +114,41 @@ def edit_section(request, organisation, membership, section):
     files = request.FILES if request.method == "POST" else None
     form = form_class(data, files, instance=organisation)
     formset = None
+    status, context = (400 if request.method == "POST" else 200), None
     if form_class is OffersForm:
         formset = OfferFormSet(data, initial=_offer_initial(organisation), prefix="offers")
     if request.method == "POST":
         valid = form.is_valid() and (formset is None or formset.is_valid())
         if valid:
-            with transaction.atomic():
-                organisation = form.save(commit=False)
-                logo = form.cleaned_data.get("logo_upload")
-                if form.cleaned_data.get("remove_logo"):
-                    organisation.logo = ""
-                if logo:
-                    organisation.logo.save(logo.name, logo, save=False)
-                services.organisation_save(
-                    organisation=organisation,
-                    by=request.user,
-                    relations=form.relation_data(),
-                    offers=formset.offers() if formset is not None else None,
-                    reason=f"edited: {section}",
-                )
-            messages.success(request, _("Gespeichert: %(section)s.") % {"section": label})
-            return redirect("directory:edit", slug=organisation.slug)
-        messages.error(
-            request,
-            _("Bitte prüfen Sie die markierten Felder. Ihre Eingaben sind noch da."),
-        )
+            try:
+                with transaction.atomic():
+                    changed = form.save(commit=False)
+                    logo = form.cleaned_data.get("logo_upload")
+                    if form.cleaned_data.get("remove_logo"):
+                        changed.logo = ""
+                    if logo:
+                        changed.logo.save(logo.name, logo, save=False)
+                    organisation = services.organisation_save(
+                        organisation=changed,
+                        by=request.user,
+                        relations=form.relation_data(),
+                        offers=formset.offers() if formset is not None else None,
+                        reason=f"edited: {section}",
+                        fields=form.model_fields(),
+                        expected_version=expected_version(form),
+                    )
+            except Conflict as conflict:
+                organisation = conflict.current
+                status = CONFLICT_STATUS
+                context = _section_conflict(form, organisation)
+            else:
+                messages.success(request, _("Gespeichert: %(section)s.") % {"section": label})
+                return redirect("directory:edit", slug=organisation.slug)
+        else:
+            messages.error(
+                request,
+                _("Bitte prüfen Sie die markierten Felder. Ihre Eingaben sind noch da."),
+            )
     return render(
         request,
         "directory/selfservice/section.html",
@@ -127,8 +159,9 @@ def edit_section(request, organisation, membership, section):
             "label": label,
             "form": form,
             "formset": formset,
+            "conflict": context,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

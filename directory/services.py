@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
+from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
@@ -179,14 +180,55 @@ def _withdraws(before: Mapping[str, Any], organisation: Organisation) -> bool:
     )
 
 
+def _changed_since(
+    stored: Organisation,
+    version: int,
+    fields: Iterable[str] | None,
+    relations: Iterable[str],
+    offers: bool,
+) -> bool:
+    """Whether what a save writes (``fields``, None: all; ``relations``;
+    ``offers``) was changed after ``version`` of the stored profile (True when
+    that version is not in the history)."""
+    record = stored.history.filter(version=version).order_by("-history_id").first()
+    if record is None or fields is None:
+        return True
+    for name in fields:
+        attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
+        if getattr(record, attname) != getattr(stored, attname):
+            return True
+    then = record.snapshot or {"terms": {}, "offers": []}
+    now = stored.snapshot or {"terms": {}, "offers": []}
+    if any(then["terms"].get(r, []) != now["terms"].get(r, []) for r in relations):
+        return True
+    return offers and then["offers"] != now["offers"]
+
+
 @contextmanager
 def organisation_recorded(
-    *, organisation: Organisation, by: User | None, reason: str = ""
-) -> Iterator[None]:
-    """Record what is written to the profile inside the block as one version.
+    *,
+    organisation: Organisation,
+    by: User | None,
+    reason: str = "",
+    fields: Iterable[str] | None = None,
+    expected_version: int | None = None,
+    relations: Iterable[str] = (),
+    offers: bool = False,
+) -> Iterator[Organisation]:
+    """Record what is written to the profile inside the block as one version;
+    yields the object that is saved.
 
     A new profile gets its row first (without a version), so that terms and
-    offers can be attached to it. On leaving the block the snapshot and the
+    offers can be attached to it. An existing one is locked first (the
+    conditional UPDATE of its version, core.concurrency): with
+    ``expected_version`` a save against a newer version raises ``Conflict`` and
+    writes nothing, unless the change since is outside what this save writes
+    (``fields``, the ``relations`` by name and, with ``offers``, the offers): two
+    editors of different sections both save. With ``fields`` only these fields are taken from
+    ``organisation``, onto the row as it is stored after the lock, and only they
+    (and what is derived) are written: a section save never puts back what a
+    colleague saved meanwhile in another section; the block then works on, and
+    this yields, the stored row. On leaving the block the snapshot and the
     search document are derived from what is stored, the profile is saved once,
     with ``by`` and ``reason`` in its history, and cached pages are invalidated.
     A change of a profile that is or was published counts as a change of
@@ -195,21 +237,41 @@ def organisation_recorded(
     """
     with transaction.atomic():
         before = None
+        target = organisation
+        update_fields: list[str] | None = None
         if organisation.pk is None:
             organisation.slug = organisation.slug or unique_slug(organisation.name)
             organisation.save_without_historical_record()
         else:
             stored = Organisation.objects.filter(pk=organisation.pk)
+            locked = stored.select_for_update().get()
+            if (
+                expected_version is not None
+                and locked.version != expected_version
+                and _changed_since(locked, expected_version, fields, relations, offers)
+            ):
+                raise Conflict(locked)
+            version = advance_version(Organisation, organisation.pk, None)
             before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
-        yield
-        organisation.snapshot = build_snapshot(organisation)
-        organisation.search_document = search_document_from(organisation, organisation.snapshot)
-        organisation._history_user = by
-        organisation._change_reason = reason[:100]  # the history's column holds 100
-        organisation.save()
+            if fields is not None:
+                target = locked
+                update_fields = ["snapshot", "search_document", "updated_at", "version"]
+                for name in fields:
+                    attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
+                    setattr(target, attname, getattr(organisation, attname))
+                    update_fields.append(attname)
+            target.version = version
+        yield target
+        target.snapshot = build_snapshot(target)
+        target.search_document = search_document_from(target, target.snapshot)
+        target._history_user = by
+        target._change_reason = reason[:100]  # the history's column holds 100
+        target.save(update_fields=update_fields)
+        if target is not organisation:
+            organisation.refresh_from_db()
         if before is not None and before["status"] == Organisation.Status.PUBLISHED:
-            public_data_changed(withdraws=_withdraws(before, organisation))
-        elif organisation.is_published:
+            public_data_changed(withdraws=_withdraws(before, target))
+        elif target.is_published:
             public_data_changed(withdraws=False)
         bump("directory")
 
@@ -221,14 +283,26 @@ def organisation_save(
     relations: Mapping[str, Iterable[Term]] | None = None,
     offers: list[dict[str, Any]] | None = None,
     reason: str = "",
+    fields: Iterable[str] | None = None,
+    expected_version: int | None = None,
 ) -> Organisation:
-    """Save fields, terms (relation -> terms) and offers as one recorded version."""
-    with organisation_recorded(organisation=organisation, by=by, reason=reason):
+    """Save fields, terms (relation -> terms) and offers as one recorded version
+    (see ``organisation_recorded`` for ``fields`` and ``expected_version``);
+    returns the saved profile."""
+    with organisation_recorded(
+        organisation=organisation,
+        by=by,
+        reason=reason,
+        fields=fields,
+        expected_version=expected_version,
+        relations=list(relations or {}),
+        offers=offers is not None,
+    ) as target:
         for relation, terms in (relations or {}).items():
-            getattr(organisation, relation).set(terms)
+            getattr(target, relation).set(terms)
         if offers is not None:
-            _replace_offers(organisation, offers)
-    return organisation
+            _replace_offers(target, offers)
+    return target
 
 
 def organisation_create(
@@ -284,7 +358,7 @@ def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = 
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
     with transaction.atomic():
         organisation.status = Organisation.Status.IN_REVIEW
-        organisation_save(organisation=organisation, by=by, reason="submitted")
+        organisation_save(organisation=organisation, by=by, reason="submitted", fields=["status"])
         notify_reviewers("review-submitted", {"organisation": organisation})
 
 
@@ -293,7 +367,12 @@ def organisation_approve(*, organisation: Organisation, by: User | None) -> None
         organisation.status = Organisation.Status.PUBLISHED
         organisation.review_comment = ""
         organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
-        organisation_save(organisation=organisation, by=by, reason="approved")
+        organisation_save(
+            organisation=organisation,
+            by=by,
+            reason="approved",
+            fields=["status", "review_comment", "confirmed_at"],
+        )
         notify_members(organisation, "review-approved", {})
 
 
@@ -304,7 +383,12 @@ def organisation_send_back(*, organisation: Organisation, by: User | None, comme
     with transaction.atomic():
         organisation.status = Organisation.Status.DRAFT
         organisation.review_comment = comment
-        organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
+        organisation_save(
+            organisation=organisation,
+            by=by,
+            reason=f"sent back: {comment}",
+            fields=["status", "review_comment"],
+        )
         reach = reach_of(organisation)
         if reach is Reach.TEAM:
             notify_members(organisation, "review-sent-back", {"comment": comment})
@@ -320,18 +404,20 @@ def organisation_send_back(*, organisation: Organisation, by: User | None, comme
 
 def organisation_confirm_current(*, organisation: Organisation, by: User | None) -> None:
     organisation.confirmed_at = timezone.localdate()
-    organisation_save(organisation=organisation, by=by, reason="confirmed as current")
+    organisation_save(
+        organisation=organisation, by=by, reason="confirmed as current", fields=["confirmed_at"]
+    )
 
 
 def organisation_archive(*, organisation: Organisation, by: User | None) -> None:
     organisation.status = Organisation.Status.ARCHIVED
-    organisation_save(organisation=organisation, by=by, reason="archived")
+    organisation_save(organisation=organisation, by=by, reason="archived", fields=["status"])
 
 
 def organisation_reactivate(*, organisation: Organisation, by: User | None) -> None:
     """An archived profile comes back as a draft, to be submitted for review."""
     organisation.status = Organisation.Status.DRAFT
-    organisation_save(organisation=organisation, by=by, reason="reactivated")
+    organisation_save(organisation=organisation, by=by, reason="reactivated", fields=["status"])
 
 
 def organisation_delete(
@@ -428,7 +514,7 @@ def term_delete(*, term: Term, by: User | None) -> None:
         invalidate_vocabulary()
         public_data_changed(withdraws=False)
         for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
-            organisation_save(organisation=organisation, by=by, reason=reason)
+            organisation_save(organisation=organisation, by=by, reason=reason, fields=[])
 
 
 def last_published_version(organisation: Organisation) -> Model | None:

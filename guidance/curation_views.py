@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
+from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
 from core.markdown import render_markdown
 from core.text import word_diff
 from guidance import services
@@ -38,8 +39,9 @@ def dashboard(request):
 def chapter_edit(request, slug):
     chapter = _chapter(slug)
     working = services.chapter_working_copy(chapter)
-    form = ChapterForm(request.POST or None, initial=working)
+    form = ChapterForm(request.POST or None, initial={**working, "version": chapter.version})
     preview = None
+    conflict = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             preview = {
@@ -49,11 +51,27 @@ def chapter_edit(request, slug):
         else:
             data = dict(form.cleaned_data)
             checked = data.pop("translation_checked")
-            services.chapter_save_draft(chapter=chapter, data=data, translation_checked=checked)
-            messages.success(
-                request, _("Entwurf gespeichert. Er ist erst nach dem Veröffentlichen öffentlich.")
-            )
-            return redirect("guidance:curate_chapter", slug=chapter.slug)
+            data.pop("version")
+            try:
+                services.chapter_save_draft(
+                    chapter=chapter,
+                    data=data,
+                    translation_checked=checked,
+                    expected_version=expected_version(form),
+                )
+            except Conflict as stale:
+                chapter = stale.current
+                conflict = conflict_context(
+                    form,
+                    current_version=chapter.version,
+                    stored=services.chapter_working_copy(chapter),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Entwurf gespeichert. Er ist erst nach dem Veröffentlichen öffentlich."),
+                )
+                return redirect("guidance:curate_chapter", slug=chapter.slug)
     items = [
         (item, services.item_working_copy(item))
         for item in chapter.items.order_by("position", "id")
@@ -68,8 +86,13 @@ def chapter_edit(request, slug):
             "preview": preview,
             "items": items,
             "has_changes": services.chapter_has_changes(chapter),
+            "conflict": conflict,
         },
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
+        status=CONFLICT_STATUS
+        if conflict
+        else 400
+        if request.method == "POST" and not form.is_valid()
+        else 200,
     )
 
 
@@ -127,14 +150,38 @@ def item_edit(request, pk):
         if form.is_valid() and request.POST.get("action") != "preview":
             data = dict(form.cleaned_data)
             checked = data.pop("translation_checked")
-            services.item_save_draft(item=item, data=data, translation_checked=checked)
+            data.pop("version")
+            try:
+                services.item_save_draft(
+                    item=item,
+                    data=data,
+                    translation_checked=checked,
+                    expected_version=expected_version(form),
+                )
+            except Conflict as stale:
+                item.version = stale.current.version
+                conflict = conflict_context(
+                    form,
+                    current_version=item.version,
+                    stored={
+                        **services.item_working_copy(stale.current),
+                        "features": ItemForm.initial_from(
+                            services.item_working_copy(stale.current)
+                        )["features"],
+                    },
+                    yours={"features": form.data.get("features", "")},
+                )
+                context = {"item": item, "chapter": item.chapter, "conflict": conflict}
+                return _item_form_response(
+                    request, "guidance/curation/item.html", context, form, CONFLICT_STATUS
+                )
             messages.success(
                 request, _("Entwurf gespeichert. Er ist erst nach dem Veröffentlichen öffentlich.")
             )
             return redirect("guidance:curate_chapter", slug=item.chapter.slug)
         status = 200 if form.is_valid() else 400
     else:
-        form = ItemForm(initial=ItemForm.initial_from(working))
+        form = ItemForm(initial={**ItemForm.initial_from(working), "version": item.version})
         status = 200
     context = {"item": item, "chapter": item.chapter}
     return _item_form_response(request, "guidance/curation/item.html", context, form, status)

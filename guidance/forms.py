@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from directory.models import Organisation, Term
 from directory.vocabulary import get_vocabulary
 from guidance.models import Chapter, Item
@@ -55,7 +56,7 @@ def _text(label, rows: int, lang: str, **kwargs) -> forms.CharField:
     return forms.CharField(label=label, widget=widget, required=False, **kwargs)
 
 
-class ChapterForm(forms.Form):
+class ChapterForm(VersionedFormMixin, forms.Form):
     title = _line(_("Titel"), 200, "de", required=True)
     subtitle = _line(_("Untertitel"), 300, "de")
     intro = _text(_("Einleitung"), 8, "de", help_text=MARKDOWN_HELP)
@@ -65,7 +66,7 @@ class ChapterForm(forms.Form):
     translation_checked = TRANSLATION_CHECKED
 
 
-class ItemForm(forms.Form):
+class ItemForm(VersionedFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Art"), choices=Item.Kind.choices)
     label = _line(
         _("Kennzeichnung"), 60, "de", help_text=_("Zum Beispiel „These 1“ oder „Empfehlung 2“.")

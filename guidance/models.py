@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import version_field
 from core.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ class Chapter(models.Model):
     en_outdated = models.BooleanField(_("Englische Fassung veraltet"), default=False)
     search_document = models.TextField(editable=False, blank=True)
     draft = models.JSONField(null=True, blank=True, editable=False)
+    version = version_field()
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=UNVERSIONED)
@@ -224,6 +226,7 @@ class Item(models.Model):
     en_outdated = models.BooleanField(_("Englische Fassung veraltet"), default=False)
     search_document = models.TextField(editable=False, blank=True)
     draft = models.JSONField(null=True, blank=True, editable=False)
+    version = version_field()
 
     history = HistoricalRecords(excluded_fields=UNVERSIONED)
     if TYPE_CHECKING:  # set before a save, and added, by django-simple-history (untyped)

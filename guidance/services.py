@@ -8,12 +8,14 @@ one version per object with the publishing coordinator.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from directory.models import Organisation
 from directory.vocabulary import get_vocabulary
@@ -138,34 +140,55 @@ def _with_english_fingerprint(
 
 def _save_draft(
     obj: _Curated,
-    current: dict[str, Any],
+    working: Callable[[_Curated], dict[str, Any]],
     data: Mapping[str, Any],
     english: list[str],
     translation_checked: bool,
+    expected_version: int | None,
 ) -> dict[str, Any]:
     """Store edits over the working copy as the object's draft. ``translation_checked``:
-    the coordinator confirms that the English text matches the German one as it is now."""
-    new = _with_english_fingerprint(current, {**current, **data}, english, obj.TEXT_FIELDS)
-    if translation_checked:
-        new["en_source_fingerprint"] = fingerprint(*(new[f] for f in obj.TEXT_FIELDS))
-    type(obj).objects.filter(pk=obj.pk).update(draft=new)
+    the coordinator confirms that the English text matches the German one as it is now.
+    The row is locked and its working copy read after the lock; with
+    ``expected_version`` (the version the form was loaded from) a save against a
+    newer version raises ``Conflict`` and stores nothing."""
+    model = type(obj)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=obj.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict(locked)
+        current = working(locked)
+        new = _with_english_fingerprint(current, {**current, **data}, english, obj.TEXT_FIELDS)
+        if translation_checked:
+            new["en_source_fingerprint"] = fingerprint(*(new[f] for f in obj.TEXT_FIELDS))
+        obj.version = advance_version(model, obj.pk, None, draft=new)
     obj.draft = new
     return new
 
 
 def item_save_draft(
-    *, item: Item, data: Mapping[str, Any], translation_checked: bool = False
+    *,
+    item: Item,
+    data: Mapping[str, Any],
+    translation_checked: bool = False,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Store edits as the item's draft (see ``_save_draft``)."""
-    return _save_draft(item, item_working_copy(item), data, ITEM_ENGLISH, translation_checked)
+    return _save_draft(
+        item, item_working_copy, data, ITEM_ENGLISH, translation_checked, expected_version
+    )
 
 
 def chapter_save_draft(
-    *, chapter: Chapter, data: Mapping[str, Any], translation_checked: bool = False
+    *,
+    chapter: Chapter,
+    data: Mapping[str, Any],
+    translation_checked: bool = False,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Store edits as the chapter's draft (see ``_save_draft``)."""
-    current = chapter_working_copy(chapter)
-    return _save_draft(chapter, current, data, CHAPTER_ENGLISH, translation_checked)
+    return _save_draft(
+        chapter, chapter_working_copy, data, CHAPTER_ENGLISH, translation_checked, expected_version
+    )
 
 
 def _working_items(chapter: Chapter) -> list[tuple[Item, dict[str, Any]]]:
@@ -252,9 +275,11 @@ def chapter_publish(*, chapter: Chapter, by: User | None) -> int:
         item.tags_snapshot = tags_snapshot(data["terms"], data["features"])
         item.is_published = True
         item.draft = None
+        item.version += 1  # the row is locked
         item.save()
         changed += 1
     chapter.published_at = timezone.now()
+    chapter.version += 1  # the row is locked
     chapter._history_user = by
     chapter.save()
     bump("guide")
@@ -266,8 +291,8 @@ def chapter_discard(*, chapter: Chapter) -> None:
         for item in chapter.items.filter(draft__isnull=False):
             if not item.is_published and not item.history.exists():
                 item.delete()
-        chapter.items.update(draft=None)
-        Chapter.objects.filter(pk=chapter.pk).update(draft=None)
+        chapter.items.filter(draft__isnull=False).update(draft=None, version=F("version") + 1)
+        Chapter.objects.filter(pk=chapter.pk).update(draft=None, version=F("version") + 1)
         chapter.draft = None
 
 
@@ -278,7 +303,7 @@ def version_restore(*, record: Any) -> Chapter | Item:
         chapter = Chapter.objects.get(pk=record.id)
         data = {field: getattr(record, field) for field in CHAPTER_FIELDS}
         data["en_source_fingerprint"] = record.en_source_fingerprint
-        Chapter.objects.filter(pk=chapter.pk).update(draft=data)
+        Chapter.objects.filter(pk=chapter.pk).update(draft=data, version=F("version") + 1)
         return chapter
     item = Item.objects.filter(pk=record.id).first()
     if item is None:  # the version of an item that was removed since
@@ -294,6 +319,6 @@ def version_restore(*, record: Any) -> Chapter | Item:
         features=organisation_ids,
         deleted=False,
     )
-    Item.objects.filter(pk=item.pk).update(draft=data)
+    Item.objects.filter(pk=item.pk).update(draft=data, version=F("version") + 1)
     item.draft = data
     return item

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
+
 
 class Page(models.Model):
     """A text page coordinators edit: accessibility statement, imprint, privacy."""
@@ -14,6 +16,7 @@ class Page(models.Model):
     title_en = models.CharField(_("Titel (Englisch)"), max_length=200, blank=True)
     body_en = models.TextField(_("Text (Englisch, Markdown)"), blank=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    version = version_field()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.access import permission_required_or_403
+from core.concurrency import (
+    CONFLICT_STATUS,
+    Conflict,
+    VersionedFormMixin,
+    conflict_context,
+    expected_version,
+)
 from core.errors import bad_request
 from core.markdown import render_markdown
 from directory.access import REVIEW_PERMISSION
@@ -17,7 +24,7 @@ from portal.models import Feedback, Page
 FEEDBACK_PAGE = "barrierefreiheit"
 
 
-class PageForm(forms.ModelForm):
+class PageForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Page
         fields = ["title", "body", "title_en", "body_en"]
@@ -71,21 +78,33 @@ def page(request, slug):
 def page_edit(request, slug):
     item = get_object_or_404(Page, slug=slug)
     form = PageForm(request.POST or None, instance=item)
-    preview = None
+    preview = conflict = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             preview = render_markdown(form.cleaned_data["body"], top_level=2)
         else:
-            saved = form.save(commit=False)
-            saved.updated_by = request.user
-            saved.save()
-            messages.success(request, _("Die Seite ist gespeichert."))
-            return redirect(saved)
+            try:
+                saved = services.page_save(
+                    page=form.save(commit=False),
+                    by=request.user,
+                    expected_version=expected_version(form),
+                )
+            except Conflict as stale:
+                item = stale.current
+                stored = {name: getattr(item, name) for name in form._meta.fields or []}
+                conflict = conflict_context(form, current_version=item.version, stored=stored)
+            else:
+                messages.success(request, _("Die Seite ist gespeichert."))
+                return redirect(saved)
     return render(
         request,
         "portal/page_edit.html",
-        {"page": item, "form": form, "preview": preview},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        {"page": item, "form": form, "preview": preview, "conflict": conflict},
+        status=CONFLICT_STATUS
+        if conflict
+        else 400
+        if form.is_bound and not form.is_valid()
+        else 200,
     )
 
 

@@ -1,4 +1,4 @@
-"""Writes of the portal room: accessibility feedback."""
+"""Writes of the portal room: text pages, accessibility feedback."""
 
 import datetime
 
@@ -7,9 +7,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.concurrency import advance_version
 from core.siteurl import site_url
+from core.types import User
 from directory.services import notify_reviewers
-from portal.models import Feedback
+from portal.models import Feedback, Page
+
+
+@transaction.atomic
+def page_save(*, page: Page, by: User, expected_version: int | None) -> Page:
+    """Save an edited text page, if it is still at the version the form was
+    loaded from (else ``core.concurrency.Conflict``, nothing written)."""
+    page.version = advance_version(Page, page.pk, expected_version)
+    page.updated_by = by
+    page.save()
+    return page
 
 
 @transaction.atomic

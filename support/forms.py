@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from directory.models import Term
 from directory.vocabulary_fields import TermChoiceField, TermMultipleChoiceField
 from support.models import Expert, Mentor, SupportOffer
@@ -53,7 +54,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(VersionedFormMixin, forms.ModelForm):
     needs = TermMultipleChoiceField(
         kind=Term.Kind.NEED,
         label=_("Für welche Bedarfe"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
 from directory.models import Term, vocabulary_term, vocabulary_terms
 from support.questions import SCALE
 
@@ -116,6 +117,7 @@ class SupportOffer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now)
+    version = version_field()
 
     objects = SupportOfferQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.concurrency import advance_version
 from directory.models import Organisation, Term
 from directory.reach import Reach, reach_of
 from directory.services import notify_members
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 
 class SupportError(Exception):
     pass
+
+
+@transaction.atomic
+def offer_save(*, offer: SupportOffer, expected_version: int | None) -> SupportOffer:
+    """Save a new or edited support offer; an edit only if the offer is still
+    at the version the form was loaded from (else ``core.concurrency.Conflict``,
+    nothing written). Its terms are set by the caller in the same transaction."""
+    if offer.pk is not None:
+        offer.version = advance_version(SupportOffer, offer.pk, expected_version)
+    offer.save()
+    return offer
 
 
 def assessment_start(*, organisation: Organisation, by: User) -> Assessment:

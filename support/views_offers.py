@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
 from directory.access import is_reviewer
 from directory.models import Organisation
 from support import services
@@ -132,20 +133,37 @@ def offer_edit(request, pk=None):
         request.POST or None, organisations=organisations, allow_name=coordinator, initial=initial
     )
     form = OfferForm(request.POST or None, instance=offer)
+    conflict = None
     if request.method == "POST" and form.is_valid() and provider.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.provider_organisation = provider.cleaned_data["organisation"]
-            saved.provider_name = provider.cleaned_data.get("provider_name", "")
-            if saved.created_by_id is None:
-                saved.created_by = request.user
-            saved.save()
-            form.save_m2m()
-        messages.success(request, _("Das Angebot ist veröffentlicht."))
-        return redirect(saved)
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.provider_organisation = provider.cleaned_data["organisation"]
+                saved.provider_name = provider.cleaned_data.get("provider_name", "")
+                if saved.created_by_id is None:
+                    saved.created_by = request.user
+                services.offer_save(offer=saved, expected_version=expected_version(form))
+                form.save_m2m()
+        except Conflict as stale:
+            offer = stale.current
+            conflict = _offer_conflict(form, offer)
+        else:
+            messages.success(request, _("Das Angebot ist veröffentlicht."))
+            return redirect(saved)
     return render(
         request,
         "support/offer_form.html",
-        {"form": form, "provider": provider, "offer": offer},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "provider": provider, "offer": offer, "conflict": conflict},
+        status=CONFLICT_STATUS if conflict else 400 if request.method == "POST" else 200,
     )
+
+
+def _offer_conflict(form, current):
+    """The offer as stored now against the user's input (core.concurrency)."""
+    stored = {}
+    for name in form.fields:
+        value = getattr(current, name, None)
+        if value is not None and hasattr(value, "all"):  # terms
+            value = list(value.all())
+        stored[name] = value
+    return conflict_context(form, current_version=current.version, stored=stored)

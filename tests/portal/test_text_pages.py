@@ -83,3 +83,28 @@ def test_page_text_is_sanitised(client, coordinator):
     html = client.get(reverse("page", args=["impressum"])).content.decode()
     assert dangerous_markup(html) == []
     assert "&lt;script&gt;" in html  # shown as text, not run
+
+
+def test_a_stale_page_form_gets_the_conflict_page_and_keeps_both_texts(client, coordinator):
+    from django.test import Client
+
+    from tests import personas
+
+    url = reverse("page_edit", args=["impressum"])
+    page = Page.objects.get(slug="impressum")
+    assert 'name="version"' in (client.force_login(coordinator) or client.get(url)).content.decode()
+    data = {"title": page.title, "body": page.body, "title_en": page.title_en, "body_en": ""}
+    colleague = Client()
+    colleague.force_login(personas.create("coordinator", email="zweite@example.org"))
+    assert colleague.post(url, {**data, "body": "Text der Kollegin", "version": page.version})
+    assert Page.objects.get(slug="impressum").body == "Text der Kollegin"
+
+    response = client.post(url, {**data, "body": "Mein Text", "version": page.version})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Text der Kollegin" in html and html.count("Mein Text") >= 2
+    assert Page.objects.get(slug="impressum").body == "Text der Kollegin"
+    current = response.context["form"]["version"].value()
+    assert client.post(url, {**data, "body": "Mein Text", "version": current}).status_code == 302
+    assert Page.objects.get(slug="impressum").body == "Mein Text"

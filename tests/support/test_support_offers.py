@@ -134,3 +134,33 @@ def test_only_mo_editors_register_interest(client, coordinator, institution_user
     offer = SupportOffer.objects.get()
     client.force_login(institution_user)
     assert client.post(offer.get_absolute_url(), {}).status_code == 403
+
+
+def test_a_stale_offer_form_gets_the_conflict_page_and_keeps_both_inputs(
+    client, member, editor_a, mo_a
+):
+    from directory.models import Membership
+
+    Membership.objects.create(user=member, organisation=mo_a, role=Membership.Role.EDITOR)
+    client.force_login(editor_a)
+    client.post(reverse("support:offer_new"), {**_data(), "provider_organisation": mo_a.pk})
+    offer = SupportOffer.objects.get()
+    url = reverse("support:offer_edit", args=[offer.pk])
+    assert 'name="version"' in client.get(url).content.decode()
+    loaded = {**_data(), "provider_organisation": mo_a.pk, "version": offer.version}
+    from django.test import Client
+
+    other = Client()
+    other.force_login(member)  # a colleague of the same MO
+    assert other.post(url, {**loaded, "costs": "10 Euro"}).status_code == 302
+
+    response = client.post(url, {**loaded, "costs": "kostenfrei für Mitglieder"})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "10 Euro" in html and html.count("kostenfrei für Mitglieder") >= 2
+    assert SupportOffer.objects.get().costs == "10 Euro"
+    current = response.context["form"]["version"].value()
+    retry = {**loaded, "costs": "kostenfrei für Mitglieder", "version": current}
+    assert client.post(url, retry).status_code == 302
+    assert SupportOffer.objects.get().costs == "kostenfrei für Mitglieder"
