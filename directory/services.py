@@ -199,7 +199,9 @@ def organisation_recorded(
             organisation.slug = organisation.slug or unique_slug(organisation.name)
             organisation.save_without_historical_record()
         else:
-            stored = Organisation.objects.filter(pk=organisation.pk)
+            # The row stays locked until the change commits: a decision on the
+            # profile (approve, send back, submit) waits for it and then sees it.
+            stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
             before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
         yield
         organisation.snapshot = build_snapshot(organisation)
@@ -281,15 +283,41 @@ def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = 
         mail_user(reviewer, template, context, reply_to=reply_to)
 
 
+class ReviewError(Exception):
+    """A decision on a profile that no longer fits it: the profile was changed
+    (or decided) after the decider loaded it. Nothing was changed."""
+
+
+def _lock_unchanged(organisation: Organisation) -> None:
+    """Lock the profile's row for the rest of the transaction and make sure it
+    is still the state the decision was taken on: nobody saved it since
+    ``organisation`` was loaded (every save sets updated_at). Otherwise raise
+    ReviewError: the decider has to look at the new state first.
+
+    With the lock held, an edit arriving now waits (organisation_recorded locks
+    the row too) and is applied after the decision, on top of it."""
+    stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
+    if stored.values_list("updated_at", flat=True).first() != organisation.updated_at:
+        raise ReviewError("changed")
+
+
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
+    """Submit a draft for review (refused with ReviewError when the profile was
+    saved or submitted since ``organisation`` was loaded: a double click
+    submits once)."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.IN_REVIEW
         organisation_save(organisation=organisation, by=by, reason="submitted")
         notify_reviewers("review-submitted", {"organisation": organisation})
 
 
 def organisation_approve(*, organisation: Organisation, by: User | None) -> None:
+    """Publish the profile as ``organisation`` holds it: refused (ReviewError)
+    when it was saved or decided since it was loaded, so an approval never
+    publishes text the coordinator did not see, and two approvals publish once."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.PUBLISHED
         organisation.review_comment = ""
         organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
@@ -300,8 +328,11 @@ def organisation_approve(*, organisation: Organisation, by: User | None) -> None
 def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> Reach:
     """Back to draft with the coordinator's comment. Returns who was told: the
     team, else the profile's address on record (answers go to the coordinator),
-    else nobody (Reach.NONE: the coordinator has to contact the MO)."""
+    else nobody (Reach.NONE: the coordinator has to contact the MO). Refused
+    (ReviewError) like organisation_approve when the profile changed since it
+    was loaded."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.DRAFT
         organisation.review_comment = comment
         organisation_save(organisation=organisation, by=by, reason=f"sent back: {comment}")
@@ -410,11 +441,13 @@ def term_save(*, term: Term) -> Term:
         after = {
             field.attname: getattr(term, field.attname) for field in Term._meta.concrete_fields
         }
-        if before != after:
-            public_data_changed(withdraws=False)
+        # Profile rows first, the public data row last, as a profile save does:
+        # the locks are always taken in one order (no deadlock with an edit).
         labels = ("slug", "label_de", "label_en")
         if before is not None and any(before[name] != after[name] for name in labels):
             refresh_derived(organisations_with_terms([term.pk]))
+        if before != after:
+            public_data_changed(withdraws=False)
         return term
 
 
@@ -426,9 +459,9 @@ def term_delete(*, term: Term, by: User | None) -> None:
         reason = f"term deleted: {term.kind}/{term.slug}"
         term.delete()
         invalidate_vocabulary()
-        public_data_changed(withdraws=False)
         for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
             organisation_save(organisation=organisation, by=by, reason=reason)
+        public_data_changed(withdraws=False)  # after the profiles' rows (see term_save)
 
 
 def last_published_version(organisation: Organisation) -> Model | None:
