@@ -167,16 +167,25 @@ def confirm_current(request, organisation, membership):
 @member_view(owner=True)
 @require_POST
 def archive(request, organisation, membership):
-    if organisation.status == Organisation.Status.ARCHIVED:
-        services.organisation_reactivate(organisation=organisation, by=request.user)
-        messages.success(
-            request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")
-        )
-    else:
-        services.organisation_archive(organisation=organisation, by=request.user)
-        messages.success(
+    try:
+        if organisation.status == Organisation.Status.ARCHIVED:
+            services.organisation_reactivate(organisation=organisation, by=request.user)
+            messages.success(
+                request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")
+            )
+        else:
+            services.organisation_archive(organisation=organisation, by=request.user)
+            messages.success(
+                request,
+                _(
+                    "Das Profil ist archiviert: Es ist nicht mehr öffentlich, bleibt aber "
+                    "gespeichert."
+                ),
+            )
+    except services.ReviewError:  # a double click, or a change meanwhile: nothing done
+        messages.error(
             request,
-            _("Das Profil ist archiviert: Es ist nicht mehr öffentlich, bleibt aber gespeichert."),
+            _("Das Profil wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand."),
         )
     return redirect("directory:edit", slug=organisation.slug)
 

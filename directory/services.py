@@ -355,14 +355,21 @@ def organisation_confirm_current(*, organisation: Organisation, by: User | None)
 
 
 def organisation_archive(*, organisation: Organisation, by: User | None) -> None:
-    organisation.status = Organisation.Status.ARCHIVED
-    organisation_save(organisation=organisation, by=by, reason="archived")
+    """Archive the profile (ReviewError when it changed since it was loaded: the
+    archive button toggles, and a double click must not archive and reactivate)."""
+    with transaction.atomic():
+        _lock_unchanged(organisation)
+        organisation.status = Organisation.Status.ARCHIVED
+        organisation_save(organisation=organisation, by=by, reason="archived")
 
 
 def organisation_reactivate(*, organisation: Organisation, by: User | None) -> None:
-    """An archived profile comes back as a draft, to be submitted for review."""
-    organisation.status = Organisation.Status.DRAFT
-    organisation_save(organisation=organisation, by=by, reason="reactivated")
+    """An archived profile comes back as a draft, to be submitted for review
+    (ReviewError as for organisation_archive)."""
+    with transaction.atomic():
+        _lock_unchanged(organisation)
+        organisation.status = Organisation.Status.DRAFT
+        organisation_save(organisation=organisation, by=by, reason="reactivated")
 
 
 def organisation_delete(

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from directory import review_views, services, team
@@ -358,3 +359,84 @@ def test_two_transfers_at_once_hand_over_once(vocabulary):
         results = parallel(transfer(targets[0]), transfer(targets[1]))
         assert sorted(results) == ["refused", "transferred"], f"round {n}: {results}"
         assert Membership.objects.filter(organisation=organisation, role="owner").count() == 1
+
+
+# Double clicks of the team's own decisions ----------------------------------------
+
+
+def _as(user):
+    """A fresh client per thread with the user's session."""
+    signed_in = Client()
+    signed_in.force_login(user)
+
+    def client():
+        fresh = Client()
+        fresh.raise_request_exception = False
+        fresh.cookies = signed_in.cookies
+        return fresh
+
+    return client
+
+
+@pytest.mark.postgres
+def test_a_double_click_on_submit_submits_once(vocabulary):
+    personas.create("coordinator")
+    editor = personas.create("editor_a")
+    client = _as(editor)
+    for n in range(ROUNDS):
+        organisation = make_organisation(f"Klick {n} e. V.", slug=f"klick-{n}", status="draft")
+        team.owner_assign(organisation=organisation, user=editor)
+        url = reverse("directory:submit", args=[organisation.slug])
+        responses = parallel(*[lambda url=url: client().post(url)] * 2)
+        assert [r.status_code for r in responses] == [302, 302]
+        reasons = organisation.history.filter(history_change_reason="submitted")
+        assert reasons.count() == 1, f"round {n}"
+    assert _mails("review-submitted") == ROUNDS
+
+
+@pytest.mark.postgres
+def test_a_double_click_on_archive_archives_and_does_not_reactivate(vocabulary):
+    owner = personas.create("editor_a")
+    client = _as(owner)
+    for n in range(ROUNDS):
+        organisation = make_organisation(f"Archiv {n} e. V.", slug=f"archiv-{n}")
+        team.owner_assign(organisation=organisation, user=owner)
+        url = reverse("directory:archive", args=[organisation.slug])
+        responses = parallel(*[lambda url=url: client().post(url)] * 2)
+        assert [r.status_code for r in responses] == [302, 302]
+        assert Organisation.objects.get(pk=organisation.pk).status == "archived", f"round {n}"
+        assert organisation.history.filter(history_change_reason="archived").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_submit_or_archive_changes_nothing_and_says_so(client, editor_a, mo_a):
+    from directory import access
+
+    real_membership_of = access.membership_of
+
+    def first_click_lands_meanwhile(user, organisation):
+        # The page has loaded the profile; the first click's archive commits now.
+        services.organisation_archive(organisation=Organisation.objects.get(pk=mo_a.pk), by=user)
+        return real_membership_of(user, organisation)
+
+    client.force_login(editor_a)
+    url = reverse("directory:archive", args=[mo_a.slug])
+    with mock.patch.object(access, "membership_of", side_effect=first_click_lands_meanwhile):
+        response = client.post(url)  # would reactivate on the stale state
+    assert response.status_code == 302
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("inzwischen geändert" in note for note in notes), notes
+    assert Organisation.objects.get(pk=mo_a.pk).status == "archived"
+    assert mo_a.history.filter(history_change_reason="archived").count() == 1
+    assert not mo_a.history.filter(history_change_reason="reactivated").exists()
+
+    stale = Organisation.objects.get(pk=mo_a.pk)
+    services.organisation_reactivate(organisation=Organisation.objects.get(pk=mo_a.pk), by=None)
+    with pytest.raises(services.ReviewError):
+        services.organisation_reactivate(organisation=stale, by=editor_a)
+    draft = Organisation.objects.get(pk=mo_a.pk)
+    services.organisation_submit(organisation=Organisation.objects.get(pk=mo_a.pk), by=editor_a)
+    with pytest.raises(services.ReviewError):
+        services.organisation_submit(organisation=draft, by=editor_a)
+    assert mo_a.history.filter(history_change_reason="submitted").count() == 1
+    assert mo_a.history.filter(history_change_reason="reactivated").count() == 1
