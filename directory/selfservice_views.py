@@ -167,8 +167,15 @@ def confirm_current(request, organisation, membership):
 @member_view(owner=True)
 @require_POST
 def archive(request, organisation, membership):
+    """Archive, or reactivate an archived profile. The button says which
+    ("to": the status it was shown for); a click that no longer fits the
+    status (the second of a double click) changes nothing."""
+    archived = organisation.status == Organisation.Status.ARCHIVED
+    wanted = request.POST.get("to")
     try:
-        if organisation.status == Organisation.Status.ARCHIVED:
+        if wanted == ("archived" if archived else "draft"):
+            raise services.ReviewError("done already")
+        if archived:
             services.organisation_reactivate(organisation=organisation, by=request.user)
             messages.success(
                 request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")

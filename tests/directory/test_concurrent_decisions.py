@@ -402,7 +402,8 @@ def test_a_double_click_on_archive_archives_and_does_not_reactivate(vocabulary):
         organisation = make_organisation(f"Archiv {n} e. V.", slug=f"archiv-{n}")
         team.owner_assign(organisation=organisation, user=owner)
         url = reverse("directory:archive", args=[organisation.slug])
-        responses = parallel(*[lambda url=url: client().post(url)] * 2)
+        # Both clicks on the button of the page showing the published profile.
+        responses = parallel(*[lambda url=url: client().post(url, {"to": "archived"})] * 2)
         assert [r.status_code for r in responses] == [302, 302]
         assert Organisation.objects.get(pk=organisation.pk).status == "archived", f"round {n}"
         assert organisation.history.filter(history_change_reason="archived").count() == 1
@@ -429,6 +430,16 @@ def test_a_stale_submit_or_archive_changes_nothing_and_says_so(client, editor_a,
     assert Organisation.objects.get(pk=mo_a.pk).status == "archived"
     assert mo_a.history.filter(history_change_reason="archived").count() == 1
     assert not mo_a.history.filter(history_change_reason="reactivated").exists()
+
+    # The second click arrives after the first was done: the button said "archive".
+    response = client.post(url, {"to": "archived"})
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("inzwischen geändert" in note for note in notes), notes
+    assert Organisation.objects.get(pk=mo_a.pk).status == "archived"
+    assert (
+        'name="to" value="draft"'
+        in client.get(reverse("directory:edit", args=[mo_a.slug])).content.decode()
+    )
 
     stale = Organisation.objects.get(pk=mo_a.pk)
     services.organisation_reactivate(organisation=Organisation.objects.get(pk=mo_a.pk), by=None)
