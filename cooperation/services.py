@@ -293,15 +293,20 @@ def relay_claim(*, cooperation_request: CooperationRequest, user: User, message:
 
 @transaction.atomic
 def request_decide(*, cooperation_request: CooperationRequest, by: User, accept: bool) -> None:
+    """Accept or decline an open request, once: a conditional update (status
+    still open) decides, so of an accept and a decline at the same moment one
+    applies with one mail and the other is refused (RequestError "decided")."""
     if side_of(cooperation_request, by) != "recipient":
         raise RequestError("forbidden")
-    if cooperation_request.status != CooperationRequest.Status.OPEN:
+    status = CooperationRequest.Status.ACCEPTED if accept else CooperationRequest.Status.DECLINED
+    now = timezone.now()
+    decided = CooperationRequest.objects.filter(
+        pk=cooperation_request.pk, status=CooperationRequest.Status.OPEN
+    ).update(status=status, updated_at=now, recipient_activity_at=now)
+    if not decided:
         raise RequestError("decided")
-    cooperation_request.status = (
-        CooperationRequest.Status.ACCEPTED if accept else CooperationRequest.Status.DECLINED
-    )
-    cooperation_request.recipient_activity_at = timezone.now()
-    cooperation_request.save(update_fields=["status", "updated_at", "recipient_activity_at"])
+    cooperation_request.status = status
+    cooperation_request.updated_at = cooperation_request.recipient_activity_at = now
     _notify_sender(cooperation_request, "request-decided", {"by": by})
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
@@ -82,6 +83,35 @@ def profile_changes(before, after_organisation) -> list[dict]:
     return changes
 
 
+# Lazy: translated when shown, in the coordinator's language.
+CHANGED_DURING_REVIEW = gettext_lazy(
+    "Das Profil wurde inzwischen geändert oder schon entschieden. Ihre Entscheidung ist nicht "
+    "ausgeführt: Bitte sehen Sie sich den aktuellen Stand an und entscheiden Sie dann erneut."
+)
+
+
+def _sent_back_message(request, reach: Reach) -> None:
+    if reach is Reach.TEAM:
+        messages.success(request, _("Zurückgegeben. Das Team wurde benachrichtigt."))
+    elif reach is Reach.ADDRESS:
+        messages.success(
+            request,
+            _(
+                "Zurückgegeben. Das Profil hat kein Team: Die Anmerkung ging per E-Mail "
+                "an die Adresse der Organisation; Antworten kommen an Sie."
+            ),
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Zurückgegeben, aber niemand wurde benachrichtigt: Das Profil hat kein "
+                "Team und keine E-Mail-Adresse. Bitte nehmen Sie selbst Kontakt mit der "
+                "Organisation auf."
+            ),
+        )
+
+
 @permission_required_or_403(REVIEW_PERMISSION)
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
@@ -92,34 +122,22 @@ def review(request, slug):
         if organisation.status != Organisation.Status.IN_REVIEW:
             messages.error(request, _("Dieses Profil wartet nicht auf eine Prüfung."))
             return redirect("directory:review", slug=slug)
-        if action == "approve":
-            services.organisation_approve(organisation=organisation, by=request.user)
-            messages.success(request, _("Freigegeben und veröffentlicht."))
-            return redirect("directory:review_queue")
-        if action == "send_back" and form.is_valid():
-            reach = services.organisation_send_back(
-                organisation=organisation, by=request.user, comment=form.cleaned_data["comment"]
-            )
-            if reach is Reach.TEAM:
-                messages.success(request, _("Zurückgegeben. Das Team wurde benachrichtigt."))
-            elif reach is Reach.ADDRESS:
-                messages.success(
-                    request,
-                    _(
-                        "Zurückgegeben. Das Profil hat kein Team: Die Anmerkung ging per E-Mail "
-                        "an die Adresse der Organisation; Antworten kommen an Sie."
-                    ),
+        try:
+            if action == "approve":
+                services.organisation_approve(organisation=organisation, by=request.user)
+                messages.success(request, _("Freigegeben und veröffentlicht."))
+                return redirect("directory:review_queue")
+            if action == "send_back" and form.is_valid():
+                reach = services.organisation_send_back(
+                    organisation=organisation,
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
                 )
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "Zurückgegeben, aber niemand wurde benachrichtigt: Das Profil hat kein "
-                        "Team und keine E-Mail-Adresse. Bitte nehmen Sie selbst Kontakt mit der "
-                        "Organisation auf."
-                    ),
-                )
-            return redirect("directory:review_queue")
+                _sent_back_message(request, reach)
+                return redirect("directory:review_queue")
+        except services.ReviewError:
+            messages.error(request, CHANGED_DURING_REVIEW)
+            return redirect("directory:review", slug=slug)
     return render(
         request,
         "directory/review/review.html",

@@ -170,8 +170,18 @@ def edit_section(request, organisation, membership, section):
 def submit(request, organisation, membership):
     if organisation.status != Organisation.Status.DRAFT:
         messages.error(request, _("Nur ein Entwurf kann zur Prüfung eingereicht werden."))
-    else:
+        return redirect("directory:edit", slug=organisation.slug)
+    try:
         services.organisation_submit(organisation=organisation, by=request.user)
+    except services.ReviewError:  # saved or submitted by somebody else meanwhile
+        messages.error(
+            request,
+            _(
+                "Das Profil wurde inzwischen geändert oder schon eingereicht. Bitte prüfen "
+                "Sie den aktuellen Stand."
+            ),
+        )
+    else:
         messages.success(
             request,
             _("Eingereicht. Die Koordination prüft das Profil und meldet sich per E-Mail."),
@@ -190,16 +200,32 @@ def confirm_current(request, organisation, membership):
 @member_view(owner=True)
 @require_POST
 def archive(request, organisation, membership):
-    if organisation.status == Organisation.Status.ARCHIVED:
-        services.organisation_reactivate(organisation=organisation, by=request.user)
-        messages.success(
-            request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")
-        )
-    else:
-        services.organisation_archive(organisation=organisation, by=request.user)
-        messages.success(
+    """Archive, or reactivate an archived profile. The button says which
+    ("to": the status it was shown for); a click that no longer fits the
+    status (the second of a double click) changes nothing."""
+    archived = organisation.status == Organisation.Status.ARCHIVED
+    wanted = request.POST.get("to")
+    try:
+        if wanted == ("archived" if archived else "draft"):
+            raise services.ReviewError("done already")
+        if archived:
+            services.organisation_reactivate(organisation=organisation, by=request.user)
+            messages.success(
+                request, _("Das Profil ist wieder ein Entwurf. Reichen Sie es zur Prüfung ein.")
+            )
+        else:
+            services.organisation_archive(organisation=organisation, by=request.user)
+            messages.success(
+                request,
+                _(
+                    "Das Profil ist archiviert: Es ist nicht mehr öffentlich, bleibt aber "
+                    "gespeichert."
+                ),
+            )
+    except services.ReviewError:  # a double click, or a change meanwhile: nothing done
+        messages.error(
             request,
-            _("Das Profil ist archiviert: Es ist nicht mehr öffentlich, bleibt aber gespeichert."),
+            _("Das Profil wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand."),
         )
     return redirect("directory:edit", slug=organisation.slug)
 
@@ -279,8 +305,11 @@ def team_transfer(request, organisation, membership, pk):
     target = get_object_or_404(Membership, pk=pk, organisation=organisation)
     try:
         team.ownership_transfer(organisation=organisation, to=target, by=request.user)
-    except team.TeamError:
-        messages.error(request, _("Die Verantwortung kann nur an ein Teammitglied gehen."))
+    except team.TeamError as problem:
+        if str(problem) == "not the owner":  # handed over meanwhile
+            messages.error(request, _("Sie sind nicht mehr verantwortlich für dieses Profil."))
+        else:
+            messages.error(request, _("Die Verantwortung kann nur an ein Teammitglied gehen."))
     else:
         messages.success(
             request, _("%(name)s ist jetzt verantwortlich für das Profil.") % {"name": target.user}
@@ -294,12 +323,16 @@ def invitation_withdraw(request, organisation, membership, pk):
     invitation = get_object_or_404(
         Invitation, pk=pk, organisation=organisation, accepted_at__isnull=True
     )
-    team.invitation_withdraw(invitation=invitation)
-    messages.success(
-        request,
-        _("Die Einladung an %(email)s ist zurückgezogen; ihr Link gilt nicht mehr.")
-        % {"email": invitation.email},
-    )
+    try:
+        team.invitation_withdraw(invitation=invitation)
+    except team.TeamError:  # accepted meanwhile
+        messages.error(request, _("Diese Einladung wurde schon angenommen."))
+    else:
+        messages.success(
+            request,
+            _("Die Einladung an %(email)s ist zurückgezogen; ihr Link gilt nicht mehr.")
+            % {"email": invitation.email},
+        )
     return redirect("directory:team", slug=organisation.slug)
 
 
@@ -315,6 +348,7 @@ def invitation_accept(request, token):
         except team.TeamError as problem:
             error = {
                 "used": _("Diese Einladung wurde schon angenommen."),
+                "withdrawn": _("Diese Einladung wurde zurückgezogen."),
                 "other address": _(
                     "Die Einladung ging an %(email)s. Bitte melden Sie sich mit dieser Adresse an."
                 )

@@ -355,15 +355,41 @@ def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = 
         mail_user(reviewer, template, context, reply_to=reply_to)
 
 
+class ReviewError(Exception):
+    """A decision on a profile that no longer fits it: the profile was changed
+    (or decided) after the decider loaded it. Nothing was changed."""
+
+
+def _lock_unchanged(organisation: Organisation) -> None:
+    """Lock the profile's row for the rest of the transaction and make sure it
+    is still the state the decision was taken on: nobody saved it since
+    ``organisation`` was loaded (every save sets updated_at). Otherwise raise
+    ReviewError: the decider has to look at the new state first.
+
+    With the lock held, an edit arriving now waits (organisation_recorded locks
+    the row too) and is applied after the decision, on top of it."""
+    stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
+    if stored.values_list("updated_at", flat=True).first() != organisation.updated_at:
+        raise ReviewError("changed")
+
+
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
+    """Submit a draft for review (refused with ReviewError when the profile was
+    saved or submitted since ``organisation`` was loaded: a double click
+    submits once)."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.IN_REVIEW
         organisation_save(organisation=organisation, by=by, reason="submitted", fields=["status"])
         notify_reviewers("review-submitted", {"organisation": organisation})
 
 
 def organisation_approve(*, organisation: Organisation, by: User | None) -> None:
+    """Publish the profile as ``organisation`` holds it: refused (ReviewError)
+    when it was saved or decided since it was loaded, so an approval never
+    publishes text the coordinator did not see, and two approvals publish once."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.PUBLISHED
         organisation.review_comment = ""
         organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()
@@ -379,8 +405,11 @@ def organisation_approve(*, organisation: Organisation, by: User | None) -> None
 def organisation_send_back(*, organisation: Organisation, by: User | None, comment: str) -> Reach:
     """Back to draft with the coordinator's comment. Returns who was told: the
     team, else the profile's address on record (answers go to the coordinator),
-    else nobody (Reach.NONE: the coordinator has to contact the MO)."""
+    else nobody (Reach.NONE: the coordinator has to contact the MO). Refused
+    (ReviewError) like organisation_approve when the profile changed since it
+    was loaded."""
     with transaction.atomic():
+        _lock_unchanged(organisation)
         organisation.status = Organisation.Status.DRAFT
         organisation.review_comment = comment
         organisation_save(
@@ -410,14 +439,21 @@ def organisation_confirm_current(*, organisation: Organisation, by: User | None)
 
 
 def organisation_archive(*, organisation: Organisation, by: User | None) -> None:
-    organisation.status = Organisation.Status.ARCHIVED
-    organisation_save(organisation=organisation, by=by, reason="archived", fields=["status"])
+    """Archive the profile (ReviewError when it changed since it was loaded: the
+    archive button toggles, and a double click must not archive and reactivate)."""
+    with transaction.atomic():
+        _lock_unchanged(organisation)
+        organisation.status = Organisation.Status.ARCHIVED
+        organisation_save(organisation=organisation, by=by, reason="archived", fields=["status"])
 
 
 def organisation_reactivate(*, organisation: Organisation, by: User | None) -> None:
-    """An archived profile comes back as a draft, to be submitted for review."""
-    organisation.status = Organisation.Status.DRAFT
-    organisation_save(organisation=organisation, by=by, reason="reactivated", fields=["status"])
+    """An archived profile comes back as a draft, to be submitted for review
+    (ReviewError as for organisation_archive)."""
+    with transaction.atomic():
+        _lock_unchanged(organisation)
+        organisation.status = Organisation.Status.DRAFT
+        organisation_save(organisation=organisation, by=by, reason="reactivated", fields=["status"])
 
 
 def organisation_delete(
@@ -496,11 +532,13 @@ def term_save(*, term: Term) -> Term:
         after = {
             field.attname: getattr(term, field.attname) for field in Term._meta.concrete_fields
         }
-        if before != after:
-            public_data_changed(withdraws=False)
+        # Profile rows first, the public data row last, as a profile save does:
+        # the locks are always taken in one order (no deadlock with an edit).
         labels = ("slug", "label_de", "label_en")
         if before is not None and any(before[name] != after[name] for name in labels):
             refresh_derived(organisations_with_terms([term.pk]))
+        if before != after:
+            public_data_changed(withdraws=False)
         return term
 
 
@@ -512,9 +550,9 @@ def term_delete(*, term: Term, by: User | None) -> None:
         reason = f"term deleted: {term.kind}/{term.slug}"
         term.delete()
         invalidate_vocabulary()
-        public_data_changed(withdraws=False)
         for organisation in Organisation.objects.filter(pk__in=holders).order_by("pk"):
             organisation_save(organisation=organisation, by=by, reason=reason, fields=[])
+        public_data_changed(withdraws=False)  # after the profiles' rows (see term_save)
 
 
 def last_published_version(organisation: Organisation) -> Model | None:

@@ -21,6 +21,14 @@ class TeamError(Exception):
     """A team change that is not allowed; the message is for the user."""
 
 
+def _lock_team(organisation_id: int) -> None:
+    """Lock the profile's row: team decisions of one profile (accepting an
+    invitation, removing a member, handing over, assigning an owner, deciding a
+    claim) run one after the other and each sees the team as the one before it
+    left it. Always the profile first, then the rows decided on (no deadlock)."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk").first()
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
@@ -93,34 +101,51 @@ def invitation_send(*, organisation: Organisation, email: str, by, language: str
 
 @transaction.atomic
 def invitation_withdraw(*, invitation: Invitation) -> None:
-    """The invitation is gone: its link answers the invalid-invitation page."""
-    if invitation.accepted_at is not None:
+    """The invitation is gone: its link answers the invalid-invitation page.
+    Decided on the locked row: an invitation accepted meanwhile stays
+    (TeamError "used"); one withdrawn meanwhile is gone already."""
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None:
+        return
+    if locked.accepted_at is not None:
         raise TeamError("used")
-    invitation.delete()
+    locked.delete()
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    bump("directory")  # the team shows on the profile (the "claim this profile" link)
-    if invitation.accepted_at is not None:
+    """Join the team; decided on the locked row, so an invitation is accepted
+    once (TeamError "used") and never after its withdrawal ("withdrawn")."""
+    _lock_team(invitation.organisation_id)
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None:
+        raise TeamError("withdrawn")
+    if locked.accepted_at is not None:
         raise TeamError("used")
     if invitation.email.lower() != user.email.lower():
         raise TeamError("other address")
+    bump("directory")  # the team shows on the profile (the "claim this profile" link)
     membership, _ = Membership.objects.get_or_create(
         user=user,
-        organisation=invitation.organisation,
+        organisation_id=invitation.organisation_id,
         defaults={"role": Membership.Role.EDITOR},
     )
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    invitation.accepted_at = locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    if membership.role == Membership.Role.OWNER:
+    """Remove an editor, decided on the team as it is now: a member who became
+    the owner meanwhile stays (TeamError "owner"); one gone already is gone."""
+    _lock_team(membership.organisation_id)
+    locked = Membership.objects.filter(pk=membership.pk).first()
+    if locked is None:
+        return
+    if locked.role == Membership.Role.OWNER:
         raise TeamError("owner")
-    membership.delete()
+    locked.delete()
     bump("directory")
 
 
@@ -134,14 +159,21 @@ def memberships_end(*, user) -> None:
 
 @transaction.atomic
 def ownership_transfer(*, organisation: Organisation, to: Membership, by) -> None:
-    """The owner hands the profile over to another member of the team."""
-    current = organisation.memberships.select_for_update().get(role=Membership.Role.OWNER)
-    if to.organisation_id != organisation.pk or to.pk == current.pk:
+    """The owner ``by`` hands the profile over to another member of the team.
+    Decided on the team as it is now: refused when ``by`` is no longer the
+    owner (TeamError "not the owner": a second hand-over of a double click) or
+    ``to`` is no longer a member ("not a member": removed meanwhile)."""
+    _lock_team(organisation.pk)
+    current = organisation.memberships.filter(role=Membership.Role.OWNER).first()
+    if current is None or (by is not None and current.user_id != by.pk):
+        raise TeamError("not the owner")
+    target = organisation.memberships.filter(pk=to.pk).first()
+    if target is None or target.pk == current.pk:
         raise TeamError("not a member")
     current.role = Membership.Role.EDITOR
     current.save(update_fields=["role"])
-    to.role = Membership.Role.OWNER
-    to.save(update_fields=["role"])
+    target.role = to.role = Membership.Role.OWNER
+    target.save(update_fields=["role"])
     mail_user(to.user, "ownership-transferred", {"organisation": organisation, "by": by})
 
 
@@ -174,7 +206,8 @@ def claim_create(
 @transaction.atomic
 def owner_assign(*, organisation: Organisation, user) -> Membership:
     """Make ``user`` the owner (coordinators re-assign orphaned profiles)."""
-    current = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
+    _lock_team(organisation.pk)
+    current = organisation.memberships.filter(role=Membership.Role.OWNER)
     current.exclude(user=user).update(role=Membership.Role.EDITOR)
     bump("directory")
     membership, _ = Membership.objects.update_or_create(
@@ -185,6 +218,11 @@ def owner_assign(*, organisation: Organisation, user) -> Membership:
 
 @transaction.atomic
 def claim_decide(*, claim: Claim, by, confirm: bool) -> None:
+    """Confirm or reject a pending claim. Decisions on the claims of one profile
+    run one after the other (the profile's row is locked first): a claim decided
+    meanwhile, or confirmed while another claim made somebody the owner, is
+    refused (TeamError "decided" / "has owner") and changes nothing."""
+    _lock_team(claim.organisation_id)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != Claim.Status.PENDING:
         raise TeamError("decided")
