@@ -113,6 +113,18 @@ def _sent_back_message(request, reach: Reach) -> None:
 
 
 @permission_required_or_403(REVIEW_PERMISSION)
+def _seen_is_current(request, organisation: Organisation) -> bool:
+    """Whether the decision was taken on the version the review page showed
+    (its ``seen`` field): an edit saved after the coordinator opened the page
+    makes the decision void, and the page shows the new diff instead. (Within
+    the decision itself, services._lock_unchanged guards the rest.) A POST
+    without the field (a hand-made client) is checked by the services only."""
+    seen = request.POST.get("seen")
+    if seen is None:
+        return True
+    return seen.isdigit() and int(seen) == organisation.version
+
+
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
     published = services.last_published_version(organisation)
@@ -123,6 +135,8 @@ def review(request, slug):
             messages.error(request, _("Dieses Profil wartet nicht auf eine Prüfung."))
             return redirect("directory:review", slug=slug)
         try:
+            if not _seen_is_current(request, organisation):
+                raise services.ReviewError("changed")
             if action == "approve":
                 services.organisation_approve(organisation=organisation, by=request.user)
                 messages.success(request, _("Freigegeben und veröffentlicht."))

@@ -139,3 +139,49 @@ def test_only_reviewers_review(client, draft, editor_a, member):
             == 403
         )
     assert Organisation.objects.get(pk=draft.pk).status == "in_review"
+
+
+@pytest.mark.parametrize("action", ["approve", "send_back"])
+def test_a_decision_binds_to_the_version_the_review_page_showed(client, coordinator, action):
+    """An edit saved after the coordinator opened the review page: the decision
+    is not carried out, and the review page shows the new text to decide on."""
+    import re
+
+    from django.contrib.messages import get_messages
+
+    organisation = make_organisation(
+        "Gesehen e. V.", slug="gesehen", status="published", description="Erste Fassung"
+    )
+    organisation.status = Organisation.Status.DRAFT
+    services.organisation_save(organisation=organisation, by=None, fields=["status"])
+    organisation.description = "Zweite Fassung, geprüft"
+    services.organisation_save(organisation=organisation, by=None, fields=["description"])
+    services.organisation_submit(organisation=organisation, by=None)
+    client.force_login(coordinator)
+    url = reverse("directory:review", args=[organisation.slug])
+    page = client.get(url).content.decode()
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    assert "Zweite Fassung, geprüft" in page
+
+    organisation.refresh_from_db()
+    organisation.description = "Dritte Fassung, ungeprüft"
+    services.organisation_save(organisation=organisation, by=None, fields=["description"])
+
+    response = client.post(url, {"action": action, "comment": "Bitte ergänzen.", "seen": seen})
+    assert response.status_code == 302 and response["Location"] == url
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("inzwischen geändert" in note for note in notes), notes
+    organisation.refresh_from_db()
+    assert organisation.status == "in_review"
+    assert not organisation.history.filter(history_change_reason__in=["approved"]).exists()
+    page = client.get(url).content.decode()
+    assert "Dritte Fassung, ungeprüft" in page  # the new text is what is decided on now
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    response = client.post(url, {"action": action, "comment": "Bitte ergänzen.", "seen": seen})
+    organisation.refresh_from_db()
+    assert organisation.status == ("published" if action == "approve" else "draft")
+    if action == "approve":
+        assert (
+            "Dritte Fassung, ungeprüft"
+            in client.get(organisation.get_absolute_url()).content.decode()
+        )
