@@ -112,7 +112,6 @@ def _sent_back_message(request, reach: Reach) -> None:
         )
 
 
-@permission_required_or_403(REVIEW_PERMISSION)
 def _seen_is_current(request, organisation: Organisation) -> bool:
     """Whether the decision was taken on the version the review page showed
     (its ``seen`` field): an edit saved after the coordinator opened the page
@@ -125,6 +124,7 @@ def _seen_is_current(request, organisation: Organisation) -> bool:
     return seen.isdigit() and int(seen) == organisation.version
 
 
+@permission_required_or_403(REVIEW_PERMISSION)
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
     published = services.last_published_version(organisation)
