@@ -239,7 +239,7 @@ def organisation_recorded(
         before = None
         target = organisation
         update_fields: list[str] | None = None
-        if organisation.pk is None:
+        if organisation._state.adding:  # new, also with a chosen pk (imports, tests)
             organisation.slug = organisation.slug or unique_slug(organisation.name)
             organisation.save_without_historical_record()
         else:
