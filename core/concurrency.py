@@ -110,14 +110,18 @@ def conflict_context(
     ``loaded``: the values of the version the form was loaded from, where known
     (then each row says whether the other person changed it); ``yours``: the
     user's input where it is shown otherwise than its cleaned value. The rows
-    are the fields where the stored value and the user's input differ."""
+    are the fields where the stored value and the user's input differ; a field
+    without a stored value (a form-only control such as "remove the logo" or
+    "translation checked") has nothing to conflict with and is not shown."""
     data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound
     data[form.add_prefix("version")] = str(current_version)
     form.data = data
     rows = []
     for name in fields or form.fields:
         field = form.fields.get(name)
-        if name == "version" or field is None or isinstance(field, forms.FileField):
+        if name == "version" or name not in stored or field is None:
+            continue
+        if isinstance(field, forms.FileField):
             continue
         labels = _choice_labels(field)
         entered = (
@@ -131,6 +135,7 @@ def conflict_context(
         rows.append(
             {
                 "label": field.label or name,
+                "id": form[name].id_for_label,  # the link from the row to its field
                 "theirs": theirs,
                 "yours": mine,
                 "before": before,

@@ -76,3 +76,37 @@ def test_text_zoomed_to_200_percent_needs_no_sideways_scrolling(world, open_page
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
             wide.append(name)
     assert wide == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_conflict_page_has_no_violation_in_either_language(
+    world, open_page, language, viewport
+):
+    """The 409 page of a stale profile section (templates/includes/conflict.html)."""
+    from directory.models import Membership, Organisation
+    from directory.services import organisation_save
+    from tests.factories import make_organisation
+
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", status=Organisation.Status.DRAFT, description="Alt"
+    )
+    editor = world.users["editor"]
+    Membership.objects.create(user=editor, organisation=organisation, role=Membership.Role.EDITOR)
+    page = open_page(editor, language=language, viewport=viewport, bypass_csp=True)
+    page.goto(f"{page.base}/organisationen/bruecke/bearbeiten/identitaet/")
+    stored = Organisation.objects.get(pk=organisation.pk)
+    stored.description = "Von jemand anderem"  # a colleague saves meanwhile
+    organisation_save(organisation=stored, by=None, fields=["description"])
+    page.fill("#id_description", "Meine Eingabe")
+    with page.expect_navigation() as answer:
+        page.locator("main form button.btn-primary[type=submit]").click()
+    assert answer.value.status == 409
+    assert page.locator("#conflict .conflict-yours").inner_text() == "Meine Eingabe"
+    problems = _axe(page)
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+        problems.append("scrolls sideways")
+    assert problems == [], "\n".join(problems)
+    width = "phone" if viewport == PHONE else "desktop"
+    page.locator("#conflict").scroll_into_view_if_needed()
+    screenshot(page, f"conflict-{language}-{width}")

@@ -282,3 +282,95 @@ def test_an_mo_without_team_answers_from_the_mailed_link_and_takes_over_its_prof
     assert "Ja, gern. Dienstags haben wir Zeit." in institution.content()
     assert "Olga Petrova" in institution.content()
     assert "beantwortet" in institution.locator("h1 + p").inner_text()
+
+
+def _save(act, page, name="Speichern"):
+    """Click the save button (with the mouse or the keyboard) and return the status
+    of the page the browser lands on first (before any redirect is followed)."""
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        act.submit_and_wait(page.get_by_role("button", name=name, exact=True))
+    return posted.value.status
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("mode", MODES)
+def test_two_editors_save_one_section_and_the_later_one_resolves_the_conflict(
+    world, open_page, viewport, mode
+):
+    """Issue 16: two editors of one MO open "Wer wir sind" at the same time; A
+    saves first; B, whose form is older, meets the conflict page (409, German)
+    with A's stored text and B's own input, merges both in the field and saves
+    with one click; the history lists both saves with their authors."""
+    from directory.models import Membership
+    from tests import personas
+    from tests.factories import make_organisation
+
+    organisation = make_organisation(
+        "Brücke e. V.",
+        slug="bruecke",
+        status=Organisation.Status.DRAFT,
+        description="Wir beraten Familien.",
+    )
+    anna = personas.create("editor_a", name="Anna Aydin")
+    bora = personas.create("member", name="Bora Demir")
+    Membership.objects.create(user=anna, organisation=organisation, role=Membership.Role.OWNER)
+    Membership.objects.create(user=bora, organisation=organisation, role=Membership.Role.EDITOR)
+    recorded = organisation.history.count()
+    section = f"/organisationen/{organisation.slug}/bearbeiten/identitaet/"
+    text_a = "Wir beraten Familien auf Türkisch und Arabisch."
+    text_b = "Wir beraten Familien. Dienstags gibt es eine Sprechstunde."
+    merged = "Wir beraten Familien auf Türkisch und Arabisch. Dienstags gibt es eine Sprechstunde."
+
+    first = open_page(anna)
+    act_a = Actor(first, mode)
+    act_a.goto(section)
+    second = open_page(bora, viewport=viewport)
+    act_b = Actor(second, mode)
+    act_b.goto(section)  # both forms are loaded from the same version
+
+    act_a.fill(first.locator("#id_description"), text_a)
+    assert _save(act_a, first) == 302
+    assert "Gespeichert: Wer wir sind." in first.content()
+
+    act_b.fill(second.locator("#id_description"), text_b)
+    assert _save(act_b, second) == 409  # B's older form is not applied
+    organisation.refresh_from_db()
+    assert organisation.description == text_a
+    conflict = second.locator("#conflict")
+    assert conflict.locator("h2").inner_text() == "Inzwischen hat jemand anderes gespeichert"
+    assert second.locator("html").get_attribute("lang") == "de"
+    row = conflict.locator(".conflict-field")
+    assert row.count() == 1  # only the field where the two differ
+    assert row.locator("h3").inner_text() == "Beschreibung von anderer Person geändert"
+    assert row.locator("h3 a").get_attribute("href") == "#id_description"  # to the field
+    assert row.locator(".conflict-before").inner_text() == "Wir beraten Familien."
+    assert row.locator(".conflict-theirs").inner_text() == text_a  # the colleague's save
+    assert row.locator(".conflict-yours").inner_text() == text_b  # the own input
+    assert second.locator("#id_description").input_value() == text_b  # nothing typed is lost
+    overflow = second.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, "the conflict page is wider than the screen"
+    for text in (".conflict-before", ".conflict-theirs", ".conflict-yours"):
+        box = row.locator(text).bounding_box()  # readable without a sideways scroll
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], text
+    name = f"conflict-{'phone' if viewport == PHONE else 'desktop'}-{mode}"
+    conflict.scroll_into_view_if_needed()
+    screenshot(second, name)
+
+    # B decides: both texts together, saved with one click on top of A's version.
+    act_b.fill(second.locator("#id_description"), merged)
+    assert _save(act_b, second) == 302
+    assert "Gespeichert: Wer wir sind." in second.content()
+    organisation.refresh_from_db()
+    assert organisation.description == merged
+
+    # One history entry per applied save, each with its author; the refused save left none.
+    records = list(organisation.history.order_by("-history_id")[:2])
+    assert organisation.history.count() == recorded + 2
+    assert [(r.history_user, r.description) for r in records] == [(bora, merged), (anna, text_a)]
+    coordinator = open_page(world.users["coordinator"])
+    coordinator.goto(f"{coordinator.base}/organisationen/{organisation.slug}/verlauf/")
+    headings = coordinator.locator("main section h2").all_inner_texts()
+    assert "Bora Demir" in headings[0] and "Anna Aydin" in headings[1]
+    assert merged in coordinator.locator("main section").first.inner_text()
