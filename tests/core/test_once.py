@@ -3,13 +3,11 @@ and neither parallel submits nor parallel senders pass a limit (issue 15,
 "Twice is twice")."""
 
 import datetime
-import threading
 from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from portal.management.commands.run_worker import DAILY
 from support.models import Assessment
 from tests import personas
 from tests.factories import make_organisation
+from tests.parallel import parallel
 
 REQUEST = {"subject": "Sprachmittlung", "message": "Wir suchen Partner.", "timeframe": "ab Mai"}
 
@@ -153,25 +152,7 @@ def vocabulary(transactional_db):
 
 def _parallel(count, action):
     """Run ``action(i)`` in ``count`` threads released at the same moment."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as error:  # pragma: no cover - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
+    return parallel(*[lambda i=i: action(i) for i in range(count)])
 
 
 def _signed_in_client(user):

@@ -2,11 +2,8 @@
 form loaded before a colleague's save of the same section meets a conflict page
 (409) that keeps both inputs, with one click to apply the own input on top."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +12,7 @@ from directory.models import Membership, Organisation
 from directory.vocabulary import invalidate_vocabulary
 from tests import personas
 from tests.factories import make_organisation
+from tests.parallel import parallel
 
 
 def _section_data(organisation, section, **changes):
@@ -154,21 +152,11 @@ def test_parallel_saves_of_different_sections_lose_no_confirmed_write(vocabulary
             _section_data(organisation, "kontakt", phone=f"040 {round_number + 1}"),
         ]
         sections = ["identitaet", "kontakt"]
-        barrier = threading.Barrier(2)
-        answers = [None, None]
 
-        def save(i, posts=posts, barrier=barrier, answers=answers, sections=sections):
-            try:
-                barrier.wait()
-                answers[i] = clients[i].post(_url(organisation, sections[i]), posts[i]).status_code
-            finally:
-                connection.close()
+        def save(i, posts=posts, sections=sections):
+            return clients[i].post(_url(organisation, sections[i]), posts[i]).status_code
 
-        threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = parallel(lambda: save(0), lambda: save(1))
         statuses += answers
         stored = Organisation.objects.get(pk=organisation.pk)
         if answers[0] == 302 and stored.description != f"Beschreibung {round_number}":
