@@ -25,7 +25,7 @@ from accounts.models import (
 from accounts.roles import COORDINATOR_GROUP
 from core.siteurl import site_url
 from directory.models import Organisation, Term
-from directory.services import notify_reviewers
+from directory.services import notify_reviewers_once_per
 from directory.team import memberships_end
 from mailer.models import OutgoingMail
 from mailer.services import mail_user
@@ -394,19 +394,15 @@ def account_report(
     report = AccountReport.objects.create(
         account=account, reported_by=by, organisation=organisation, reason=reason, context=context
     )
-    now = timezone.now()
-    since = now - datetime.timedelta(minutes=settings.ACCOUNT_REPORT_NOTIFY_MINUTES)
-    if not AccountReport.objects.filter(notified_at__gte=since).exists():
-        notify_reviewers(
-            "account-reported",
-            {
-                "count": AccountReport.objects.filter(resolved_at__isnull=True).count(),
-                "url": site_url() + reverse("account_reports"),
-                "minutes": settings.ACCOUNT_REPORT_NOTIFY_MINUTES,
-            },
-        )
-        report.notified_at = now
-        report.save(update_fields=["notified_at"])
+    notify_reviewers_once_per(
+        report,
+        minutes=settings.ACCOUNT_REPORT_NOTIFY_MINUTES,
+        template="account-reported",
+        context={
+            "count": AccountReport.objects.filter(resolved_at__isnull=True).count(),
+            "url": site_url() + reverse("account_reports"),
+        },
+    )
     return report
 
 

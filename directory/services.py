@@ -355,6 +355,24 @@ def notify_reviewers(template: str, context: dict[str, Any], *, reply_to: str = 
         mail_user(reviewer, template, context, reply_to=reply_to)
 
 
+def notify_reviewers_once_per(
+    item: Model, *, minutes: int, template: str, context: dict[str, Any]
+) -> bool:
+    """For a piece of incoming work (``item``, a row whose model has
+    ``notified_at``): mail the coordinators unless they were told about such
+    work within the last ``minutes``, and mark ``item`` as the one they were
+    told about. The mail should carry no text anybody typed, only counts and the
+    link to the list. Returns whether it mailed."""
+    now = timezone.now()
+    since = now - datetime.timedelta(minutes=minutes)
+    if type(item)._default_manager.filter(notified_at__gte=since).exists():
+        return False
+    notify_reviewers(template, {**context, "minutes": minutes})
+    type(item)._default_manager.filter(pk=item.pk).update(notified_at=now)
+    item.notified_at = now  # type: ignore[attr-defined]
+    return True
+
+
 class ReviewError(Exception):
     """A decision on a profile that no longer fits it: the profile was changed
     (or decided) after the decider loaded it. Nothing was changed."""

@@ -1,16 +1,13 @@
 """Writes of the portal room: text pages, accessibility feedback."""
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from core.concurrency import advance_version
 from core.siteurl import site_url
 from core.types import User
-from directory.services import notify_reviewers
+from directory.services import notify_reviewers_once_per
 from portal.models import Feedback, Page
 
 
@@ -31,19 +28,15 @@ def feedback_receive(*, message: str, page_url: str = "", email: str = "") -> Fe
     sender and carries nothing the sender typed, only the number of open pieces
     of feedback and the portal's link to the list."""
     feedback = Feedback.objects.create(message=message, page_url=page_url, email=email)
-    now = timezone.now()
-    since = now - datetime.timedelta(minutes=settings.FEEDBACK_NOTIFY_MINUTES)
-    if not Feedback.objects.filter(notified_at__gte=since).exists():
-        notify_reviewers(
-            "accessibility-feedback",
-            {
-                "count": Feedback.objects.count(),
-                "url": site_url() + reverse("feedback_list"),
-                "minutes": settings.FEEDBACK_NOTIFY_MINUTES,
-            },
-        )
-        feedback.notified_at = now
-        feedback.save(update_fields=["notified_at"])
+    notify_reviewers_once_per(
+        feedback,
+        minutes=settings.FEEDBACK_NOTIFY_MINUTES,
+        template="accessibility-feedback",
+        context={
+            "count": Feedback.objects.count(),
+            "url": site_url() + reverse("feedback_list"),
+        },
+    )
     return feedback
 
 
