@@ -50,6 +50,9 @@ class SectionForm(VersionedFormMixin, forms.ModelForm):
 
     relations: tuple[Relation, ...] = ()
 
+    # The pending revision the form was loaded from (directory.revisions.revision_token).
+    revision = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for relation in self.relations:

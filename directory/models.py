@@ -355,6 +355,67 @@ class Organisation(models.Model):
         return self.description
 
 
+class ProfileRevision(models.Model):
+    """Changes to a published profile that wait for review: the profile's row is
+    the live revision, this is the pending one (at most one open per profile).
+    ``content`` holds the reviewed part of the profile as the team wants it
+    (``fields`` by attname, ``terms`` by relation as slugs, ``offers`` as in the
+    snapshot); ``changed`` names what the team touched, each with the version of
+    this revision that last changed it. Kept by directory.revisions."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Wartet auf Prüfung")
+        SENT_BACK = "sent_back", _("Zurückgegeben")
+        APPROVED = "approved", _("Freigegeben")
+        DISCARDED = "discarded", _("Verworfen")
+        MERGED = "merged", _("In das archivierte Profil übernommen")
+
+    OPEN_STATES = (State.PENDING, State.SENT_BACK)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="revisions"
+    )
+    state = models.CharField(
+        _("Stand"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    content = models.JSONField(_("Inhalt"), default=dict)
+    changed = models.JSONField(_("Geänderte Angaben"), default=dict)
+    version = version_field()
+    comment = models.TextField(_("Anmerkung der Prüfung"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Begonnen am"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("Geändert am"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Änderung eines veröffentlichten Profils")
+        verbose_name_plural = _("Änderungen veröffentlichter Profile")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(state__in=["pending", "sent_back"]),
+                name="one_open_revision_per_profile",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "updated_at"], name="revision_state_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.state} v{self.version}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
 class Offer(models.Model):
     """Something an MO offers: counselling, a course, a project, ..."""
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
 from core.text import word_diff
-from directory import services, team
+from directory import revisions, services, team
 from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
-from directory.models import Claim, Membership, Organisation
+from directory.models import Claim, Membership, Organisation, ProfileRevision
 from directory.reach import Reach
 from directory.vocabulary import get_vocabulary
 
@@ -34,6 +34,9 @@ def queue(request):
         {
             "in_review": Organisation.objects.filter(status=Organisation.Status.IN_REVIEW)
             .select_related("state")
+            .order_by("updated_at"),
+            "revisions": ProfileRevision.objects.filter(state=ProfileRevision.State.PENDING)
+            .select_related("organisation", "updated_by")
             .order_by("updated_at"),
             "claims": Claim.objects.filter(status=Claim.Status.PENDING)
             .select_related("organisation", "user")
@@ -124,9 +127,63 @@ def _seen_is_current(request, organisation: Organisation) -> bool:
     return seen.isdigit() and int(seen) == organisation.version
 
 
+def _seen(request) -> int | None:
+    """The revision version the review page showed (None: a POST without it,
+    checked by the services only; -1: malformed, matches nothing)."""
+    seen = request.POST.get("seen")
+    if seen is None:
+        return None
+    return int(seen) if seen.isdigit() else -1
+
+
+def _review_revision(request, organisation: Organisation):
+    """The review of a published profile: the changes waiting in its open
+    revision, as a diff against the live profile, to approve or send back."""
+    revision = revisions.open_revision(organisation)
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST":
+        if revision is None or revision.state != revision.State.PENDING:
+            messages.error(request, _("Für dieses Profil warten keine Änderungen auf Prüfung."))
+            return redirect("directory:review", slug=organisation.slug)
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.revision_approve(revision=revision, by=request.user, seen=_seen(request))
+                messages.success(request, _("Freigegeben: Die Änderungen sind jetzt online."))
+                return redirect("directory:review_queue")
+            if action == "send_back" and form.is_valid():
+                reach = services.revision_send_back(
+                    revision=revision,
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    seen=_seen(request),
+                )
+                _sent_back_message(request, reach)
+                return redirect("directory:review_queue")
+        except services.ReviewError:
+            messages.error(request, CHANGED_DURING_REVIEW)
+            return redirect("directory:review", slug=organisation.slug)
+    pending = revisions.pending_profile(organisation, revision)
+    return render(
+        request,
+        "directory/review/review_revision.html",
+        {
+            "organisation": organisation,
+            "revision": revision,
+            "pending": pending,
+            "changes": revisions.changes(organisation, revision),
+            "form": form,
+            "members": organisation.memberships.select_related("user"),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
 @permission_required_or_403(REVIEW_PERMISSION)
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
+    if revisions.needs_review(organisation):
+        return _review_revision(request, organisation)
     published = services.last_published_version(organisation)
     form = SendBackForm(request.POST or None)
     if request.method == "POST":

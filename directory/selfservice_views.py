@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
-from directory import extensions, services, team
+from directory import extensions, revisions, services, team
 from directory.access import member_view
 from directory.forms import (
     SECTIONS,
@@ -23,7 +23,7 @@ from directory.forms import (
     OfferFormSet,
     OffersForm,
 )
-from directory.models import Invitation, Membership, Organisation
+from directory.models import Invitation, Membership, Organisation, ProfileRevision
 from directory.vocabulary import get_vocabulary
 
 # Lazy: translated when shown, in the visitor's language (not once at import).
@@ -58,12 +58,17 @@ def organisation_new(request):
 
 @member_view()
 def edit(request, organisation, membership):
+    revision = (
+        revisions.open_revision(organisation) if revisions.needs_review(organisation) else None
+    )
     return render(
         request,
         "directory/selfservice/overview.html",
         {
             "organisation": organisation,
             "membership": membership,
+            "revision": revision,
+            "revision_changes": revisions.changes(organisation, revision),
             "sections": [(key, label) for key, (label, _form) in SECTIONS.items()],
             "is_owner": membership.role == Membership.Role.OWNER,
             "extra_links": extensions.render_all(
@@ -71,18 +76,6 @@ def edit(request, organisation, membership):
             ),
         },
     )
-
-
-def _offer_initial(organisation):
-    return [
-        {
-            "title": offer.title,
-            "kind": offer.kind,
-            "summary": offer.summary,
-            "languages": list(offer.languages.all()),
-        }
-        for offer in organisation.offers.prefetch_related("languages").order_by("position", "pk")
-    ]
 
 
 def _section_conflict(form, current):
@@ -105,6 +98,62 @@ def _section_conflict(form, current):
     return conflict_context(form, current_version=current.version, stored=stored, loaded=loaded)
 
 
+def _pending_conflict(form, organisation, revision):
+    """The conflict of a section form of a published profile with what its team
+    sees now (the live profile with the open revision laid over it)."""
+
+    def values(profile):
+        found = {
+            name: getattr(profile, name) for name in form.model_fields() if name in form.fields
+        }
+        for relation in form.relations:
+            found[relation.field] = revisions.terms_of(profile, relation.field)
+        return found
+
+    # What the form was loaded from: the revision at that version (its history),
+    # or the live profile when none was open then.
+    token = revisions.parse_token(form.data.get(form.add_prefix("revision")))
+    loaded = None
+    if token is not None and token[0] is None:
+        loaded = values(organisation)
+    elif token is not None:
+        record = ProfileRevision.history.filter(id=token[0], version=token[1]).first()
+        loaded = values(revisions.pending_profile(organisation, record)) if record else None
+    stored = values(revisions.pending_profile(organisation, revision))
+    context = conflict_context(
+        form, current_version=organisation.version, stored=stored, loaded=loaded
+    )
+    form.data[form.add_prefix("revision")] = revisions.revision_token(revision)
+    return context
+
+
+def _save_published(request, form, formset, section):
+    """Save a section of a published profile: what needs review into the open
+    revision (the live profile stays), the rest at once (revisions.REVIEW_RULES).
+    Returns the open revision (None: nothing waits)."""
+    changed = form.instance
+    names = form.model_fields()
+    immediate = [name for name in names if name not in revisions.REVIEWED]
+    # Taken before the immediate save, which reloads ``changed`` from the row.
+    reviewed = {name: getattr(changed, name) for name in names if name in revisions.REVIEWED}
+    if immediate:
+        services.organisation_save(
+            organisation=changed,
+            by=request.user,
+            reason=f"edited: {section}",
+            fields=immediate,
+            expected_version=expected_version(form),
+        )
+    return services.revision_save(
+        organisation=changed,
+        by=request.user,
+        values=reviewed,
+        relations=form.relation_data(),
+        offers=formset.offers() if formset is not None else None,
+        loaded=revisions.parse_token(form.data.get(form.add_prefix("revision"))),
+    )
+
+
 @member_view()
 def edit_section(request, organisation, membership, section):
     if section not in SECTIONS:
@@ -112,11 +161,17 @@ def edit_section(request, organisation, membership, section):
     label, form_class = SECTIONS[section]
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = form_class(data, files, instance=organisation)
+    published = revisions.needs_review(organisation)
+    revision = revisions.open_revision(organisation) if published else None
+    shown = revisions.pending_profile(organisation, revision)
+    initial: dict[str, object] = {"revision": revisions.revision_token(revision)}
+    if revision is not None:  # the terms as the team sees them, not the live ones
+        initial.update({r.field: revisions.terms_of(shown, r.field) for r in form_class.relations})
+    form = form_class(data, files, instance=shown, initial=initial)
     formset = None
     status, context = (400 if request.method == "POST" else 200), None
     if form_class is OffersForm:
-        formset = OfferFormSet(data, initial=_offer_initial(organisation), prefix="offers")
+        formset = OfferFormSet(data, initial=revisions.offers_of(shown), prefix="offers")
     if request.method == "POST":
         valid = form.is_valid() and (formset is None or formset.is_valid())
         if valid:
@@ -128,21 +183,39 @@ def edit_section(request, organisation, membership, section):
                         changed.logo = ""
                     if logo:
                         changed.logo.save(logo.name, logo, save=False)
-                    organisation = services.organisation_save(
-                        organisation=changed,
-                        by=request.user,
-                        relations=form.relation_data(),
-                        offers=formset.offers() if formset is not None else None,
-                        reason=f"edited: {section}",
-                        fields=form.model_fields(),
-                        expected_version=expected_version(form),
-                    )
-            except Conflict as conflict:
-                organisation = conflict.current
+                    if published:
+                        revision = _save_published(request, form, formset, section)
+                    else:
+                        organisation = services.organisation_save(
+                            organisation=changed,
+                            by=request.user,
+                            relations=form.relation_data(),
+                            offers=formset.offers() if formset is not None else None,
+                            reason=f"edited: {section}",
+                            fields=form.model_fields(),
+                            expected_version=expected_version(form),
+                        )
+            except Conflict:
                 status = CONFLICT_STATUS
-                context = _section_conflict(form, organisation)
+                organisation = Organisation.objects.get(pk=organisation.pk)
+                if published:
+                    revision = revisions.open_revision(organisation)
+                    context = _pending_conflict(form, organisation, revision)
+                else:
+                    context = _section_conflict(form, organisation)
             else:
-                messages.success(request, _("Gespeichert: %(section)s.") % {"section": label})
+                if published and revision is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "Gespeichert: %(section)s. Änderungen an Beschreibung, Angeboten "
+                            "und Kapazitäten werden von der Koordination geprüft; bis zur "
+                            "Freigabe bleibt die bisherige Fassung online."
+                        )
+                        % {"section": label},
+                    )
+                else:
+                    messages.success(request, _("Gespeichert: %(section)s.") % {"section": label})
                 return redirect("directory:edit", slug=organisation.slug)
         else:
             messages.error(
@@ -160,6 +233,7 @@ def edit_section(request, organisation, membership, section):
             "form": form,
             "formset": formset,
             "conflict": context,
+            "revision": revision,
         },
         status=status,
     )
@@ -185,6 +259,33 @@ def submit(request, organisation, membership):
         messages.success(
             request,
             _("Eingereicht. Die Koordination prüft das Profil und meldet sich per E-Mail."),
+        )
+    return redirect("directory:edit", slug=organisation.slug)
+
+
+@member_view()
+@require_POST
+def revision_discard(request, organisation, membership):
+    """The team takes back its changes that wait for review (the button carries
+    the revision's version: a change by a colleague after the page was shown
+    is not thrown away unseen)."""
+    revision = revisions.open_revision(organisation)
+    seen = request.POST.get("seen", "")
+    try:
+        if revision is None or not seen.isdigit():
+            raise services.ReviewError("none")
+        services.revision_discard(revision=revision, by=request.user, seen=int(seen))
+    except services.ReviewError:
+        messages.error(
+            request,
+            _(
+                "Die wartenden Änderungen wurden inzwischen geändert oder schon entschieden. "
+                "Bitte prüfen Sie den aktuellen Stand."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Die Änderungen sind verworfen. Online bleibt die geprüfte Fassung.")
         )
     return redirect("directory:edit", slug=organisation.slug)
 

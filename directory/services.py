@@ -22,7 +22,16 @@ from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
-from directory.models import Membership, Offer, Organisation, PublicDataVersion, Term, Visibility
+from directory import revisions
+from directory.models import (
+    Membership,
+    Offer,
+    Organisation,
+    ProfileRevision,
+    PublicDataVersion,
+    Term,
+    Visibility,
+)
 from directory.reach import Reach, reach_of
 from directory.search import build_search_document
 from directory.vocabulary import (
@@ -436,17 +445,24 @@ def organisation_send_back(*, organisation: Organisation, by: User | None, comme
             reason=f"sent back: {comment}",
             fields=["status", "review_comment"],
         )
-        reach = reach_of(organisation)
-        if reach is Reach.TEAM:
-            notify_members(organisation, "review-sent-back", {"comment": comment})
-        elif reach is Reach.ADDRESS:
-            queue_mail(
-                to=organisation.email,
-                template="review-sent-back-address",
-                context={"organisation": organisation, "comment": comment},
-                reply_to=by.email if by is not None else "",
-            )
-        return reach
+        return _tell_sent_back(organisation, by=by, comment=comment, revision=False)
+
+
+def _tell_sent_back(
+    organisation: Organisation, *, by: User | None, comment: str, revision: bool
+) -> Reach:
+    """Tell the team (else the profile's address) the coordinator's comment."""
+    reach = reach_of(organisation)
+    if reach is Reach.TEAM:
+        notify_members(organisation, "review-sent-back", {"comment": comment, "revision": revision})
+    elif reach is Reach.ADDRESS:
+        queue_mail(
+            to=organisation.email,
+            template="review-sent-back-address",
+            context={"organisation": organisation, "comment": comment, "revision": revision},
+            reply_to=by.email if by is not None else "",
+        )
+    return reach
 
 
 def organisation_confirm_current(*, organisation: Organisation, by: User | None) -> None:
@@ -456,6 +472,194 @@ def organisation_confirm_current(*, organisation: Organisation, by: User | None)
     )
 
 
+def _proposed(
+    *,
+    values: Mapping[str, Any],
+    relations: Mapping[str, Iterable[Term]],
+    offers: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """A save's reviewed values by key, as a revision stores them."""
+    found: dict[str, Any] = {name: revisions.jsonable(value) for name, value in values.items()}
+    for relation, terms in relations.items():
+        found[relation] = sorted(term.slug for term in terms)
+    if offers is not None:
+        found[revisions.OFFERS] = snapshot_from(terms={}, offers=offers)["offers"]
+    return found
+
+
+def revision_save(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    values: Mapping[str, Any] | None = None,
+    relations: Mapping[str, Iterable[Term]] | None = None,
+    offers: list[dict[str, Any]] | None = None,
+    loaded: tuple[int | None, int] | None = None,
+) -> ProfileRevision | None:
+    """Save changes to what needs review (revisions.REVIEWED: ``values`` by
+    field name, ``relations`` by name, ``offers``) of a published profile into
+    its open revision; the live profile is not touched. Returns the open
+    revision, or None when nothing differs from the live profile any more (a
+    revision whose changes were all taken back is discarded).
+
+    ``loaded``: (pk, version) of the revision the form was loaded from
+    (revisions.parse_token; None: unchecked). If a colleague changed one of the
+    keys this save writes since then, ``Conflict`` (with the revision) and
+    nothing is written. The first change of a published profile opens a
+    revision and tells the coordinators; so does the first change after a
+    send-back (the revision is pending again)."""
+    proposal = _proposed(values=values or {}, relations=relations or {}, offers=offers)
+    if not proposal:  # a section without anything that needs review
+        return revisions.open_revision(organisation)
+    with transaction.atomic():
+        # The profile's row first, as every write of a profile and a decision on
+        # a revision: one order of locks, so an approval and a save serialise.
+        live = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        revision = (
+            ProfileRevision.objects.select_for_update()
+            .filter(organisation=live, state__in=ProfileRevision.OPEN_STATES)
+            .first()
+        )
+        before = dict(revision.content) if revision is not None else {}
+        content = revisions.effective(live, {**before, **proposal})
+        if revision is not None and content == before:
+            return revision  # changes nothing (a save of what is waiting already)
+        if revision is not None and loaded is not None:
+            base = loaded[1] if loaded[0] == revision.pk else 0
+            if base != revision.version and any(
+                revision.changed.get(key, 0) > base for key in proposal
+            ):
+                raise Conflict(revision)
+        now = timezone.now()
+        if revision is None:
+            if not content:
+                return None
+            revision = ProfileRevision.objects.create(
+                organisation=live,
+                content=content,
+                changed=dict.fromkeys(content, 1),
+                created_by=by,
+                updated_by=by,
+            )
+            notify_reviewers("revision-submitted", {"organisation": live})
+            return revision
+        version = advance_version(ProfileRevision, revision.pk, None)
+        changed = dict(revision.changed)
+        for key in proposal:
+            old = before.get(key, revisions.live_value(live, key))
+            if content.get(key, revisions.live_value(live, key)) != old:
+                changed[key] = version
+        resubmitted = revision.state == ProfileRevision.State.SENT_BACK
+        revision.content, revision.changed, revision.version = content, changed, version
+        revision.updated_by, revision.updated_at = by, now
+        if not content:  # all changes taken back: nothing to review
+            revision.state = ProfileRevision.State.DISCARDED
+            revision.decided_by, revision.decided_at = by, now
+        elif resubmitted:
+            revision.state = ProfileRevision.State.PENDING
+        revision.save()
+        if revision.state == ProfileRevision.State.DISCARDED:
+            return None
+        if resubmitted:
+            notify_reviewers("revision-submitted", {"organisation": live})
+        return revision
+
+
+def _decidable(revision: ProfileRevision, seen: int | None, *states: str) -> ProfileRevision:
+    """Lock the profile and the revision (in this order) and make sure the
+    revision is still in one of ``states`` at the version the decider saw
+    (``seen``; None: unchecked); else ReviewError, nothing changed."""
+    Organisation.objects.select_for_update().filter(pk=revision.organisation_id).values_list(
+        "pk"
+    ).first()
+    stored = ProfileRevision.objects.select_for_update().filter(pk=revision.pk).first()
+    if stored is None or stored.state not in states:
+        raise ReviewError("decided")
+    if seen is not None and stored.version != seen:
+        raise ReviewError("changed")
+    return stored
+
+
+def _apply_revision(
+    organisation: Organisation,
+    revision: ProfileRevision,
+    *,
+    by: User | None,
+    state: str,
+    reason: str,
+    fields: Iterable[str] = (),
+) -> Organisation:
+    """Write the revision's content onto the profile's row as one recorded
+    version (with ``fields`` of ``organisation`` too) and close the revision."""
+    live = Organisation.objects.get(pk=organisation.pk)
+    for name in fields:
+        setattr(live, name, getattr(organisation, name))
+    pending = revisions.pending_profile(live, revision)
+    keys = list(revision.content)
+    field_names = [key for key in keys if key in revisions.REVIEWED_FIELDS]
+    relations = {key: revisions.terms_of(pending, key) for key in keys if key in TERM_RELATIONS}
+    offers = revisions.offers_of(pending) if revisions.OFFERS in keys else None
+    saved = organisation_save(
+        organisation=pending,
+        by=by,
+        relations=relations,
+        offers=offers,
+        reason=f"{reason} revision {revision.pk} v{revision.version}",
+        fields=[*field_names, *fields],
+    )
+    revision.state = state
+    revision.decided_by, revision.decided_at = by, timezone.now()
+    revision.save(update_fields=["state", "decided_by", "decided_at"])
+    return saved
+
+
+def revision_approve(
+    *, revision: ProfileRevision, by: User | None, seen: int | None
+) -> Organisation:
+    """Publish exactly the revision the coordinator saw: refused (ReviewError)
+    when it changed after the review page showed version ``seen``, or was
+    decided meanwhile. The profile counts as confirmed today. Returns it."""
+    with transaction.atomic():
+        stored = _decidable(revision, seen, ProfileRevision.State.PENDING)
+        organisation = Organisation.objects.get(pk=stored.organisation_id)
+        organisation.confirmed_at = timezone.localdate()
+        saved = _apply_revision(
+            organisation,
+            stored,
+            by=by,
+            state=ProfileRevision.State.APPROVED,
+            reason="approved",
+            fields=["confirmed_at"],
+        )
+        notify_members(saved, "revision-approved", {})
+        return saved
+
+
+def revision_send_back(
+    *, revision: ProfileRevision, by: User | None, comment: str, seen: int | None
+) -> Reach:
+    """Send the revision back to the team with the coordinator's comment; the
+    live profile stays as it is, the revision stays open for the team. Refused
+    like revision_approve."""
+    with transaction.atomic():
+        stored = _decidable(revision, seen, ProfileRevision.State.PENDING)
+        stored.state = ProfileRevision.State.SENT_BACK
+        stored.comment = comment
+        stored.decided_by, stored.decided_at = by, timezone.now()
+        stored.save(update_fields=["state", "comment", "decided_by", "decided_at"])
+        return _tell_sent_back(stored.organisation, by=by, comment=comment, revision=True)
+
+
+def revision_discard(*, revision: ProfileRevision, by: User | None, seen: int | None) -> None:
+    """The team takes its pending changes back; the live profile stays. Refused
+    (ReviewError) when the revision changed after ``seen`` or was decided."""
+    with transaction.atomic():
+        stored = _decidable(revision, seen, *ProfileRevision.OPEN_STATES)
+        stored.state = ProfileRevision.State.DISCARDED
+        stored.decided_by, stored.decided_at = by, timezone.now()
+        stored.save(update_fields=["state", "decided_by", "decided_at"])
+
+
 def organisation_archive(*, organisation: Organisation, by: User | None) -> None:
     """Archive the profile (ReviewError when it changed since it was loaded: the
     archive button toggles, and a double click must not archive and reactivate)."""
@@ -463,6 +667,15 @@ def organisation_archive(*, organisation: Organisation, by: User | None) -> None
         _lock_unchanged(organisation)
         organisation.status = Organisation.Status.ARCHIVED
         organisation_save(organisation=organisation, by=by, reason="archived", fields=["status"])
+        # Not public any more: what the team had pending becomes part of the
+        # profile, which is reviewed as a whole before it is published again.
+        revision = ProfileRevision.objects.filter(
+            organisation=organisation, state__in=ProfileRevision.OPEN_STATES
+        ).first()
+        if revision is not None:
+            _apply_revision(
+                organisation, revision, by=by, state=ProfileRevision.State.MERGED, reason="merged"
+            )
 
 
 def organisation_reactivate(*, organisation: Organisation, by: User | None) -> None:

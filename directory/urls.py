@@ -18,6 +18,11 @@ urlpatterns = [
         name="edit_section",
     ),
     path("<slug:slug>/einreichen/", selfservice_views.submit, name="submit"),
+    path(
+        "<slug:slug>/aenderungen-verwerfen/",
+        selfservice_views.revision_discard,
+        name="revision_discard",
+    ),
     path("<slug:slug>/bestaetigen/", selfservice_views.confirm_current, name="confirm"),
     path("<slug:slug>/archivieren/", selfservice_views.archive, name="archive"),
     path("<slug:slug>/team/", selfservice_views.team_view, name="team"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import CooperationRequest
 from cooperation.services import worklist
-from directory.models import Organisation
+from directory.models import Organisation, ProfileRevision
 from directory.reach import unreachable
 from directory.vocabulary import get_vocabulary
 from support.models import Answer, Assessment, SupportOffer
@@ -117,6 +117,10 @@ def work_figures(today: datetime.date | None = None) -> list[Figure]:
         Figure(
             _("Profile, die auf Prüfung warten"),
             Organisation.objects.filter(status=Organisation.Status.IN_REVIEW).count(),
+        ),
+        Figure(
+            _("Änderungen an veröffentlichten Profilen, die auf Prüfung warten"),
+            ProfileRevision.objects.filter(state=ProfileRevision.State.PENDING).count(),
         ),
         Figure(
             _("Profile seit 12 Monaten nicht bestätigt"),

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from directory.forms import SECTIONS
+from directory import revisions
 from directory.models import Membership, Organisation
 from directory.vocabulary import invalidate_vocabulary
 from tests import personas
@@ -15,10 +15,11 @@ from tests.factories import make_organisation
 from tests.parallel import parallel
 
 
-def _section_data(organisation, section, **changes):
-    """What the section's form posts when loaded now and changed by ``changes``."""
-    _label, form_class = SECTIONS[section]
-    form = form_class(instance=Organisation.objects.get(pk=organisation.pk))
+def _section_data(client, organisation, section, **changes):
+    """What the section's form posts when loaded now by ``client`` (as its page
+    shows it: for a published profile with changes waiting for review, those)
+    and changed by ``changes``."""
+    form = client.get(_url(organisation, section)).context["form"]
     data = {}
     for name, field in form.fields.items():
         if name in ("logo_upload", "remove_logo"):
@@ -32,6 +33,13 @@ def _section_data(organisation, section, **changes):
             continue
         data[name] = value
     return {**data, **changes}
+
+
+def _pending(organisation, key):
+    """The value of ``key`` as the team sees it (the open revision over the live profile)."""
+    stored = Organisation.objects.get(pk=organisation.pk)
+    shown = revisions.pending_profile(stored, revisions.open_revision(stored))
+    return getattr(shown, key)
 
 
 def _team(organisation):
@@ -49,61 +57,93 @@ def _url(organisation, section):
 
 
 @pytest.mark.django_db
-def test_a_stale_form_of_the_same_section_gets_the_conflict_page_and_keeps_both_inputs(client):
-    organisation = make_organisation("Brücke e. V.", slug="bruecke", description="Alt")
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_a_stale_form_of_the_same_section_gets_the_conflict_page_and_keeps_both_inputs(
+    client, status
+):
+    """A draft is edited directly; a published profile's description waits in its
+    revision: either way the older form meets the colleague's change."""
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", description="Alt", status=status
+    )
     owner, colleague = _team(organisation)
-    stale = _section_data(organisation, "identitaet", description="Text von A")
+    client.force_login(owner)
+    stale = _section_data(client, organisation, "identitaet", description="Text von A")
     loaded_version = stale["version"]
 
     other = Client()
     other.force_login(colleague)
-    fresh = _section_data(organisation, "identitaet", description="Neu von B")
+    fresh = _section_data(other, organisation, "identitaet", description="Neu von B")
     assert other.post(_url(organisation, "identitaet"), fresh).status_code == 302
     versions = organisation.history.count()
 
-    client.force_login(owner)
     response = client.post(_url(organisation, "identitaet"), stale)
 
     assert response.status_code == 409
     page = response.content.decode()
     assert "Neu von B" in page  # the other person's change
-    assert "Alt" in page  # what the form was loaded from (from the history)
+    assert "Alt" in page  # what the form was loaded from
     assert page.count("Text von A") >= 2  # in the table and still in the form
-    organisation.refresh_from_db()
-    assert organisation.description == "Neu von B"  # nothing applied
+    assert _pending(organisation, "description") == "Neu von B"  # nothing applied
     assert organisation.history.count() == versions
-    current = response.context["form"]["version"].value()
-    assert int(current) == organisation.version != loaded_version
-
-    # One click: the form as shown, now with the current version, goes through.
-    response = client.post(_url(organisation, "identitaet"), {**stale, "version": current})
-    assert response.status_code == 302
+    form = response.context["form"]
+    current = form["version"].value()
     organisation.refresh_from_db()
-    assert organisation.description == "Text von A"
-    record = organisation.history.first()
-    assert record.history_user == owner and record.version == organisation.version
+    assert int(current) == organisation.version
+    assert status == "published" or organisation.version != loaded_version
+
+    # One click: the form as shown, now with the current versions, goes through.
+    again = {**stale, "version": current, "revision": form["revision"].value()}
+    assert client.post(_url(organisation, "identitaet"), again).status_code == 302
+    assert _pending(organisation, "description") == "Text von A"
+    organisation.refresh_from_db()
+    if status == "draft":
+        record = organisation.history.first()
+        assert record.history_user == owner and record.version == organisation.version
+    else:  # the live profile is untouched; the revision's history names who
+        assert organisation.description == "Alt"
+        revision = revisions.open_revision(organisation)
+        assert revision.history.first().updated_by == owner
+        assert revision.history.count() == 2  # B's save, A's save
 
 
 @pytest.mark.django_db
-def test_a_stale_form_of_another_section_is_applied_and_keeps_the_colleagues_save(client):
-    organisation = make_organisation("Brücke e. V.", slug="bruecke", phone="040 1")
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_a_stale_form_of_another_section_is_applied_and_keeps_the_colleagues_save(client, status):
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", phone="040 1", description="Alt", status=status
+    )
     owner, colleague = _team(organisation)
-    identity = _section_data(organisation, "identitaet", description="Von A")
+    client.force_login(owner)
+    identity = _section_data(client, organisation, "identitaet", description="Von A")
 
     other = Client()
     other.force_login(colleague)
-    contact = _section_data(organisation, "kontakt", phone="040 222")
+    contact = _section_data(other, organisation, "kontakt", phone="040 222")
     assert other.post(_url(organisation, "kontakt"), contact).status_code == 302
 
-    client.force_login(owner)
     assert client.post(_url(organisation, "identitaet"), identity).status_code == 302
     organisation.refresh_from_db()
-    assert (organisation.description, organisation.phone) == ("Von A", "040 222")
-    # One history entry per applied change, each complete, with who made it.
+    assert (_pending(organisation, "description"), organisation.phone) == ("Von A", "040 222")
     latest, previous = list(organisation.history.all()[:2])
-    assert (latest.history_user, latest.description, latest.phone) == (owner, "Von A", "040 222")
-    assert (previous.history_user, previous.phone) == (colleague, "040 222")
-    assert "von a" in organisation.search_document  # derived from what is stored
+    if status == "draft":
+        # One history entry per applied change, each complete, with who made it.
+        assert (latest.history_user, latest.description, latest.phone) == (
+            owner,
+            "Von A",
+            "040 222",
+        )
+        assert (previous.history_user, previous.phone) == (colleague, "040 222")
+        assert "von a" in organisation.search_document  # derived from what is stored
+    else:
+        # The phone went live at once; the description waits for review.
+        assert (latest.history_user, latest.phone, latest.description) == (
+            colleague,
+            "040 222",
+            "Alt",
+        )
+        assert organisation.description == "Alt"
+        assert "von a" not in organisation.search_document
 
 
 @pytest.mark.django_db
@@ -135,9 +175,14 @@ ROUNDS = 20
 
 
 @pytest.mark.postgres
-def test_parallel_saves_of_different_sections_lose_no_confirmed_write(vocabulary, settings):
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_parallel_saves_of_different_sections_lose_no_confirmed_write(vocabulary, settings, status):
+    """A draft: both sections written to the row. Published: the description
+    into the pending revision, the phone live at once, at the same moment."""
     settings.RATELIMIT_ENABLE = False
-    organisation = make_organisation("Parallel e. V.", slug="parallel", phone="040 0")
+    organisation = make_organisation(
+        "Parallel e. V.", slug="parallel", phone="040 0", status=status
+    )
     owner, colleague = _team(organisation)
     clients = []
     for user in (owner, colleague):
@@ -148,8 +193,10 @@ def test_parallel_saves_of_different_sections_lose_no_confirmed_write(vocabulary
     lost, statuses = 0, []
     for round_number in range(ROUNDS):
         posts = [
-            _section_data(organisation, "identitaet", description=f"Beschreibung {round_number}"),
-            _section_data(organisation, "kontakt", phone=f"040 {round_number + 1}"),
+            _section_data(
+                clients[0], organisation, "identitaet", description=f"Beschreibung {round_number}"
+            ),
+            _section_data(clients[1], organisation, "kontakt", phone=f"040 {round_number + 1}"),
         ]
         sections = ["identitaet", "kontakt"]
 
@@ -159,14 +206,22 @@ def test_parallel_saves_of_different_sections_lose_no_confirmed_write(vocabulary
         answers = parallel(lambda: save(0), lambda: save(1))
         statuses += answers
         stored = Organisation.objects.get(pk=organisation.pk)
-        if answers[0] == 302 and stored.description != f"Beschreibung {round_number}":
+        if answers[0] == 302 and _pending(stored, "description") != f"Beschreibung {round_number}":
             lost += 1
         if answers[1] == 302 and stored.phone != f"040 {round_number + 1}":
             lost += 1
     print(
-        f"\nparallel section saves: {ROUNDS} rounds, {statuses.count(302)} confirmed, {lost} lost"
+        f"\nparallel section saves ({status}): {ROUNDS} rounds, "
+        f"{statuses.count(302)} confirmed, {lost} lost"
     )
     assert statuses == [302] * (2 * ROUNDS)  # different sections never conflict
     assert lost == 0
-    # One history entry per applied change (plus the first version).
-    assert Organisation.objects.get(pk=organisation.pk).history.count() == 2 * ROUNDS + 1
+    stored = Organisation.objects.get(pk=organisation.pk)
+    if status == "draft":
+        # One history entry per applied change (plus the first version).
+        assert stored.history.count() == 2 * ROUNDS + 1
+    else:
+        # The phone's changes in the profile's history, the description's in the revision's.
+        assert stored.history.count() == ROUNDS + 1
+        assert stored.description == ""
+        assert revisions.open_revision(stored).history.count() == ROUNDS

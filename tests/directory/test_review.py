@@ -83,7 +83,9 @@ def test_a_resubmitted_profile_shows_a_diff_against_the_last_published_version(
     assert "<del>Hamburg</del>" in html and "<ins>Rostock</ins>" in html
 
 
-def test_changes_to_a_published_profile_go_live_at_once_and_are_recorded(client, editor_a, mo_a):
+def test_capacity_changes_of_a_published_profile_wait_and_are_recorded_on_approval(
+    client, editor_a, mo_a, coordinator
+):
     client.force_login(editor_a)
     client.post(
         reverse("directory:edit_section", args=[mo_a.slug, "ressourcen"]),
@@ -96,9 +98,15 @@ def test_changes_to_a_published_profile_go_live_at_once_and_are_recorded(client,
         },
     )
     mo_a.refresh_from_db()
-    assert mo_a.status == "published" and mo_a.paid_staff == 3
+    assert mo_a.status == "published" and mo_a.paid_staff == 0
+    revision = mo_a.revisions.get()
+    assert revision.updated_by == editor_a
+    services.revision_approve(revision=revision, by=coordinator, seen=revision.version)
+    mo_a.refresh_from_db()
+    assert mo_a.paid_staff == 3
     record = mo_a.history.first()
-    assert record.history_user == editor_a and record.paid_staff == 3
+    assert record.history_user == coordinator and record.paid_staff == 3
+    assert record.history_change_reason == f"approved revision {revision.pk} v{revision.version}"
 
 
 def test_coordinators_see_the_history_and_restore_a_version(client, editor_a, mo_a, coordinator):

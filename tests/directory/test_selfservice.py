@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
+from directory import revisions, services
 from directory.models import Membership, Organisation
 from directory.services import organisation_save
 from directory.vocabulary import get_vocabulary
@@ -79,6 +80,13 @@ def test_validation_errors_are_shown_next_to_the_field_and_keep_the_input(client
     assert mo_a.city == "Hamburg"
 
 
+def _approve(organisation):
+    """A published profile's changes wait for review: approve them as shown."""
+    revision = revisions.open_revision(organisation)
+    services.revision_approve(revision=revision, by=None, seen=revision.version)
+    organisation.refresh_from_db()
+
+
 def test_identity_section_with_terms_and_a_logo(client, editor_a, mo_a):
     client.force_login(editor_a)
     vocab = get_vocabulary()
@@ -96,7 +104,7 @@ def test_identity_section_with_terms_and_a_logo(client, editor_a, mo_a):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    mo_a.refresh_from_db()
+    _approve(mo_a)
     assert mo_a.founding_year == 1999 and mo_a.description == "Neue Beschreibung"
     assert sorted(t.slug for t in mo_a.languages.all()) == ["de", "ru"]
     assert mo_a.snapshot["terms"]["languages"] == ["de", "ru"]
@@ -150,6 +158,7 @@ def test_offers_are_edited_as_a_list(client, editor_a, mo_a):
     }
     response = client.post(reverse("directory:edit_section", args=[mo_a.slug, "angebote"]), data)
     assert response.status_code == 302
+    _approve(mo_a)
     assert list(mo_a.offers.values_list("title", flat=True)) == ["Erstberatung", "Deutschkurs"]
     assert [t.slug for t in mo_a.roles.all()] == ["informationsvermittler"]
     assert [o["languages"] for o in Organisation.objects.get(pk=mo_a.pk).snapshot["offers"]] == [

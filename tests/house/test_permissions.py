@@ -188,6 +188,11 @@ TABLE = {
     ),
     "directory:submit": (_url("directory:submit", mo), post_only(MO_A_ONLY), MO_A_ONLY),
     "directory:confirm": (_url("directory:confirm", mo), post_only(MO_A_ONLY), MO_A_ONLY),
+    "directory:revision_discard": (
+        _url("directory:revision_discard", mo),
+        post_only(MO_A_ONLY),
+        MO_A_ONLY,
+    ),
     "directory:archive": (_url("directory:archive", mo), post_only(MO_A_ONLY), MO_A_ONLY),
     "directory:team": (_url("directory:team", mo), MO_A_ONLY, MO_A_ONLY),
     "directory:team_remove": (
