@@ -387,7 +387,10 @@ def team_view(request, organisation, membership):
 @member_view(owner=True)
 @require_POST
 def team_remove(request, organisation, membership, pk):
-    target = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    target = Membership.objects.filter(pk=pk, organisation=organisation).first()
+    if target is None:  # removed meanwhile (a second click, another tab): nothing to do
+        messages.info(request, _("Diese Person gehört nicht mehr zum Team."))
+        return redirect("directory:team", slug=organisation.slug)
     try:
         team.membership_remove(membership=target)
     except team.TeamError:
@@ -403,7 +406,10 @@ def team_remove(request, organisation, membership, pk):
 @member_view(owner=True)
 @require_POST
 def team_transfer(request, organisation, membership, pk):
-    target = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    target = Membership.objects.filter(pk=pk, organisation=organisation).first()
+    if target is None:  # removed meanwhile
+        messages.error(request, _("Die Verantwortung kann nur an ein Teammitglied gehen."))
+        return redirect("directory:team", slug=organisation.slug)
     try:
         team.ownership_transfer(organisation=organisation, to=target, by=request.user)
     except team.TeamError as problem:
@@ -421,9 +427,10 @@ def team_transfer(request, organisation, membership, pk):
 @member_view(owner=True)
 @require_POST
 def invitation_withdraw(request, organisation, membership, pk):
-    invitation = get_object_or_404(
-        Invitation, pk=pk, organisation=organisation, accepted_at__isnull=True
-    )
+    invitation = Invitation.objects.filter(pk=pk, organisation=organisation).first()
+    if invitation is None:  # withdrawn meanwhile (a second click, another tab)
+        messages.info(request, _("Diese Einladung ist schon zurückgezogen."))
+        return redirect("directory:team", slug=organisation.slug)
     try:
         team.invitation_withdraw(invitation=invitation)
     except team.TeamError:  # accepted meanwhile

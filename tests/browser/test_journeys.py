@@ -374,3 +374,62 @@ def test_two_editors_save_one_section_and_the_later_one_resolves_the_conflict(
     headings = coordinator.locator("main section h2").all_inner_texts()
     assert "Bora Demir" in headings[0] and "Anna Aydin" in headings[1]
     assert merged in coordinator.locator("main section").first.inner_text()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_editors_change_goes_through_review_while_the_old_version_stays_online(
+    world, open_page, mode
+):
+    """Issue 16: an editor rewrites the description of a published profile. The
+    public keeps seeing the reviewed text; the team sees its change waiting; the
+    coordinator sees the diff inline and approves; then the public sees the new
+    text. A phone number changed on the way goes live at once."""
+    from directory.models import Membership, ProfileRevision
+    from tests import personas
+    from tests.factories import make_organisation
+
+    organisation = make_organisation(
+        "Brücke e. V.", slug="bruecke", description="Wir beraten Familien.", phone="040 1111"
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(phone_visibility="public")
+    anna = personas.create("editor_a", name="Anna Aydin")
+    Membership.objects.create(user=anna, organisation=organisation, role=Membership.Role.OWNER)
+    new_text = "Wir beraten Familien und begleiten zu Ämtern, auf Türkisch und Arabisch."
+    profile = f"/organisationen/{organisation.slug}/"
+
+    editor = open_page(anna)
+    act = Actor(editor, mode)
+    act.goto(f"{profile}bearbeiten/identitaet/")
+    assert "erscheinen erst, wenn die Koordination sie geprüft hat" in editor.content()
+    act.fill(editor.locator("#id_description"), new_text)
+    assert _save(act, editor) == 302
+    assert "bis zur Freigabe bleibt die bisherige Fassung online" in editor.content()
+    pending = editor.locator("#h-pending").locator("xpath=..")
+    assert pending.locator("h2").inner_text() == "Ihre Änderungen warten auf Prüfung"
+    assert "Türkisch" in pending.locator("ins").first.inner_text()
+    screenshot(editor, f"revision-pending-team-{mode}")
+    act.goto(f"{profile}bearbeiten/kontakt/")
+    act.fill(editor.locator("#id_phone"), "040 2222")
+    assert _save(act, editor) == 302
+
+    visitor = open_page()
+    visitor.goto(f"{visitor.base}{profile}")
+    main = visitor.locator("main").inner_text()
+    assert "Wir beraten Familien." in main and "Türkisch" not in main  # the reviewed text
+    assert "040 2222" in main  # contact data does not wait
+
+    coordinator = open_page(world.users["coordinator"])
+    reviewer = Actor(coordinator, mode)
+    reviewer.goto("/organisationen/pruefung/")
+    reviewer.click(coordinator.locator("#h-revisions + ul a", has_text="Brücke e. V."))
+    coordinator.wait_for_url(f"**{profile}pruefen/")
+    diff = coordinator.locator(".version-diff")
+    assert "Beschreibung" in diff.locator("dt").first.inner_text()
+    assert "Türkisch" in diff.locator("ins").first.inner_text()
+    screenshot(coordinator, f"revision-review-{mode}")
+    assert _save(reviewer, coordinator, "Freigeben und veröffentlichen") == 302
+    assert "Die Änderungen sind jetzt online" in coordinator.content()
+
+    visitor.reload()
+    assert new_text in visitor.locator("main").inner_text()
+    assert ProfileRevision.objects.get().state == ProfileRevision.State.APPROVED

@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from directory import revisions, services
 from directory.forms import SECTIONS
-from directory.models import ProfileRevision
+from directory.models import Organisation, ProfileRevision
 from directory.vocabulary import get_vocabulary
 from tests.directory.test_concurrent_edits import _section_data
+from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +295,62 @@ def test_the_api_json_of_a_profile_keeps_the_live_revision(client, editor_a, mo_
     data = json.loads(Client().get(f"/api/organisations/{mo_a.slug}/").content)
     assert data["name"] == "Verein A e. V." and SECRET not in json.dumps(data)
     assert not re.search(SECRET, Client().get("/api/hsds/services").content.decode())
+
+
+# Approval and edit at the same moment, in threads with their own connections.
+
+
+@pytest.mark.postgres
+def test_an_approval_racing_an_edit_publishes_only_what_was_seen(transactional_db):
+    from core.concurrency import Conflict
+    from tests import personas
+    from tests.parallel import parallel
+
+    call_command("load_vocabulary", verbosity=0)
+    organisation = make_organisation("Wettlauf e. V.", slug="wettlauf")
+    editor = personas.create("editor_a")
+    reviewer = personas.create("coordinator")
+    outcomes = []
+    for number in range(15):
+        revision = services.revision_save(
+            organisation=organisation, by=editor, values={"description": f"gesehen {number}"}
+        )
+        seen = revision.version
+
+        def approve(revision=revision, seen=seen):
+            try:
+                services.revision_approve(revision=revision, by=reviewer, seen=seen)
+            except services.ReviewError:
+                return "refused"
+            return "approved"
+
+        def edit(number=number):
+            try:
+                services.revision_save(
+                    organisation=organisation,
+                    by=editor,
+                    values={"description": f"ungesehen {number}"},
+                )
+            except Conflict:  # pragma: no cover - no version given, never raised
+                return "conflict"
+            return "saved"
+
+        decision, saved = parallel(approve, edit)
+        outcomes.append(decision)
+        live = Organisation.objects.get(pk=organisation.pk)
+        pending = revisions.open_revision(live)
+        assert saved == "saved"
+        if decision == "approved":  # exactly the seen text; the edit waits in a new revision
+            assert live.description == f"gesehen {number}"
+            assert pending.content == {"description": f"ungesehen {number}"}
+        else:  # the edit came first: nothing published, the edit waits
+            assert live.description != f"ungesehen {number}"
+            assert pending.content["description"] == f"ungesehen {number}"
+        # The next round starts from a clean state.
+        if pending is not None:
+            services.revision_discard(revision=pending, by=editor, seen=None)
+    print(
+        f"\napproval vs. edit: {outcomes.count('approved')} approved, "
+        f"{outcomes.count('refused')} refused, 0 unseen published"
+    )
+    assert ProfileRevision.objects.filter(state__in=ProfileRevision.OPEN_STATES).count() == 0
