@@ -12,7 +12,7 @@ from accounts import services as account_services
 from accounts.models import OfficialDomain
 from accounts.services import verification_token
 from cooperation.services import request_send
-from directory.services import organisation_save
+from directory.services import organisation_save, revision_save
 from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
@@ -74,6 +74,12 @@ def build_world() -> World:
     mo.email, mo.phone, mo.street = "info@kontakt.example", "+49 385 123456", "Hauptstraße 1"
     organisation_save(organisation=mo, by=users["editor"])
     owner_assign(organisation=mo, user=users["editor"])
+    # Its team's changes wait for review (the edit and review pages show them).
+    revision_save(
+        organisation=mo,
+        by=users["editor"],
+        values={"description": "Wir verbinden russischsprachige Menschen in Schwerin und Rostock."},
+    )
     other = make_organisation(
         "Club Dialog e. V.",
         slug="club-dialog",
@@ -235,6 +241,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("dashboard", reverse("dashboard")),
         ("review-queue", reverse("directory:review_queue")),
         ("review", reverse("directory:review", args=["zur-pruefung"])),
+        ("review-revision", reverse("directory:review", args=[mo.slug])),
         ("history", reverse("directory:history", args=[mo.slug])),
         ("curate", reverse("guidance:curate")),
         ("curate-chapter", reverse("guidance:curate_chapter", args=[chapter.slug])),
