@@ -490,6 +490,14 @@ def export_personal_data(user: User) -> dict[str, Any]:
             }
             for r in _profile_changes_by(user)
         ],
+        "profile_changes_for_review": [
+            {
+                "organisation": r.organisation.slug,
+                "date": iso(r.history_date),
+                "content": r.content,
+            }
+            for r in _revision_saves_by(user)
+        ],
     }
     for contributor in EXPORT_CONTRIBUTORS:
         data.update(contributor(user))
@@ -508,6 +516,17 @@ def _profile_changes_by(user: User) -> QuerySet[Any]:
         "slug", "history_date", "history_change_reason"
     )
     return changes
+
+
+def _revision_saves_by(user: User) -> QuerySet[Any]:
+    """The user's saves of changes that waited for review (each version of a
+    pending revision of a published profile)."""
+    from directory.models import ProfileRevision
+
+    saves: QuerySet[Any] = ProfileRevision.history.filter(history_user=user).select_related(
+        "organisation"
+    )
+    return saves
 
 
 @transaction.atomic

@@ -395,6 +395,8 @@ class ProfileRevision(models.Model):
     )
     decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
     history = HistoricalRecords()
+    if TYPE_CHECKING:  # set before a save (django-simple-history, untyped)
+        _history_user: Any
 
     class Meta:
         verbose_name = _("Änderung eines veröffentlichten Profils")

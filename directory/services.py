@@ -534,13 +534,15 @@ def revision_save(
         if revision is None:
             if not content:
                 return None
-            revision = ProfileRevision.objects.create(
+            revision = ProfileRevision(
                 organisation=live,
                 content=content,
                 changed=dict.fromkeys(content, 1),
                 created_by=by,
                 updated_by=by,
             )
+            revision._history_user = by  # who, in the revision's history
+            revision.save()
             notify_reviewers("revision-submitted", {"organisation": live})
             return revision
         version = advance_version(ProfileRevision, revision.pk, None)
@@ -552,6 +554,7 @@ def revision_save(
         resubmitted = revision.state == ProfileRevision.State.SENT_BACK
         revision.content, revision.changed, revision.version = content, changed, version
         revision.updated_by, revision.updated_at = by, now
+        revision._history_user = by
         if not content:  # all changes taken back: nothing to review
             revision.state = ProfileRevision.State.DISCARDED
             revision.decided_by, revision.decided_at = by, now
@@ -609,6 +612,7 @@ def _apply_revision(
     )
     revision.state = state
     revision.decided_by, revision.decided_at = by, timezone.now()
+    revision._history_user = by
     revision.save(update_fields=["state", "decided_by", "decided_at"])
     return saved
 
@@ -646,6 +650,7 @@ def revision_send_back(
         stored.state = ProfileRevision.State.SENT_BACK
         stored.comment = comment
         stored.decided_by, stored.decided_at = by, timezone.now()
+        stored._history_user = by
         stored.save(update_fields=["state", "comment", "decided_by", "decided_at"])
         return _tell_sent_back(stored.organisation, by=by, comment=comment, revision=True)
 
@@ -657,6 +662,7 @@ def revision_discard(*, revision: ProfileRevision, by: User | None, seen: int | 
         stored = _decidable(revision, seen, *ProfileRevision.OPEN_STATES)
         stored.state = ProfileRevision.State.DISCARDED
         stored.decided_by, stored.decided_at = by, timezone.now()
+        stored._history_user = by
         stored.save(update_fields=["state", "decided_by", "decided_at"])
 
 

@@ -103,7 +103,7 @@ def test_a_stale_form_of_the_same_section_gets_the_conflict_page_and_keeps_both_
     else:  # the live profile is untouched; the revision's history names who
         assert organisation.description == "Alt"
         revision = revisions.open_revision(organisation)
-        assert revision.history.first().updated_by == owner
+        assert revision.history.first().history_user == owner
         assert revision.history.count() == 2  # B's save, A's save
 
 

@@ -18,6 +18,7 @@ def test_export_contains_my_data_and_nobody_elses(client, editor_a, editor_b, mo
     ChapterNote.objects.create(user=editor_a, chapter=Chapter.objects.first(), text="Meine Notiz")
     ChapterNote.objects.create(user=editor_b, chapter=Chapter.objects.first(), text="Fremde Notiz")
     services.organisation_save(organisation=mo_a, by=editor_a, reason="edited: kontakt")
+    services.revision_save(organisation=mo_a, by=editor_a, values={"description": "Mein Text"})
     client.force_login(editor_a)
     response = client.get(reverse("export_data"))
     assert response["Content-Type"] == "application/json"
@@ -29,6 +30,13 @@ def test_export_contains_my_data_and_nobody_elses(client, editor_a, editor_b, mo
     ]
     assert [n["text"] for n in data["guide_notes"]] == ["Meine Notiz"]
     assert data["profile_changes"][0]["organisation"] == "verein-a"
+    assert data["profile_changes_for_review"] == [
+        {
+            "organisation": "verein-a",
+            "date": data["profile_changes_for_review"][0]["date"],
+            "content": {"description": "Mein Text"},
+        }
+    ]
     assert (
         "editor-b" not in response.content.decode()
         and "Fremde Notiz" not in response.content.decode()
