@@ -384,10 +384,20 @@ def team_view(request, organisation, membership):
     )
 
 
+def _own(model, pk, organisation):
+    """The profile's row ``pk`` of ``model`` (a membership or an invitation);
+    None when it is gone (removed or withdrawn meanwhile); 404 when it belongs
+    to another profile."""
+    row = model.objects.filter(pk=pk).first()
+    if row is not None and row.organisation_id != organisation.pk:
+        raise Http404
+    return row
+
+
 @member_view(owner=True)
 @require_POST
 def team_remove(request, organisation, membership, pk):
-    target = Membership.objects.filter(pk=pk, organisation=organisation).first()
+    target = _own(Membership, pk, organisation)
     if target is None:  # removed meanwhile (a second click, another tab): nothing to do
         messages.info(request, _("Diese Person gehört nicht mehr zum Team."))
         return redirect("directory:team", slug=organisation.slug)
@@ -406,7 +416,7 @@ def team_remove(request, organisation, membership, pk):
 @member_view(owner=True)
 @require_POST
 def team_transfer(request, organisation, membership, pk):
-    target = Membership.objects.filter(pk=pk, organisation=organisation).first()
+    target = _own(Membership, pk, organisation)
     if target is None:  # removed meanwhile
         messages.error(request, _("Die Verantwortung kann nur an ein Teammitglied gehen."))
         return redirect("directory:team", slug=organisation.slug)
@@ -427,7 +437,7 @@ def team_transfer(request, organisation, membership, pk):
 @member_view(owner=True)
 @require_POST
 def invitation_withdraw(request, organisation, membership, pk):
-    invitation = Invitation.objects.filter(pk=pk, organisation=organisation).first()
+    invitation = _own(Invitation, pk, organisation)
     if invitation is None:  # withdrawn meanwhile (a second click, another tab)
         messages.info(request, _("Diese Einladung ist schon zurückgezogen."))
         return redirect("directory:team", slug=organisation.slug)
