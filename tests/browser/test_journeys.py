@@ -432,4 +432,4 @@ def test_an_editors_change_goes_through_review_while_the_old_version_stays_onlin
 
     visitor.reload()
     assert new_text in visitor.locator("main").inner_text()
-    assert ProfileRevision.objects.get().state == ProfileRevision.State.APPROVED
+    assert organisation.revisions.get().state == ProfileRevision.State.APPROVED
