@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import CombinedExpression, ExpressionWrapper
+from django.db.models.lookups import LessThanOrEqual
 
 KM_PER_DEGREE = 6371.0088 * math.pi / 180  # mean Earth radius (IUGG), per degree of latitude
 DISTANCE = "distance_sq"  # the annotation: squared distance in degrees of latitude
@@ -64,12 +65,18 @@ def squared_distance(centre: Point) -> ExpressionWrapper:
     return ExpressionWrapper(total, output_field=FloatField())
 
 
+def within_condition(centre: Point, radius_km: float) -> Q:
+    """Rows within ``radius_km`` of ``centre``: the bounding box (indexed), then the
+    circle. A row without coordinates never meets it."""
+    limit = (radius_km / KM_PER_DEGREE) ** 2
+    return bounding_box(centre, radius_km) & Q(
+        LessThanOrEqual(squared_distance(centre), Value(limit))
+    )
+
+
 def within(queryset: QuerySet, centre: Point, radius_km: float) -> QuerySet:
     """The rows of ``queryset`` within ``radius_km`` of ``centre``, annotated with
     ``distance_sq`` (see ``km_from_squared``). Rows without coordinates are out."""
-    limit = (radius_km / KM_PER_DEGREE) ** 2
-    return (
-        queryset.filter(bounding_box(centre, radius_km))
-        .annotate(**{DISTANCE: squared_distance(centre)})
-        .filter(**{f"{DISTANCE}__lte": limit})
+    return queryset.filter(within_condition(centre, radius_km)).annotate(
+        **{DISTANCE: squared_distance(centre)}
     )
