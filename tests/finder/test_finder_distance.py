@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.directory.test_distance import SAMPLE
 from tests.factories import make_organisation
+from tests.pages import GAZETTEER_SAMPLE as SAMPLE
 
 pytestmark = pytest.mark.django_db
 URL = reverse("finder")
