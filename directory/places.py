@@ -31,6 +31,7 @@ from directory.geo import Point, distance_km
 
 GAZETTEER_FILE = Path(__file__).resolve().parent / "data" / "gazetteer" / "de-postcodes.csv.gz"
 CLUSTER_KM = 20.0
+CITY_KM = 25.0
 POSTCODE = re.compile(r"^([0-9]{5})(?:\s+(.*))?$")
 BATCH = 2000
 
@@ -101,10 +102,11 @@ def _centre(rows: list[Row]) -> Point:
 
 
 def _densest(rows: list[Row]) -> list[Row]:
-    """The rows within CLUSTER_KM of the row that has the most such neighbours
-    (all rows when they lie that close to their centre: the common case, quick)."""
+    """All rows when they lie within CITY_KM of their centre (one town: Berlin's
+    postcodes reach 23 km; quick), else the rows within CLUSTER_KM of the row that
+    has the most such neighbours (one of several places of the same name)."""
     centre = _centre(rows)
-    if all(distance_km(centre, Point(r.latitude, r.longitude)) <= CLUSTER_KM / 2 for r in rows):
+    if all(distance_km(centre, Point(r.latitude, r.longitude)) <= CITY_KM for r in rows):
         return rows
 
     def near(row: Row) -> list[Row]:
@@ -123,6 +125,7 @@ class Gazetteer:
         self._preloaded = preload
         self._by_postcode: dict[str, list[Row]] = {}
         self._by_key: dict[str, list[Row]] = {}
+        self._named: dict[str, Location | None] = {}  # by_name's answers, when preloaded
         if preload:
             for row in _rows(Q()):
                 self._by_postcode.setdefault(row.postcode, []).append(row)
@@ -163,6 +166,13 @@ class Gazetteer:
 
     def by_name(self, text: str) -> Location | None:
         key = place_key(text)
+        if self._preloaded:
+            if key not in self._named:
+                self._named[key] = self._by_name(key)
+            return self._named[key]
+        return self._by_name(key)
+
+    def _by_name(self, key: str) -> Location | None:
         rows = self._name_rows(key) if key else []
         if not rows:
             return None
