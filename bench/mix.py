@@ -84,8 +84,8 @@ def distance_urls(n: int = 200, *, seed: int = 8) -> list[str]:
             params["language"] = rng.choice(languages)
         elif choice < 0.5:
             params["q"] = rng.choice(WORDS)
-        if rng.random() < 0.15:
-            params["page"] = 2
+        if rng.random() < 0.15 and params["radius"] >= 50 and len(params) == 2:
+            params["page"] = 2  # a later page where a wide radius has one
         url = "/organisationen/?" + urlencode(params)
         if url not in seen:
             seen.add(url)

@@ -259,6 +259,9 @@ def organisation_list(request):
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
         "sort": sort,
         "sort_choices": sort_choices,
+        # The default order is sent as "": after adding a search term or a place the
+        # form's next submit orders by relevance or distance, not by the old default.
+        "default_sort": default_sort,
         "query_without_page": query_without_page.urlencode(),
         # An unknown place is explained next to its field (near_errors).
         "invalid_params": sorted(set(filterset.form.errors) - {"near"})

@@ -137,7 +137,16 @@ def test_distance_is_a_sort_option_only_with_a_place(client, orgs):
     assert names(plain)[0] == "Brücke e. V."  # by name
     assert distances(plain) == []
     near = client.get(URL, {"near": "Hamburg"})
-    assert '<option value="distance" selected>' in near.content.decode()
+    assert '<option value="" selected>Entfernung</option>' in near.content.decode()
+    assert '<option value="name">Name</option>' in near.content.decode()
+
+
+def test_a_place_added_on_the_default_page_orders_by_distance(client, orgs):
+    # The form sends the order it showed; the default one is sent as "".
+    page = client.get(URL).content.decode()
+    assert '<option value="" selected>Name</option>' in page
+    response = client.get(URL, {"near": "Wismar", "radius": "200", "sort": ""})
+    assert names(response) == ["Hafen e. V.", "Kontakt e. V.", "Umut e. V.", "Brücke e. V."]
 
 
 def test_an_unknown_place_is_explained_next_to_the_field(client, orgs):
