@@ -17,6 +17,7 @@ from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Val
 from django.utils.translation import gettext as _
 
 from directory import geo
+from directory.filters import DEFAULT_RADIUS
 from directory.models import Organisation
 from directory.relations import (
     ADVICE_LANGUAGES,
@@ -30,7 +31,6 @@ from directory.relations import (
 from directory.search import clean_query, matching_condition
 
 MUST, NICE = "must", "nice"
-DEFAULT_RADIUS = 25  # km, as in the directory
 
 
 @dataclass
