@@ -15,7 +15,14 @@ from django.urls import reverse
 
 from directory import geo
 from directory.models import Organisation
-from directory.places import GAZETTEER_FILE, Place, load_places, read_file, resolve
+from directory.places import (
+    GAZETTEER_FILE,
+    Place,
+    coordinates,
+    load_places,
+    read_file,
+    resolve,
+)
 from directory.services import organisation_save
 from tests.factories import make_organisation
 
@@ -220,3 +227,15 @@ def test_the_full_gazetteer_loads_and_resolves(gazetteer):
     assert greifswald is not None and greifswald.label == "Greifswald"
     assert geo.distance_km(schwerin.point, greifswald.point) == pytest.approx(139, abs=3)
     assert resolve("Berlin") is not None and resolve("München") is not None
+
+
+def test_demo_profiles_get_coordinates_as_saved_profiles_do(gazetteer):
+    from directory.demo import seed_organisations
+
+    seed_organisations(count=40, published_only=True)
+    seeded = Organisation.objects.exclude(postal_code="").order_by("pk")
+    located = [o for o in seeded if o.latitude is not None]
+    assert located  # the cities of the sample (Hamburg, Schwerin, ...) are found
+    for organisation in seeded:
+        expected = coordinates(postal_code=organisation.postal_code, city=organisation.city)
+        assert (organisation.latitude, organisation.longitude) == expected
