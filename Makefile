@@ -28,6 +28,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_vocabulary
+	$(BIN)/python manage.py load_gazetteer
 	$(BIN)/python manage.py seed_demo --count $(DEMO_COUNT)
 	$(BIN)/python manage.py load_guide
 	$(BIN)/python manage.py seed_support

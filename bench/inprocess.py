@@ -6,6 +6,7 @@ the same pages under concurrent load through gunicorn.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/moportal_bench \\
         .venv/bin/python bench/inprocess.py --page directory --count 16000
     ... --page finder
+    ... --page distance         # radius searches in the directory
 """
 
 import argparse
@@ -41,6 +42,7 @@ def prepare(count: int) -> tuple[int, float]:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_vocabulary", verbosity=0)
+    call_command("load_gazetteer", verbosity=0)
     started = time.perf_counter()
     call_command("seed_demo", count=count, published_only=True, verbosity=0)
     seeded = time.perf_counter() - started
@@ -72,7 +74,7 @@ def measure(urls: list[str], rounds: int):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--page", choices=["directory", "finder"], default="directory")
+    parser.add_argument("--page", choices=["directory", "finder", "distance"], default="directory")
     parser.add_argument("--count", type=int, default=16000)
     parser.add_argument("--requests", type=int, default=200, help="distinct URLs")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the URLs")
@@ -81,6 +83,8 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+
     from bench import mix
 
     published, seeded = prepare(args.count)
@@ -94,7 +98,7 @@ def main():
         "",
         f"- distinct URLs: {len(urls)}, {args.rounds} passes, {len(times)} requests;"
         f" statuses: {statuses}",
-        f"- seeding time: {seeded:.1f} s",
+        f"- seeding time: {seeded:.1f} s; page cache: {settings.PAGE_CACHE}",
         "",
         "| p50 ms | p95 ms | p99 ms | mean ms | max ms | SQL queries per request (min–max) |",
         "|---:|---:|---:|---:|---:|---:|",

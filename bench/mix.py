@@ -67,6 +67,32 @@ def directory_urls(n: int = 200, *, seed: int = 1) -> list[str]:
     return urls
 
 
+def distance_urls(n: int = 200, *, seed: int = 8) -> list[str]:
+    """Radius searches in the directory: around a demo city or one of its
+    postcodes, 5 to 100 km, nearest first or by name, alone or with a filter,
+    some later pages."""
+    rng = random.Random(seed)
+    places = [c[0] for c in demo_data.CITIES] + [c[2] for c in demo_data.CITIES]
+    languages = ["ru", "ar", "tr", "fa", "pl", "uk"]
+    urls, seen = [], set()
+    while len(urls) < n:
+        params: dict = {"near": rng.choice(places), "radius": rng.choice([5, 10, 25, 25, 50, 100])}
+        choice = rng.random()
+        if choice < 0.2:
+            params["sort"] = "name"
+        elif choice < 0.4:
+            params["language"] = rng.choice(languages)
+        elif choice < 0.5:
+            params["q"] = rng.choice(WORDS)
+        if rng.random() < 0.15 and params["radius"] >= 50 and len(params) == 2:
+            params["page"] = 2  # a later page where a wide radius has one
+        url = "/organisationen/?" + urlencode(params)
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return urls
+
+
 def finder_urls(n: int = 200, *, seed: int = 2) -> list[str]:
     """Partner-finder requests: a role plus languages, region, capacities, topics,
     with varied must / nice-to-have choices, some later pages."""
@@ -185,6 +211,7 @@ def hsds_urls(n: int = 200, *, seed: int = 7) -> list[str]:
 
 PAGE_TYPES = {
     "directory search": directory_urls,
+    "radius search": distance_urls,
     "profile": profile_urls,
     "partner finder": finder_urls,
     "guide chapter": chapter_urls,

@@ -114,6 +114,7 @@ def prepare(env, size: int) -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "load_vocabulary")
+    manage(env, "load_gazetteer")
     started = time.perf_counter()
     manage(env, "seed_demo", "--count", str(size), "--published-only")
     print(f"  seeded {size:,} MOs in {time.perf_counter() - started:.0f} s", flush=True)

@@ -6,9 +6,9 @@ bulk; the same count and seed always give the same organisations.
 Profiles are written here in bulk, beside ``directory.services``, on purpose: the
 benchmarks seed 160,000 MOs, and saving them one by one (a dozen queries each)
 would take hours. What the services keep is still right: each profile gets the
-snapshot and search document the services would derive (``snapshot_from``,
-``search_document_from``) and one recorded version ("demo data"), and cached
-pages are invalidated.
+snapshot, search document and coordinates the services would derive
+(``snapshot_from``, ``search_document_from``, ``places.coordinates``) and one
+recorded version ("demo data"), and cached pages are invalidated.
 """
 
 import datetime
@@ -21,6 +21,7 @@ from core.pagecache import bump
 from core.text import german_slugify
 from directory import demo_data
 from directory.models import Offer, Organisation
+from directory.places import Gazetteer, coordinates
 from directory.relations import BY_FIELD
 from directory.services import public_data_changed, search_document_from, snapshot_from
 from directory.vocabulary import get_vocabulary
@@ -201,6 +202,7 @@ def seed_organisations(
     sequence_slugs: set[str] = set()
     created = 0
     batch = []
+    gazetteer = Gazetteer(preload=True)
     for index in range(count):
         if index < len(demo_data.GUIDE_ORGANISATIONS):
             fields, relations, offers = list(generator.guide_organisations())[index]
@@ -216,9 +218,9 @@ def seed_organisations(
             continue
         batch.append((dict(fields, slug=slug), relations, offers))
         if len(batch) >= BATCH:
-            created += _write_batch(batch)
+            created += _write_batch(batch, gazetteer)
             batch = []
-    created += _write_batch(batch)
+    created += _write_batch(batch, gazetteer)
     if created:
         public_data_changed(withdraws=False)
     bump("directory")
@@ -226,7 +228,7 @@ def seed_organisations(
 
 
 @transaction.atomic
-def _write_batch(batch: list[tuple[dict, dict, list]]) -> int:
+def _write_batch(batch: list[tuple[dict, dict, list]], gazetteer: Gazetteer) -> int:
     if not batch:
         return 0
     organisations = []
@@ -234,6 +236,9 @@ def _write_batch(batch: list[tuple[dict, dict, list]]) -> int:
         organisation = Organisation(**fields)
         organisation.snapshot = snapshot_from(terms=relations, offers=offers)
         organisation.search_document = search_document_from(organisation, organisation.snapshot)
+        organisation.latitude, organisation.longitude = coordinates(
+            postal_code=organisation.postal_code, city=organisation.city, gazetteer=gazetteer
+        )
         organisations.append(organisation)
     Organisation.objects.bulk_create(organisations, batch_size=500)
     if organisations[0].pk is None:  # backends that return no ids

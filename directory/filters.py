@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filterset import FilterSetMetaclass
 
+from directory import geo
 from directory.models import Organisation
+from directory.places import Location, resolve
 from directory.relations import RELATIONS, Relation
 from directory.search import MAX_QUERY_LENGTH, clean_query, search_organisations
 from directory.vocabulary import get_vocabulary
@@ -28,7 +30,40 @@ SORT_CHOICES = [
     ("relevance", _("Relevanz")),
     ("name", _("Name")),
     ("confirmed", _("Zuletzt bestätigt")),
+    ("distance", _("Entfernung")),  # with a radius search (near)
 ]
+RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 25, 50, 100, 200)]
+DEFAULT_RADIUS = 25
+
+
+class NearField(forms.CharField):
+    """A place or postcode, resolved in the gazetteer (directory.places): its
+    cleaned value is the Location; an unknown place is an error next to the field."""
+
+    def clean(self, value: str | None) -> Location | None:
+        text = " ".join((super().clean(value) or "").split())
+        if not text:
+            return None
+        location = resolve(text)
+        if location is None:
+            raise forms.ValidationError(
+                _(
+                    "„%(place)s“ kennen wir nicht. Bitte prüfen Sie die Schreibweise "
+                    "oder geben Sie eine Postleitzahl an."
+                ),
+                code="unknown_place",
+                params={"place": text},
+            )
+        return location
+
+
+class NearFilter(django_filters.Filter):
+    field_class = NearField
+
+
+def radius_km(data: dict) -> int:
+    """The radius of a radius search from cleaned data (DEFAULT_RADIUS unless chosen)."""
+    return int(data.get("radius") or DEFAULT_RADIUS)
 
 
 def _term_choices(kind: str):
@@ -116,6 +151,16 @@ class OrganisationFilter(_RelationFilterSet):
         help_text=_("Zum Beispiel „Schwerin“ oder „19“ für alle Postleitzahlen ab 19."),
         widget=forms.TextInput(attrs={"maxlength": 100}),
     )
+    radius = django_filters.ChoiceFilter(
+        method="filter_radius", choices=RADIUS_CHOICES, label=_("Umkreis")
+    )
+    near = NearFilter(
+        method="filter_near",
+        label=_("Ort oder PLZ"),
+        help_text=_("Organisationen ohne Anschrift erscheinen bei einer Umkreissuche nicht."),
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+        max_length=100,
+    )
     area = django_filters.ChoiceFilter(
         field_name="area", choices=Organisation.Area.choices, label=_("Wirkungsbereich")
     )
@@ -140,6 +185,24 @@ class OrganisationFilter(_RelationFilterSet):
         if value.isdigit():
             return qs.filter(postal_code__startswith=value[:5])
         return qs.filter(Q(city__iexact=value) | Q(city__istartswith=value + " "))
+
+    def filter_radius(self, qs, name, value):
+        return qs  # applied by filter_near
+
+    def filter_near(self, qs, name, value):
+        """Within the radius (default 25 km) of the place, annotated with the
+        distance (directory.geo): an MO without coordinates is not in the result."""
+        if value is None:
+            return qs
+        return geo.within(qs, value.point, radius_km(self.form.cleaned_data))
+
+    @property
+    def near_location(self) -> Location | None:
+        """The place of the radius search that was applied (None when none or unknown)."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data.get("near")
 
     def filter_paid_staff(self, qs, name, value):
         return qs.filter(paid_staff__gt=0) if value == YES else qs.filter(paid_staff=0)

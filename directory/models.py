@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import version_field
 from directory import relations
+from directory.places import Place  # noqa: F401  (the gazetteer's table, a model of this app)
 from directory.relations import Relation, Text
 
 
@@ -245,6 +246,10 @@ class Organisation(models.Model):
         validators=[RegexValidator(r"^[0-9]{5}$", _("Die Postleitzahl hat genau fünf Ziffern."))],
     )
     city = models.CharField(_("Ort"), max_length=100, blank=True)
+    # Derived from postal code, else city (directory.places), kept by the services;
+    # empty when neither is in the gazetteer.
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True, editable=False)
     state = vocabulary_term(relations.STATE.kind, relations.STATE.verbose_name)
     area = models.CharField(
         _("Wirkungsbereich"), max_length=10, choices=Area.choices, default=Area.LOCAL
@@ -299,7 +304,15 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "updated_at", "reminded_at", "uuid"]
+        excluded_fields=[
+            "search_document",
+            "search_vector",
+            "updated_at",
+            "reminded_at",
+            "uuid",
+            "latitude",
+            "longitude",
+        ]
     )
     if TYPE_CHECKING:  # set before a save, and added, by django-simple-history (untyped)
         _history_user: Any
@@ -318,6 +331,8 @@ class Organisation(models.Model):
             models.Index(fields=["status", "state"], name="org_status_state"),
             models.Index(fields=["postal_code"], name="org_postal_code"),
             models.Index(fields=["city"], name="org_city"),
+            # Radius searches narrow by the bounding box first (directory.geo).
+            models.Index(fields=["latitude", "longitude"], name="org_coordinates"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,8 +4,9 @@ deletion, and the vocabulary changes that reach the profiles.
 Every change goes through ``organisation_save`` (or, where a form writes the
 terms and offers itself, as the admin's does, ``organisation_recorded``), which
 stores the terms and offers in the profile's snapshot, derives the search
-document and saves once, so that the history keeps one complete version per
-change with who made it and why, and cached pages are invalidated.
+document and the coordinates (directory.places) and saves once, so that the
+history keeps one complete version per change with who made it and why, and
+cached pages are invalidated.
 """
 
 import datetime
@@ -32,6 +33,7 @@ from directory.models import (
     Term,
     Visibility,
 )
+from directory.places import coordinates
 from directory.reach import Reach, reach_of
 from directory.search import build_search_document
 from directory.vocabulary import (
@@ -45,6 +47,8 @@ from mailer.services import mail_user, queue_mail
 REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
 REFRESH_BATCH = 500
+# What organisation_recorded derives on every save, from the fields and terms.
+DERIVED_FIELDS = ["snapshot", "search_document", "latitude", "longitude"]
 
 
 # Path segments under /organisationen/ that are not profiles.
@@ -264,7 +268,7 @@ def organisation_recorded(
             before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
             if fields is not None:
                 target = locked
-                update_fields = ["snapshot", "search_document", "updated_at", "version"]
+                update_fields = [*DERIVED_FIELDS, "updated_at", "version"]
                 for name in fields:
                     attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
                     setattr(target, attname, getattr(organisation, attname))
@@ -273,6 +277,9 @@ def organisation_recorded(
         yield target
         target.snapshot = build_snapshot(target)
         target.search_document = search_document_from(target, target.snapshot)
+        target.latitude, target.longitude = coordinates(
+            postal_code=target.postal_code, city=target.city
+        )
         target._history_user = by
         target._change_reason = reason[:100]  # the history's column holds 100
         target.save(update_fields=update_fields)

@@ -13,7 +13,8 @@ from core.pagecache import anonymous_page, cached, generations, hash_params
 from directory import extensions
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
-from directory.filters import SORT_CHOICES, OrganisationFilter
+from directory.filters import SORT_CHOICES, OrganisationFilter, radius_km
+from directory.geo import DISTANCE, km_from_squared
 from directory.models import Offer, Organisation
 from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE, Text
 from directory.vocabulary import get_vocabulary, terms_by_organisation
@@ -87,6 +88,15 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
         "rooms": _("Eigene Räume"),
         "open": _("Offen für Kooperationen"),
     }
+    near = data.get("near")
+    if near is not None:
+        query = querydict.copy()
+        for param in ("near", "radius", "page"):
+            query.pop(param, None)
+        if query.get("sort") == "distance":
+            query.pop("sort")
+        chip = _("Umkreis: %(km)s km um %(place)s") % {"km": radius_km(data), "place": near.label}
+        active.append(ActiveFilter("near", near.label, chip, "?" + query.urlencode()))
     for param, label in simple.items():
         value = data.get(param)
         if not value:
@@ -174,7 +184,9 @@ def _facet_groups(filterset, counts):
     return groups
 
 
-def _ordered(queryset, sort: str, searching: bool):
+def _ordered(queryset, sort: str, searching: bool, near: bool = False):
+    if sort == "distance" and near:
+        return queryset.order_by(DISTANCE, "name", "pk")
     if sort == "confirmed":
         return queryset.order_by(F("confirmed_at").desc(nulls_last=True), "name", "pk")
     if sort == "relevance" and searching:
@@ -204,11 +216,19 @@ def organisation_list(request):
     params = sorted((k, sorted(v)) for k, v in request.GET.lists() if k not in ("page", "sort"))
     counts = cached("facets", params, lambda: facet_counts(results), namespaces=("directory",))
     searching = bool(filterset.search_query.strip())
-    sort = request.GET.get("sort") or ("relevance" if searching else "name")
-    if sort not in dict(SORT_CHOICES):
+    near = filterset.near_location is not None
+    default_sort = "relevance" if searching else "distance" if near else "name"
+    sort = request.GET.get("sort") or default_sort
+    sort_choices = [
+        (value, label)
+        for value, label in SORT_CHOICES
+        if (value != "relevance" or searching) and (value != "distance" or near)
+    ]
+    if sort not in dict(sort_choices):
         sort = "name"
 
-    ordered = _ordered(results, sort, searching).select_related("state").only(*LIST_FIELDS)
+    ordered = _ordered(results, sort, searching, near).select_related("state")
+    ordered = ordered.only(*LIST_FIELDS)
     paginator = Paginator(ordered, settings.DIRECTORY_PAGE_SIZE)
     paginator.__dict__["count"] = counts.total  # known from the facet query
     try:
@@ -220,6 +240,8 @@ def organisation_list(request):
     terms = terms_by_organisation([o.pk for o in rows], relations=[ROLES.field, LANGUAGES.field])
     for organisation in rows:
         organisation.term_lists = terms[organisation.pk]
+        squared = getattr(organisation, DISTANCE, None)
+        organisation.distance_km = None if squared is None else round(km_from_squared(squared))
 
     active = _active_filters(filterset, request.GET)
     query_without_page = request.GET.copy()
@@ -236,9 +258,18 @@ def organisation_list(request):
         "active_filters": active,
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
         "sort": sort,
-        "sort_choices": SORT_CHOICES if searching else SORT_CHOICES[1:],
+        "sort_choices": sort_choices,
+        # The default order is sent as "": after adding a search term or a place the
+        # form's next submit orders by relevance or distance, not by the old default.
+        "default_sort": default_sort,
         "query_without_page": query_without_page.urlencode(),
-        "invalid_params": sorted(filterset.form.errors) if filterset.is_bound else [],
+        # An unknown place is explained next to its field (near_errors).
+        "invalid_params": sorted(set(filterset.form.errors) - {"near"})
+        if filterset.is_bound
+        else [],
+        "near_errors": filterset.form.errors.get("near", []) if filterset.is_bound else [],
+        "radius_choices": filterset.form.fields["radius"].choices[1:],
+        "radius": str(radius_km(filterset.form.cleaned_data if filterset.is_bound else {})),
     }
     return render(request, "directory/organisation_list.html", context)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory import widgets
+from directory.filters import DEFAULT_RADIUS, RADIUS_CHOICES, NearField
 from directory.relations import (
     COMMUNITIES,
     COOPERATION_EXPERIENCE,
@@ -65,6 +66,23 @@ class FinderForm(forms.Form):
         help_text=_("Zum Beispiel „Schwerin“ oder „19“."),
     )
     region_importance = importance_field()
+    radius = forms.TypedChoiceField(
+        label=_("Umkreis"),
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        initial=str(DEFAULT_RADIUS),
+        required=False,
+        empty_value=None,
+    )
+    near = NearField(
+        label=_("um Ort oder PLZ"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Zum Beispiel „Schwerin“ oder „19053“. Bei gleich vielen Punkten zählt die Nähe."
+        ),
+    )
+    near_importance = importance_field()
     paid_staff = forms.BooleanField(label=_("Hauptamtliche Strukturen"), required=False)
     paid_staff_importance = importance_field()
     rooms = forms.BooleanField(label=_("Eigene Räume"), required=False)
@@ -89,6 +107,7 @@ class FinderForm(forms.Form):
         "languages",
         "state",
         "place",
+        "near",
         "paid_staff",
         "rooms",
         "cooperated_with",

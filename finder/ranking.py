@@ -4,8 +4,10 @@ Ranking (also explained on the page):
 1. Every criterion marked "must" filters: an MO that misses one is not listed.
 2. Every criterion marked "nice to have" that an MO meets earns one point (each
    wanted language counts on its own).
-3. MOs are ordered by points, then by the date they last confirmed their profile
-   (most recent first), then by name. The same search always gives the same order.
+3. MOs are ordered by points, then (with a place for the distance criterion) by
+   distance, nearest first and MOs without address last, then by the date they
+   last confirmed their profile (most recent first), then by name. The same
+   search always gives the same order.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from directory import geo
+from directory.filters import DEFAULT_RADIUS
 from directory.models import Organisation
 from directory.relations import (
     ADVICE_LANGUAGES,
@@ -40,6 +44,9 @@ class Criterion:
     missed_label: str
     # test(organisation, terms) -> bool, for the explanation
     test: Callable[..., bool] | None = None
+    # The place of a distance criterion: the results are annotated with the
+    # distance from it (geo.DISTANCE), which breaks ties.
+    centre: geo.Point | None = None
 
 
 @dataclass
@@ -136,6 +143,27 @@ def build_criteria(data: dict) -> list[Criterion]:
                 test=region_test,
             )
         )
+    near = data.get("near")
+    if near is not None:
+        radius = int(data.get("radius") or DEFAULT_RADIUS)
+        limit = (radius / geo.KM_PER_DEGREE) ** 2
+
+        def distance_test(organisation, terms, limit=limit):
+            squared = getattr(organisation, geo.DISTANCE, None)
+            return squared is not None and squared <= limit
+
+        within = {"km": radius, "place": near.label}
+        criteria.append(
+            Criterion(
+                key="distance",
+                condition=geo.within_condition(near.point, radius),
+                importance=importance("near"),
+                met_label=_("im Umkreis von %(km)s km um %(place)s") % within,
+                missed_label=_("weiter als %(km)s km von %(place)s") % within,
+                test=distance_test,
+                centre=near.point,
+            )
+        )
     topic = clean_query(data.get("topic"))
     if topic:
         criteria.append(
@@ -182,7 +210,7 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
         if criterion.importance == MUST:
             queryset = queryset.filter(criterion.condition)
     score: Expression = Value(0, output_field=IntegerField())
-    annotations = {}
+    annotations: dict[str, Expression] = {}
     for index, criterion in enumerate(criteria):
         if criterion.importance == NICE:
             flag = Case(
@@ -195,9 +223,12 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
                 score = score + F(f"meets_{index}")
             else:
                 score = score + flag
-    return queryset.annotate(**annotations, score=score).order_by(
-        "-score", F("confirmed_at").desc(nulls_last=True), "name", "pk"
-    )
+    order: list = ["-score", F("confirmed_at").desc(nulls_last=True), "name", "pk"]
+    centre = next((c.centre for c in criteria if c.centre is not None), None)
+    if centre is not None:
+        annotations[geo.DISTANCE] = geo.squared_distance(centre)
+        order.insert(1, F(geo.DISTANCE).asc(nulls_last=True))
+    return queryset.annotate(**annotations, score=score).order_by(*order)
 
 
 def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:

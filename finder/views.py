@@ -17,7 +17,9 @@ from core.access import user_passes_test_or_403
 from core.csvexport import csv_response
 from core.http import safe_next
 from core.pagecache import anonymous_page
+from directory import geo
 from directory.access import visible_contact
+from directory.geo import km_from_squared
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
 from finder.forms import FinderForm, SavedSearchForm, ShortlistNoteForm
@@ -102,6 +104,8 @@ def finder(request):
         terms = terms_by_organisation([o.pk for o in rows])
         for organisation in rows:
             organisation.explanation = explain(organisation, terms[organisation.pk], criteria)
+            squared = getattr(organisation, geo.DISTANCE, None)
+            organisation.distance_km = None if squared is None else round(km_from_squared(squared))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(

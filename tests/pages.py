@@ -3,6 +3,7 @@ with the role that sees it. Shared by the accessibility, markup and language tes
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from accounts import services as account_services
 from accounts.models import OfficialDomain
 from accounts.services import verification_token
 from cooperation.services import request_send
+from directory.places import load_places, read_file
 from directory.services import organisation_save, revision_save
 from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
@@ -25,6 +27,8 @@ from support import services as support
 from support.models import Mentor, SupportOffer
 from tests import personas
 from tests.factories import make_organisation
+
+GAZETTEER_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "gazetteer-sample.csv"
 
 ROLES = ["anonymous", "institution", "editor", "coordinator"]
 
@@ -48,6 +52,7 @@ def build_world() -> World:
     call_command("load_vocabulary", verbosity=0)
     invalidate_vocabulary()
     call_command("load_guide", verbosity=0)
+    load_places(read_file(GAZETTEER_SAMPLE))
     ensure_pages(Page)
     vocab = get_vocabulary()
     users = {
@@ -184,12 +189,15 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
             reverse("directory:organisation_list") + "?role=kooperationspartner&language=ru",
         ),
         ("directory-empty", reverse("directory:organisation_list") + "?q=zzzzzz"),
+        ("directory-near", reverse("directory:organisation_list") + "?near=19053&radius=50"),
+        ("directory-near-unknown", reverse("directory:organisation_list") + "?near=Atlantis"),
         ("profile", mo.get_absolute_url()),
         ("finder", reverse("finder")),
         (
             "finder-results",
             reverse("finder") + f"?role={role_id}&role_importance=must&languages={language_id}"
-            "&languages_importance=nice&place=Schwerin&region_importance=nice&open_only=on",
+            "&languages_importance=nice&place=Schwerin&region_importance=nice&open_only=on"
+            "&near=Schwerin&radius=50&near_importance=nice",
         ),
         ("checklist", reverse("finder_checklist")),
         ("guide", reverse("guidance:overview")),

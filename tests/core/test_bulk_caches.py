@@ -18,6 +18,7 @@ from tests.factories import make_organisation
 BULK_COMMANDS = {
     "seed_demo",
     "load_vocabulary",
+    "load_gazetteer",
     "load_guide",
     "seed_support",
     "create_demo_accounts",
