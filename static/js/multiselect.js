@@ -43,7 +43,8 @@
       var node = make("div", { role: "option", id: id + "_opt_" + options.length, "class": "multiselect-option" });
       node.textContent = option.textContent;
       parent.appendChild(node);
-      options.push({ option: option, node: node, key: fold(option.textContent) });
+      // Matched at the start of any word: "far" finds "Persisch (Farsi)".
+      options.push({ option: option, node: node, key: " " + fold(option.textContent).replace(/[^a-z0-9]+/g, " ") });
     }
     Array.prototype.forEach.call(select.children, function (child, index) {
       if (child.tagName === "OPTGROUP") {
@@ -107,7 +108,7 @@
 
     function filter() {
       var query = fold(input.value.trim());
-      options.forEach(function (item) { item.node.hidden = query !== "" && item.key.indexOf(query) === -1; });
+      options.forEach(function (item) { item.node.hidden = query !== "" && item.key.indexOf(" " + query) === -1; });
       Array.prototype.forEach.call(list.querySelectorAll('[role="group"]'), function (group) {
         group.hidden = !group.querySelector('[role="option"]:not([hidden])');
       });
