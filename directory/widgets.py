@@ -76,11 +76,13 @@ class SelectMultiple(_PythonRenderedSelect, forms.SelectMultiple):
 class SearchSelectMultiple(SelectMultiple):
     """A select box of many terms that static/js/multiselect.js turns into a search
     field with chips (the WAI-ARIA combobox pattern); without JavaScript it stays
-    a plain select box. ``hidden`` names the values left out unless selected."""
+    a plain select box. ``hidden`` names the values left out unless selected;
+    ``search_label`` is the search field's placeholder (default "Sprache suchen")."""
 
-    def __init__(self, attrs=None, hidden=None) -> None:
+    def __init__(self, attrs=None, hidden=None, search_label=None) -> None:
         super().__init__(attrs)
         self._hidden = hidden
+        self.search_label = search_label  # the search field's placeholder
 
     def hidden_values(self) -> frozenset[str]:
         return self._hidden() if self._hidden else frozenset()
@@ -91,7 +93,7 @@ class SearchSelectMultiple(SelectMultiple):
         attrs.update(
             {
                 "data-multiselect": True,
-                "data-search-label": gettext("Sprache suchen"),
+                "data-search-label": str(self.search_label or gettext("Sprache suchen")),
                 "data-help": gettext(
                     "Tippen Sie, um die Liste zu filtern. Pfeiltasten wählen, "
                     "Enter übernimmt, Rücktaste entfernt die letzte Auswahl."

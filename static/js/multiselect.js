@@ -172,9 +172,9 @@
         event.preventDefault();
         move(-1);
       } else if (event.key === "Enter") {
-        if (!list.hidden && active !== -1) {
-          event.preventDefault();  // choose, do not submit the form
-          choose(options[active]);
+        if (!list.hidden) {
+          event.preventDefault();  // choose, do not submit the form (it submits once closed)
+          if (active !== -1) choose(options[active]);
         }
       } else if (event.key === "Escape") {
         if (!list.hidden) {

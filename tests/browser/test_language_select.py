@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from directory.vocabulary import get_vocabulary
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.keyboard import Actor
 from tests.browser.test_accessibility import _axe
 
@@ -62,6 +62,9 @@ def test_two_languages_picked_by_typing_with_the_keyboard_alone(world, open_page
         page.keyboard.type(text)
         page.keyboard.press("Enter")
     assert chips.count() == 2
+    page.keyboard.type("a")
+    screenshot(page, f"language-select-{viewport['width']}")
+    page.keyboard.press("Escape")
 
     actor.submit_and_wait(page.get_by_role("button", name="Passende Organisationen finden"))
     assert _languages_in(page.url) == _ids("uk", "tr")
