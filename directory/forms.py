@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
-from directory import widgets
+from directory import term_choices, widgets
 from directory.images import process_logo
 from directory.models import Offer, Organisation, Term
 from directory.relations import (
@@ -26,18 +26,31 @@ from directory.relations import (
 
 def _terms_field(relation: Relation) -> forms.ModelMultipleChoiceField:
     queryset = Term.objects.filter(kind=relation.kind).order_by("position", "label_de")
-    widget = (
-        widgets.SelectMultiple(attrs={"size": 8})
-        if relation.long_list
-        else forms.CheckboxSelectMultiple
-    )
+    if relation.long_list:
+        return _long_list_field(queryset, relation.kind, size=8, label=relation.verbose_name)
     return forms.ModelMultipleChoiceField(
         queryset=queryset,
         required=False,
         label=relation.verbose_name,
         help_text=relation.help_text,
-        widget=widget,
+        widget=forms.CheckboxSelectMultiple,
     )
+
+
+def _long_list_field(queryset, kind: str, *, size: int, label) -> forms.ModelMultipleChoiceField:
+    """A long list (languages): searchable, German collation, common terms first, the
+    excluded ones only while selected. The queryset still validates (every term)."""
+    field = forms.ModelMultipleChoiceField(
+        queryset=queryset,
+        required=False,
+        label=label,
+        help_text=LANGUAGE_HELP,
+        widget=widgets.SearchSelectMultiple(
+            attrs={"size": size}, hidden=term_choices.hidden_values(kind)
+        ),
+    )
+    field.choices = term_choices.term_choices(kind)
+    return field
 
 
 def _states():
@@ -128,12 +141,8 @@ class OfferForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    languages = forms.ModelMultipleChoiceField(
-        queryset=Term.objects.filter(kind=LANGUAGES.kind).order_by("label_de"),
-        required=False,
-        label=_("Sprachen"),
-        widget=widgets.SelectMultiple(attrs={"size": 5}),
-        help_text=LANGUAGE_HELP,
+    languages = _long_list_field(
+        Term.objects.filter(kind=LANGUAGES.kind), LANGUAGES.kind, size=5, label=_("Sprachen")
     )
 
     def clean(self):

@@ -17,6 +17,7 @@ from directory.filters import SORT_CHOICES, OrganisationFilter, radius_km
 from directory.geo import DISTANCE, km_from_squared
 from directory.models import Offer, Organisation
 from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE, Text
+from directory.term_choices import german_key
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 
 LIST_FIELDS = [
@@ -130,7 +131,7 @@ def _facet_groups(filterset, counts):
             if by_term.get(term.pk) or term.slug in selected
         ]
         if relation.long_list:
-            options.sort(key=lambda o: (-o.count, o.label))
+            options.sort(key=lambda o: (-o.count, german_key(str(o.label))))
         groups.append(
             {"param": relation.param, "label": relation.label, "options": options, "multiple": True}
         )

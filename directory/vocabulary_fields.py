@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from directory import widgets
+from directory import term_choices, widgets
 from directory.relations import Relation
 from directory.vocabulary import get_vocabulary
 
@@ -14,7 +14,7 @@ def _choices(kind, *, sort_by_label=False, empty=None):
     def choices():
         terms = list(get_vocabulary().kind(kind))
         if sort_by_label:
-            terms.sort(key=lambda t: t.label)
+            terms = term_choices.collated(terms)
         options = [(str(t.pk), t.label) for t in terms]
         return ([("", empty)] if empty is not None else []) + options
 
@@ -52,3 +52,18 @@ def relation_choice_field(relation: Relation, **kwargs: Any) -> TermChoiceField:
     """One term of a vocabulary relation's kind, labelled as its directory filter."""
     kwargs.setdefault("label", relation.label)
     return TermChoiceField(kind=relation.kind, **kwargs)
+
+
+def searchable_terms_field(*, kind: str, **kwargs: Any) -> TermMultipleChoiceField:
+    """Many terms of a long list (languages) in the searchable select box:
+    German collation, common terms first, excluded ones only while selected."""
+    size = kwargs.pop("size", 6)
+    field = TermMultipleChoiceField(
+        kind=kind,
+        widget=widgets.SearchSelectMultiple(
+            attrs={"size": size}, hidden=term_choices.hidden_values(kind)
+        ),
+        **kwargs,
+    )
+    field.choices = term_choices.term_choices(kind)
+    return field

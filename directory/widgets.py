@@ -12,6 +12,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
 def _attrs(attrs: dict) -> str:
@@ -28,12 +29,17 @@ else:
 
 
 class _PythonRenderedSelect(_SelectBase):
+    def hidden_values(self) -> frozenset[str]:
+        """Values left out of the options unless selected."""
+        return frozenset()
+
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         selected = set(self.format_value(value))
         single = not self.allow_multiple_selected
+        hidden = self.hidden_values() - selected
 
         def options(choices):
             nonlocal selected
@@ -45,6 +51,8 @@ class _PythonRenderedSelect(_SelectBase):
                     out.append("</optgroup>")
                     continue
                 text = "" if option_value is None else str(option_value)
+                if text in hidden:
+                    continue
                 mark = ""
                 if text in selected:
                     mark = " selected"
@@ -63,3 +71,39 @@ class Select(_PythonRenderedSelect, forms.Select):
 
 class SelectMultiple(_PythonRenderedSelect, forms.SelectMultiple):
     pass
+
+
+class SearchSelectMultiple(SelectMultiple):
+    """A select box of many terms that static/js/multiselect.js turns into a search
+    field with chips (the WAI-ARIA combobox pattern); without JavaScript it stays
+    a plain select box. ``hidden`` names the values left out unless selected;
+    ``search_label`` is the search field's placeholder (default "Sprache suchen")."""
+
+    def __init__(self, attrs=None, hidden=None, search_label=None) -> None:
+        super().__init__(attrs)
+        self._hidden = hidden
+        self.search_label = search_label  # the search field's placeholder
+
+    def hidden_values(self) -> frozenset[str]:
+        return self._hidden() if self._hidden else frozenset()
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # The texts of the enhanced control, translated here (no strings in the script).
+        attrs.update(
+            {
+                "data-multiselect": True,
+                "data-search-label": str(self.search_label or gettext("Sprache suchen")),
+                "data-help": gettext(
+                    "Tippen Sie, um die Liste zu filtern. Pfeiltasten wählen, "
+                    "Enter übernimmt, Rücktaste entfernt die letzte Auswahl."
+                ),
+                "data-remove": gettext("%s entfernen"),
+                "data-found": gettext("%n Treffer"),
+                "data-none": gettext("Keine Treffer"),
+                "data-added": gettext("%s ausgewählt"),
+                "data-removed": gettext("%s entfernt"),
+                "data-chosen": gettext("Ausgewählt"),
+            }
+        )
+        return attrs

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory import widgets
 from directory.filters import DEFAULT_RADIUS, RADIUS_CHOICES, NearField
 from directory.relations import (
     COMMUNITIES,
@@ -12,7 +11,7 @@ from directory.relations import (
     STATE,
     TARGET_GROUPS,
 )
-from directory.vocabulary_fields import TermMultipleChoiceField, relation_choice_field
+from directory.vocabulary_fields import relation_choice_field, searchable_terms_field
 from finder.ranking import MUST, NICE
 
 IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
@@ -50,11 +49,9 @@ class FinderForm(forms.Form):
     target_group_importance = importance_field()
     community = relation_choice_field(COMMUNITIES)
     community_importance = importance_field()
-    languages = TermMultipleChoiceField(
+    languages = searchable_terms_field(
         kind=LANGUAGES.kind,
-        sort_by_label=True,
         label=_("Sprachen"),
-        widget=widgets.SelectMultiple(attrs={"size": 6}),
         help_text=_("Mehrere mit Strg (Mac: Cmd) auswählen. Jede Sprache zählt einzeln."),
     )
     languages_importance = importance_field()
