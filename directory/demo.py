@@ -22,7 +22,7 @@ from core.text import german_slugify
 from directory import demo_data
 from directory.models import Offer, Organisation
 from directory.relations import BY_FIELD
-from directory.services import public_data_changed, search_document_from, snapshot_from
+from directory.services import derive_search, public_data_changed, snapshot_from
 from directory.vocabulary import get_vocabulary
 
 DEMO_REASON = "demo data"
@@ -233,8 +233,8 @@ def _write_batch(batch: list[tuple[dict, dict, list]]) -> int:
     for fields, relations, offers in batch:
         organisation = Organisation(**fields)
         organisation.snapshot = snapshot_from(terms=relations, offers=offers)
-        organisation.search_document = search_document_from(organisation, organisation.snapshot)
         organisations.append(organisation)
+    derive_search(organisations)
     Organisation.objects.bulk_create(organisations, batch_size=500)
     if organisations[0].pk is None:  # backends that return no ids
         by_slug = dict(

@@ -24,7 +24,7 @@ from core.text import german_slugify
 from core.types import User
 from directory.models import Membership, Offer, Organisation, PublicDataVersion, Term, Visibility
 from directory.reach import Reach, reach_of
-from directory.search import build_search_document
+from directory.search import build_search_document, build_search_index, record_words
 from directory.vocabulary import (
     TERM_RELATIONS,
     get_vocabulary,
@@ -98,10 +98,11 @@ def build_snapshot(organisation: Organisation) -> dict[str, Any]:
     return snapshot_from(terms=terms, offers=offers)
 
 
-def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]) -> str:
-    """The search document of the profile's fields and its snapshot's terms and offers."""
+def _search_parts(
+    organisation: Organisation, snapshot: Mapping[str, Any]
+) -> tuple[list[str], list[Offer]]:
     vocab = get_vocabulary()
-    labels = []
+    labels: list[str] = []
     for relation, kind in TERM_RELATIONS.items():  # not the snapshot's order: jsonb sorts keys
         for slug in snapshot["terms"].get(relation, []):
             term = vocab.get(kind, slug)
@@ -110,7 +111,28 @@ def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]
     if organisation.state_id in vocab.by_id:
         labels.append(vocab.by_id[organisation.state_id].label_de)
     offers = [Offer(title=o["title"], summary=o["summary"]) for o in snapshot["offers"]]
+    return labels, offers
+
+
+def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]) -> str:
+    """The search document of the profile's fields and its snapshot's terms and offers."""
+    labels, offers = _search_parts(organisation, snapshot)
     return build_search_document(organisation=organisation, term_labels=labels, offers=offers)
+
+
+def derive_search(organisations: Iterable[Organisation]) -> None:
+    """Derive the search document and the search index of these profiles from
+    their fields and snapshots, and add their words to the typo vocabulary."""
+    organisations = list(organisations)
+    for organisation in organisations:
+        labels, offers = _search_parts(organisation, organisation.snapshot)
+        organisation.search_document = build_search_document(
+            organisation=organisation, term_labels=labels, offers=offers
+        )
+        organisation.search_index = build_search_index(
+            organisation=organisation, term_labels=labels, offers=offers
+        )
+    record_words(o.search_document for o in organisations)
 
 
 def _replace_offers(organisation: Organisation, offers: list[dict[str, Any]]) -> None:
@@ -255,7 +277,13 @@ def organisation_recorded(
             before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
             if fields is not None:
                 target = locked
-                update_fields = ["snapshot", "search_document", "updated_at", "version"]
+                update_fields = [
+                    "snapshot",
+                    "search_document",
+                    "search_index",
+                    "updated_at",
+                    "version",
+                ]
                 for name in fields:
                     attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]
                     setattr(target, attname, getattr(organisation, attname))
@@ -263,7 +291,7 @@ def organisation_recorded(
             target.version = version
         yield target
         target.snapshot = build_snapshot(target)
-        target.search_document = search_document_from(target, target.snapshot)
+        derive_search([target])
         target._history_user = by
         target._change_reason = reason[:100]  # the history's column holds 100
         target.save(update_fields=update_fields)
@@ -530,8 +558,10 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
             organisation.snapshot = snapshot_from(
                 terms=terms[organisation.pk], offers=offers.get(organisation.pk, [])
             )
-            organisation.search_document = search_document_from(organisation, organisation.snapshot)
-        Organisation.objects.bulk_update(organisations, ["snapshot", "search_document"])
+        derive_search(organisations)
+        Organisation.objects.bulk_update(
+            organisations, ["snapshot", "search_document", "search_index"]
+        )
     if ids:
         bump("directory")
     return len(ids)
