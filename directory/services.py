@@ -22,9 +22,22 @@ from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
-from directory.models import Membership, Offer, Organisation, PublicDataVersion, Term, Visibility
+from directory.models import (
+    Membership,
+    Offer,
+    Organisation,
+    PublicDataVersion,
+    SynonymGroup,
+    Term,
+    Visibility,
+)
 from directory.reach import Reach, reach_of
-from directory.search import build_search_document, build_search_index, record_words
+from directory.search import (
+    build_search_document,
+    build_search_index,
+    forget_synonyms,
+    record_words,
+)
 from directory.vocabulary import (
     TERM_RELATIONS,
     get_vocabulary,
@@ -701,3 +714,19 @@ def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
             Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
         count += 1
     return count
+
+
+def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
+    """Save a group of synonyms: searches use it at once (cached pages too)."""
+    with transaction.atomic():
+        group.save()
+        forget_synonyms()
+        bump("directory")
+    return group
+
+
+def synonym_group_delete(*, group: SynonymGroup) -> None:
+    with transaction.atomic():
+        group.delete()
+        forget_synonyms()
+        bump("directory")

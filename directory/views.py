@@ -222,6 +222,13 @@ def organisation_list(request):
         organisation.term_lists = terms[organisation.pk]
 
     active = _active_filters(filterset, request.GET)
+    plan = filterset.search_plan
+    suggestion_url = ""
+    if plan is not None and plan.suggestion:
+        corrected = request.GET.copy()
+        corrected["q"] = plan.suggestion
+        corrected.pop("page", None)
+        suggestion_url = "?" + corrected.urlencode()
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
@@ -235,6 +242,8 @@ def organisation_list(request):
         "facet_cache_key": f"{generations(('directory',))}:{hash_params(params)}",
         "active_filters": active,
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
+        "search_plan": plan,
+        "suggestion_url": suggestion_url,
         "sort": sort,
         "sort_choices": SORT_CHOICES if searching else SORT_CHOICES[1:],
         "query_without_page": query_without_page.urlencode(),
