@@ -549,8 +549,8 @@ class SearchWord(models.Model):
     no published profile holds any more is never suggested, since a suggestion
     must find something (directory.search)."""
 
-    word = models.CharField(_("Wort"), max_length=60, unique=True)
-    plain = models.CharField(_("Wort ohne Umlaute"), max_length=60, db_index=True)
+    word = models.CharField(_("Wort"), max_length=60, unique=True, editable=False)
+    plain = models.CharField(_("Wort ohne Umlaute"), max_length=60, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("Suchwort")

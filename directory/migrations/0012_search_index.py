@@ -18,11 +18,19 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("word", models.CharField(max_length=60, unique=True, verbose_name="Wort")),
+                (
+                    "word",
+                    models.CharField(
+                        editable=False, max_length=60, unique=True, verbose_name="Wort"
+                    ),
+                ),
                 (
                     "plain",
                     models.CharField(
-                        db_index=True, max_length=60, verbose_name="Wort ohne Umlaute"
+                        db_index=True,
+                        editable=False,
+                        max_length=60,
+                        verbose_name="Wort ohne Umlaute",
                     ),
                 ),
             ],
