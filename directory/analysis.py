@@ -131,12 +131,21 @@ def stems(text: str) -> list[str]:
     return [_stemmer.stemWord(w) for w in words(text)]
 
 
+def index_stems(text: str) -> list[str]:
+    """The stems that a text is searched by: stopwords left out (on both sides,
+    also in phrases of synonyms)."""
+    return [_stemmer.stemWord(w) for w in words(text) if w not in STOPWORDS]
+
+
 def index_text(sections: dict[str, Iterable[str]]) -> str:
-    """The index text of a profile from the texts of its sections."""
-    parts = [" ".join(stems(" ".join(t for t in sections.get("name", ()) if t)))]
-    for section in SECTIONS[1:]:
-        parts.append(MARKERS[section])
-        parts.append(" ".join(stems(" ".join(t for t in sections.get(section, ()) if t))))
+    """The index text of a profile from the texts of its sections: each stem
+    once per section, so that the text (and each search through it) stays short."""
+    parts = []
+    for section in SECTIONS:
+        if section != SECTIONS[0]:
+            parts.append(MARKERS[section])
+        text = " ".join(t for t in sections.get(section, ()) if t)
+        parts.append(" ".join(dict.fromkeys(index_stems(text))))
     return " " + " ".join(p for p in parts if p) + " "
 
 

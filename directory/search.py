@@ -24,32 +24,33 @@ What a query means (see ``plan``):
 These decisions are taken on ``scope`` (the profiles being searched) only: the
 answer must not tell whether an unpublished profile holds a word.
 
-Ranking (``rank``, also explained on the page): for each word the best place it
-matches: name and short name (8) above offers (4) above vocabulary and place
-(2) above descriptions (1); a whole word counts fully, the start of a word 3/4,
-a part inside a word 1/2; a synonym 4/5 and a typo correction 1/2 of that.
-The word scores are added up.
+Ranking (``rank``, also explained on the page): for each word the best place
+its stem (for a typo: its correction) occurs in: name and short name (8) above
+offers (4) above vocabulary and place (2) above descriptions (1); a whole word
+counts fully, a part of a word half. A profile found for a word only through a
+synonym scores 0 for it, so it comes after the direct matches. The word scores
+are added up; equal scores are ordered by name.
 """
 
+import functools
 import itertools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
     FloatField,
     Q,
     QuerySet,
     Value,
-    When,
 )
-from django.db.models.expressions import Combinable, RawSQL
-from django.db.models.functions import Greatest, Length, StrIndex
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.expressions import Func, RawSQL
+from django.db.models.functions import Length
 
 from directory import analysis
 
@@ -60,7 +61,7 @@ MAX_CORRECTIONS = 3
 SYNONYM_FACTOR = 0.8
 TYPO_FACTOR = 0.5
 SECTION_WEIGHTS = (8.0, 4.0, 2.0, 1.0)  # name, offers, terms, description
-WHOLE, START, PART = 1.0, 0.75, 0.5
+PART = 0.5  # a part of a word, against a whole word
 SYNONYMS_CACHE_KEY = "directory:synonyms:v1"
 FTS_TABLE = "directory_organisation_fts"
 
@@ -137,7 +138,7 @@ def synonyms() -> dict[str, list[str]]:
 
         table = {}
         for group in SynonymGroup.objects.all():
-            members = [" ".join(analysis.stems(t)) for t in group.terms()]
+            members = [" ".join(analysis.index_stems(t)) for t in group.terms()]
             members = [m for m in members if m]
             for member in members:
                 table.setdefault(member, [])
@@ -254,16 +255,18 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
     result = Plan(words=[_word(t) for t in texts])
     if not result.words or scope.filter(result.condition()).exists():
         return result
-    counts = scope.aggregate(
-        **{f"w{i}": Count("pk", filter=word_condition(w)) for i, w in enumerate(result.words)}
+    conditions = [word_condition(w) for w in result.words]
+    candidates = scope.filter(functools.reduce(operator.or_, conditions))  # for counting
+    counts = candidates.aggregate(
+        **{f"w{i}": Count("pk", filter=c) for i, c in enumerate(conditions)}
     )
     unknown = [w.text for i, w in enumerate(result.words) if not counts[f"w{i}"]]
     corrections = _found_in(scope, _corrections(unknown))
     if corrections:
         for index, word in enumerate(result.words):
-            for correction in corrections.get(word.text, []):
+            for correction in reversed(corrections.get(word.text, [])):
                 extra = _word(correction, TYPO_FACTOR).expansions
-                word.expansions = (word.expansions + extra)[: 1 + MAX_EXPANSIONS]
+                word.expansions = (extra + word.expansions)[: 1 + MAX_EXPANSIONS]
             if word.text in corrections:
                 result.words[index] = word
         result.suggestion = " ".join(corrections.get(t, [t])[0] for t in texts)
@@ -271,15 +274,22 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
             return result
     if not relax or len(result.words) < 2:
         return result
-    for size in range(len(result.words) - 1, 0, -1):
-        combos = list(itertools.combinations(range(len(result.words)), size))
-        conditions = {}
+    # Words that find nothing (even corrected) cannot be part of any result.
+    viable = [i for i, w in enumerate(result.words) if counts[f"w{i}"] or w.text in corrections]
+    if not viable:
+        return result
+    conditions = [word_condition(w) for w in result.words]  # with the corrections
+    candidates = scope.filter(functools.reduce(operator.or_, [conditions[i] for i in viable]))
+    largest = len(viable) if len(viable) < len(result.words) else len(viable) - 1
+    for size in range(largest, 0, -1):
+        combos = list(itertools.combinations(viable, size))
+        counting = {}
         for n, combo in enumerate(combos):
             condition = Q()
             for i in combo:
-                condition &= word_condition(result.words[i])
-            conditions[f"c{n}"] = Count("pk", filter=condition)
-        counts = scope.aggregate(**conditions)
+                condition &= conditions[i]
+            counting[f"c{n}"] = Count("pk", filter=condition)
+        counts = candidates.aggregate(**counting)
         best = max(range(len(combos)), key=lambda n: (counts[f"c{n}"], -n))
         if counts[f"c{best}"]:
             kept = set(combos[best])
@@ -292,35 +302,47 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
 # --- ranking --------------------------------------------------------------------
 
 
-def _place_score(position: Combinable, weight: float) -> Case:
-    """The weight of the section that a match at ``position`` (1-based; 0: no
-    match) lies in, times ``weight``. The sections follow in falling weight, so
-    the first match is the best."""
-    index = F("search_index")
-    whens = [When(LessThanOrEqual(position, 0), then=Value(0.0))]
-    for section, section_weight in zip(analysis.SECTIONS[1:], SECTION_WEIGHTS, strict=False):
-        bound = StrIndex(index, Value(f" {analysis.MARKERS[section]} "))
-        whens.append(When(LessThan(position, bound), then=Value(section_weight * weight)))
-    return Case(*whens, default=Value(SECTION_WEIGHTS[-1] * weight), output_field=FloatField())
+class WordScore(Func):
+    """The relevance of one word for a profile: the best section its stem
+    occurs in, as a whole word (a part of a word counts half). Decided by LIKE
+    patterns that place the stem before or between the section markers (each
+    marker occurs once), tried from the best down: no position is computed,
+    which PostgreSQL does slowly for long UTF-8 texts."""
 
+    output_field = FloatField()
 
-def _word_score(word: Word):
-    index = F("search_index")
-    scores = []
-    for stem, factor in word.expansions:
-        kinds = [(f" {stem} ", WHOLE), (f" {stem}", START)]
-        if analysis.pattern(stem) == stem:
-            kinds.append((stem, PART))
-        for text, kind in kinds:
-            scores.append(_place_score(StrIndex(index, Value(text)), factor * kind))
-    return scores[0] if len(scores) == 1 else Greatest(*scores)
+    def __init__(self, stem: str) -> None:
+        super().__init__(F("search_index"))
+        self.stem = stem
+
+    def patterns(self) -> list[tuple[str, float]]:
+        whole, part = f"% {self.stem} %", f"%{analysis.pattern(self.stem)}%"
+        bounds = ["", *(f"{analysis.MARKERS[s]}%" for s in analysis.SECTIONS[1:])]
+        found = []
+        for n, weight in enumerate(SECTION_WEIGHTS):
+            before = f"%{bounds[n]}" if n else ""
+            after = bounds[n + 1] if n + 1 < len(bounds) else ""
+            found.append((before + whole + after, weight))
+            found.append((before + part + after, weight * PART))
+        return sorted(found, key=lambda p: -p[1])
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        column, column_params = compiler.compile(self.source_expressions[0])
+        whens, params = [], []
+        for pattern, weight in self.patterns():
+            whens.append(f"WHEN {column} LIKE %s THEN {weight}")
+            params += [*column_params, pattern.replace("%%", "%")]
+        return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
 
 
 def rank_expression(words: list[Word]):
-    """The relevance of a profile for these words (see the module's docstring)."""
-    total = None
+    """The relevance of a profile for these words (see the module's docstring):
+    the sum of the word scores of each word's first stem (its own, or for a
+    typo its correction); a profile found only through a synonym scores 0 for
+    that word and so comes after the direct matches."""
+    total: Any = None
     for word in words:
-        score = _word_score(word)
+        score = WordScore(word.expansions[0][0])
         total = score if total is None else total + score
     return total if total is not None else Value(0.0, output_field=FloatField())
 
