@@ -175,6 +175,14 @@ def query_words(query: str) -> list[str]:
     return kept or [w for w in found if len(w) >= MIN_WORD_LENGTH]
 
 
+def as_typed(query: str) -> dict[str, str]:
+    """Each folded word of a query -> the word as it was typed ("schwerin" ->
+    "Schwerin"), to name words back to the person who typed them."""
+    typed = _WORD.findall(query.replace("_", " "))
+    folded = words(query)
+    return dict(zip(folded, typed, strict=False)) if len(typed) == len(folded) else {}
+
+
 def distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a swap of neighbours counts once),
     or limit + 1 when it is more than ``limit``."""

@@ -269,7 +269,10 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
                 word.expansions = (extra + word.expansions)[: 1 + MAX_EXPANSIONS]
             if word.text in corrections:
                 result.words[index] = word
-        result.suggestion = " ".join(corrections.get(t, [t])[0] for t in texts)
+        typed = analysis.as_typed(clean_query(query))
+        result.suggestion = " ".join(
+            corrections[t][0] if t in corrections else typed.get(t, t) for t in texts
+        )
         if scope.filter(result.condition()).exists():
             return result
     if not relax or len(result.words) < 2:
@@ -293,7 +296,10 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
         best = max(range(len(combos)), key=lambda n: (counts[f"c{n}"], -n))
         if counts[f"c{best}"]:
             kept = set(combos[best])
-            result.missing = [w.text for i, w in enumerate(result.words) if i not in kept]
+            typed = analysis.as_typed(clean_query(query))
+            result.missing = [
+                typed.get(w.text, w.text) for i, w in enumerate(result.words) if i not in kept
+            ]
             result.words = [w for i, w in enumerate(result.words) if i in kept]
             return result
     return result

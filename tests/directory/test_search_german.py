@@ -95,6 +95,8 @@ def test_a_typo_is_corrected_from_the_indexed_words_with_a_suggestion(corpus):
     assert _names("Schwerinn") == ["Anadolu Kulturverein e. V."]  # a place
     assert _names("Arabich") == ["Brücke e. V."]  # a vocabulary label
     assert _names("Zyxwvutsr") == []
+    plan = search.search(Organisation.objects.published(), "Beratung Schwerinn")[1]
+    assert plan.suggestion == "Beratung schwerin"  # the word typed kept as it was
 
 
 def test_a_typo_is_never_corrected_to_a_word_only_an_unpublished_profile_holds(corpus):
@@ -129,7 +131,7 @@ def test_several_words_without_a_full_match_show_the_most_words_and_name_the_res
     query = "Erstberatung Russisch Schwerin"
     queryset, plan = search.search(Organisation.objects.published(), query)
     assert list(queryset.values_list("name", flat=True)) == ["Frauenverein Druschba e. V."]
-    assert plan.missing == ["schwerin"]
+    assert plan.missing == ["Schwerin"]
 
 
 def test_stopwords_do_not_narrow_a_search(corpus):
@@ -171,6 +173,7 @@ def test_the_analysis_of_a_word():
     assert analysis.query_words("Verein für Bildung e. V.") == ["verein", "bildung"]
     assert analysis.distance("beratnug", "beratung", 2) == 1  # a swap counts once
     assert analysis.distance("abc", "xyz", 1) == 2
+    assert analysis.as_typed("Café Schwerin") == {"cafe": "Café", "schwerin": "Schwerin"}
 
 
 def test_the_page_shows_the_suggestion_the_missing_words_and_how_it_ranks(client, corpus):
@@ -178,7 +181,7 @@ def test_the_page_shows_the_suggestion_the_missing_words_and_how_it_ranks(client
     assert "Meinten Sie" in html and "?q=dolmetschen" in html
     assert "So ordnen wir die Ergebnisse" in html
     html = client.get(URL, {"q": "Erstberatung Russisch Schwerin"}).content.decode()
-    assert "Ergebnisse ohne: <strong>schwerin</strong>" in html
+    assert "Ergebnisse ohne: <strong>Schwerin</strong>" in html
     assert "Frauenverein Druschba e. V." in html
     plain = client.get(URL).content.decode()
     assert "So ordnen wir die Ergebnisse" not in plain and "Meinten Sie" not in plain
@@ -188,7 +191,7 @@ def test_the_english_page_explains_it_in_english(client, corpus):
     client.cookies["django_language"] = "en"
     html = client.get(URL, {"q": "Erstberatung Russisch Schwerin"}, HTTP_ACCEPT_LANGUAGE="en")
     text = html.content.decode()
-    assert "Results without: <strong>schwerin</strong>" in text
+    assert "Results without: <strong>Schwerin</strong>" in text
 
 
 def test_places_with_umlauts_match_in_any_case_in_the_directory_and_the_finder(client):
