@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from directory import services
-from directory.models import Offer, Organisation, Term
+from directory.models import Offer, Organisation, SynonymGroup, Term
 from directory.relations import MANY_RELATIONS
 
 
@@ -78,3 +78,21 @@ def admin_reason(form, formsets, change: bool) -> str:
         formset.fk.remote_field.get_accessor_name() for formset in formsets if formset.has_changed()
     ]
     return f"admin edit: {', '.join(changed)}" if changed else "admin edit"
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The search's thesaurus: a search for one word of a group finds the others."""
+
+    list_display = ["__str__", "note"]
+    search_fields = ["words", "note"]
+
+    def save_model(self, request, obj, form, change):
+        services.synonym_group_save(group=obj)
+
+    def delete_model(self, request, obj):
+        services.synonym_group_delete(group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            self.delete_model(request, group)

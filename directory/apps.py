@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,14 @@ class DirectoryConfig(AppConfig):
 
         # The vocabulary is kept outside the page cache's generations.
         cleared.connect(drop_vocabulary, dispatch_uid="directory.drop_vocabulary")
+        post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="directory.fts")
+
+
+def _ensure_search_index(sender, using="default", **kwargs) -> None:
+    """SQLite rebuilds a table for some migrations and drops its triggers:
+    put the search index's triggers back after every migrate."""
+    from django.db import connections
+
+    from directory.search_schema import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])

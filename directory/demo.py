@@ -23,7 +23,7 @@ from directory import demo_data
 from directory.models import Offer, Organisation
 from directory.places import Gazetteer, coordinates
 from directory.relations import BY_FIELD
-from directory.services import public_data_changed, search_document_from, snapshot_from
+from directory.services import derive_search, public_data_changed, snapshot_from
 from directory.vocabulary import get_vocabulary
 
 DEMO_REASON = "demo data"
@@ -235,11 +235,11 @@ def _write_batch(batch: list[tuple[dict, dict, list]], gazetteer: Gazetteer) -> 
     for fields, relations, offers in batch:
         organisation = Organisation(**fields)
         organisation.snapshot = snapshot_from(terms=relations, offers=offers)
-        organisation.search_document = search_document_from(organisation, organisation.snapshot)
         organisation.latitude, organisation.longitude = coordinates(
             postal_code=organisation.postal_code, city=organisation.city, gazetteer=gazetteer
         )
         organisations.append(organisation)
+    derive_search(organisations)
     Organisation.objects.bulk_create(organisations, batch_size=500)
     if organisations[0].pk is None:  # backends that return no ids
         by_slug = dict(

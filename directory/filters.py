@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filterset import FilterSetMetaclass
@@ -20,7 +20,7 @@ from directory import geo
 from directory.models import Organisation
 from directory.places import Location, resolve
 from directory.relations import RELATIONS, Relation
-from directory.search import MAX_QUERY_LENGTH, clean_query, search_organisations
+from directory.search import MAX_QUERY_LENGTH, Plan, clean_query, place_condition, search
 from directory.vocabulary import get_vocabulary
 
 YES, NO = "ja", "nein"
@@ -126,8 +126,11 @@ class _SearchFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
 
+    search_plan: Plan | None = None  # what the search looked for (set when filtering)
+
     def filter_search(self, qs, name, value):
-        return search_organisations(qs, value)
+        qs, self.search_plan = search(qs, value)
+        return qs
 
 
 # One filter per vocabulary relation (directory.relations), named by its URL
@@ -184,7 +187,7 @@ class OrganisationFilter(_RelationFilterSet):
             return qs
         if value.isdigit():
             return qs.filter(postal_code__startswith=value[:5])
-        return qs.filter(Q(city__iexact=value) | Q(city__istartswith=value + " "))
+        return qs.filter(place_condition(value))
 
     def filter_radius(self, qs, name, value):
         return qs  # applied by filter_near

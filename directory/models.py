@@ -298,14 +298,18 @@ class Organisation(models.Model):
 
     # Search: a lower-cased document of everything searchable (name, description,
     # offers, vocabulary labels), kept by directory.services.organisation_save.
-    # On PostgreSQL a trigger derives search_vector from it (see migrations).
+    # search_index: its stems in weighted sections (directory.analysis), which
+    # both databases search (SQLite: an FTS5 trigram table kept by triggers;
+    # PostgreSQL: a trigram index). search_vector is no longer kept.
     search_document = models.TextField(editable=False, blank=True, default="")
+    search_index = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
             "search_document",
+            "search_index",
             "search_vector",
             "updated_at",
             "reminded_at",
@@ -609,3 +613,42 @@ class PublicDataVersion(models.Model):
     def current(cls) -> "PublicDataVersion":
         """The current counters (all zero before the first change)."""
         return cls.objects.filter(pk=cls.ROW).first() or cls(pk=cls.ROW)
+
+
+class SearchWord(models.Model):
+    """A word that occurs in a profile (folded, not stemmed): the vocabulary that
+    typos are corrected against ("Meinten Sie …?"). Words are only added; a word
+    no published profile holds any more is never suggested, since a suggestion
+    must find something (directory.search)."""
+
+    word = models.CharField(_("Wort"), max_length=60, unique=True, editable=False)
+    plain = models.CharField(_("Wort ohne Umlaute"), max_length=60, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Suchwort")
+        verbose_name_plural = _("Suchwörter")
+
+    def __str__(self):
+        return self.word
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same in a search (a thesaurus that coordinators curate):
+    a search for one of them also finds the others."""
+
+    words = models.TextField(
+        _("Begriffe"),
+        help_text=_("Ein Begriff je Zeile, z. B. Geflüchtete, Flüchtlinge, Schutzsuchende."),
+    )
+    note = models.CharField(_("Anmerkung"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Synonymgruppe")
+        verbose_name_plural = _("Synonymgruppen")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return ", ".join(self.terms())
+
+    def terms(self) -> list[str]:
+        return [t.strip() for t in self.words.replace(",", "\n").splitlines() if t.strip()]

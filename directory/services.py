@@ -30,12 +30,18 @@ from directory.models import (
     Organisation,
     ProfileRevision,
     PublicDataVersion,
+    SynonymGroup,
     Term,
     Visibility,
 )
 from directory.places import coordinates
 from directory.reach import Reach, reach_of
-from directory.search import build_search_document
+from directory.search import (
+    build_search_document,
+    build_search_index,
+    forget_synonyms,
+    record_words,
+)
 from directory.vocabulary import (
     TERM_RELATIONS,
     get_vocabulary,
@@ -48,7 +54,7 @@ REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
 REFRESH_BATCH = 500
 # What organisation_recorded derives on every save, from the fields and terms.
-DERIVED_FIELDS = ["snapshot", "search_document", "latitude", "longitude"]
+DERIVED_FIELDS = ["snapshot", "search_document", "search_index", "latitude", "longitude"]
 
 
 # Path segments under /organisationen/ that are not profiles.
@@ -111,10 +117,11 @@ def build_snapshot(organisation: Organisation) -> dict[str, Any]:
     return snapshot_from(terms=terms, offers=offers)
 
 
-def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]) -> str:
-    """The search document of the profile's fields and its snapshot's terms and offers."""
+def _search_parts(
+    organisation: Organisation, snapshot: Mapping[str, Any]
+) -> tuple[list[str], list[Offer]]:
     vocab = get_vocabulary()
-    labels = []
+    labels: list[str] = []
     for relation, kind in TERM_RELATIONS.items():  # not the snapshot's order: jsonb sorts keys
         for slug in snapshot["terms"].get(relation, []):
             term = vocab.get(kind, slug)
@@ -123,7 +130,28 @@ def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]
     if organisation.state_id in vocab.by_id:
         labels.append(vocab.by_id[organisation.state_id].label_de)
     offers = [Offer(title=o["title"], summary=o["summary"]) for o in snapshot["offers"]]
+    return labels, offers
+
+
+def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]) -> str:
+    """The search document of the profile's fields and its snapshot's terms and offers."""
+    labels, offers = _search_parts(organisation, snapshot)
     return build_search_document(organisation=organisation, term_labels=labels, offers=offers)
+
+
+def derive_search(organisations: Iterable[Organisation]) -> None:
+    """Derive the search document and the search index of these profiles from
+    their fields and snapshots, and add their words to the typo vocabulary."""
+    organisations = list(organisations)
+    for organisation in organisations:
+        labels, offers = _search_parts(organisation, organisation.snapshot)
+        organisation.search_document = build_search_document(
+            organisation=organisation, term_labels=labels, offers=offers
+        )
+        organisation.search_index = build_search_index(
+            organisation=organisation, term_labels=labels, offers=offers
+        )
+    record_words(o.search_document for o in organisations)
 
 
 def _replace_offers(organisation: Organisation, offers: list[dict[str, Any]]) -> None:
@@ -276,7 +304,7 @@ def organisation_recorded(
             target.version = version
         yield target
         target.snapshot = build_snapshot(target)
-        target.search_document = search_document_from(target, target.snapshot)
+        derive_search([target])
         target.latitude, target.longitude = coordinates(
             postal_code=target.postal_code, city=target.city
         )
@@ -756,8 +784,10 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
             organisation.snapshot = snapshot_from(
                 terms=terms[organisation.pk], offers=offers.get(organisation.pk, [])
             )
-            organisation.search_document = search_document_from(organisation, organisation.snapshot)
-        Organisation.objects.bulk_update(organisations, ["snapshot", "search_document"])
+        derive_search(organisations)
+        Organisation.objects.bulk_update(
+            organisations, ["snapshot", "search_document", "search_index"]
+        )
     if ids:
         bump("directory")
     return len(ids)
@@ -897,3 +927,19 @@ def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
             Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
         count += 1
     return count
+
+
+def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
+    """Save a group of synonyms: searches use it at once (cached pages too)."""
+    with transaction.atomic():
+        group.save()
+        forget_synonyms()
+        bump("directory")
+    return group
+
+
+def synonym_group_delete(*, group: SynonymGroup) -> None:
+    with transaction.atomic():
+        group.delete()
+        forget_synonyms()
+        bump("directory")

@@ -245,6 +245,13 @@ def organisation_list(request):
         organisation.distance_km = None if squared is None else round(km_from_squared(squared))
 
     active = _active_filters(filterset, request.GET)
+    plan = filterset.search_plan
+    suggestion_url = ""
+    if plan is not None and plan.suggestion:
+        corrected = request.GET.copy()
+        corrected["q"] = plan.suggestion
+        corrected.pop("page", None)
+        suggestion_url = "?" + corrected.urlencode()
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
@@ -258,6 +265,8 @@ def organisation_list(request):
         "facet_cache_key": f"{generations(('directory',))}:{hash_params(params)}",
         "active_filters": active,
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
+        "search_plan": plan,
+        "suggestion_url": suggestion_url,
         "sort": sort,
         "sort_choices": sort_choices,
         # The default order is sent as "": after adding a search term or a place the

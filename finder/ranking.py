@@ -28,7 +28,7 @@ from directory.relations import (
     ROLES,
     TARGET_GROUPS,
 )
-from directory.search import clean_query, matching_condition
+from directory.search import clean_query, matching_condition, place_condition
 
 MUST, NICE = "must", "nice"
 
@@ -119,7 +119,7 @@ def build_criteria(data: dict) -> list[Criterion]:
         if place and place.isdigit():
             condition = Q(postal_code__startswith=place[:5])
         elif place:
-            condition = Q(city__iexact=place) | Q(city__istartswith=place + " ")
+            condition = place_condition(place)
         if state:
             condition |= Q(state_id=state.pk)  # Q() | Q(state) is Q(state)
             label = f"{place}, {state.label}" if place else state.label

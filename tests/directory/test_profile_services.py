@@ -733,8 +733,9 @@ def test_refresh_derived_works_in_batches_with_a_fixed_number_of_queries(
     ]
     expected = {o.pk: (o.snapshot, o.search_document) for o in organisations}
     _stale(*organisations)
-    # Per batch: the terms, the offers, their languages, the profiles, the update.
-    with django_assert_num_queries(3 * 5):
+    # Per batch: the terms, the offers, their languages, the profiles, the update,
+    # the new words of the typo vocabulary.
+    with django_assert_num_queries(3 * 6):
         assert services.refresh_derived(reversed(list(expected))) == 5
     assert {o.pk: (o.snapshot, o.search_document) for o in Organisation.objects.all()} == expected
 
