@@ -127,9 +127,12 @@ class _SearchFilterSet(django_filters.FilterSet):
     )
 
     search_plan: Plan | None = None  # what the search looked for (set when filtering)
+    # All words or nothing: what the API, the downloads and the widget promise.
+    # The directory page relaxes (DirectoryPageFilter), since it names the words left out.
+    relax_search = False
 
     def filter_search(self, qs, name, value):
-        qs, self.search_plan = search(qs, value)
+        qs, self.search_plan = search(qs, value, relax=self.relax_search)
         return qs
 
 
@@ -223,3 +226,10 @@ class OrganisationFilter(_RelationFilterSet):
             return ""
         self.form.is_valid()
         return clean_query(self.form.cleaned_data.get("q"))
+
+
+class DirectoryPageFilter(OrganisationFilter):
+    """The directory page's filters: a search that finds nothing with all its
+    words shows what the most words find, and the page names the others."""
+
+    relax_search = True

@@ -378,11 +378,13 @@ def matching_condition(query: str, model, scope: QuerySet | None = None) -> Q:
     return Q(pk__in=scope.filter(condition).values("pk"))
 
 
-def search(queryset: QuerySet, query: str) -> tuple[QuerySet, Plan]:
+def search(queryset: QuerySet, query: str, *, relax: bool = True) -> tuple[QuerySet, Plan]:
     """Filter to organisations matching ``query``, annotate ``rank``, and say
-    what was searched (words left out, a suggestion)."""
+    what was searched (words left out, a suggestion). ``relax=False``: all
+    words or nothing (the open data's contract; only the directory page, which
+    names the words left out, relaxes)."""
     query = clean_query(query)
-    result = plan(query, queryset) if query else Plan()
+    result = plan(query, queryset, relax=relax) if query else Plan()
     if not result.words:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())), result
     filtered = queryset.filter(result.condition())
@@ -390,8 +392,9 @@ def search(queryset: QuerySet, query: str) -> tuple[QuerySet, Plan]:
 
 
 def search_organisations(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter to organisations matching ``query`` and annotate ``rank``."""
-    return search(queryset, query)[0]
+    """Filter to organisations matching all words of ``query`` (typos corrected)
+    and annotate ``rank``."""
+    return search(queryset, query, relax=False)[0]
 
 
 def place_condition(place: str) -> Q:

@@ -13,7 +13,7 @@ from core.pagecache import anonymous_page, cached, generations, hash_params
 from directory import extensions
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
-from directory.filters import SORT_CHOICES, OrganisationFilter, radius_km
+from directory.filters import SORT_CHOICES, DirectoryPageFilter, radius_km
 from directory.geo import DISTANCE, km_from_squared
 from directory.models import Offer, Organisation
 from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE, Text
@@ -205,14 +205,14 @@ def _relax_suggestions(request, active):
             params.setlist(item.param, [v for v in params.getlist(item.param) if v != item.value])
         else:
             params.pop(item.param, None)
-        relaxed = OrganisationFilter(params, queryset=Organisation.objects.published())
+        relaxed = DirectoryPageFilter(params, queryset=Organisation.objects.published())
         suggestions.append((item, relaxed.qs.count()))
     return suggestions
 
 
 @anonymous_page("directory")
 def organisation_list(request):
-    filterset = OrganisationFilter(request.GET, queryset=Organisation.objects.published())
+    filterset = DirectoryPageFilter(request.GET, queryset=Organisation.objects.published())
     results = filterset.qs
     params = sorted((k, sorted(v)) for k, v in request.GET.lists() if k not in ("page", "sort"))
     counts = cached("facets", params, lambda: facet_counts(results), namespaces=("directory",))

@@ -204,3 +204,17 @@ def test_places_with_umlauts_match_in_any_case_in_the_directory_and_the_finder(c
     criteria = build_criteria({"place": "ÜBERLINGEN", "region_importance": "must"})
     assert list(rank(criteria).values_list("name", flat=True)) == ["Bodensee e. V."]
     assert list(Organisation.objects.filter(search.place_condition("Lingen"))) == []
+
+
+def test_open_data_keeps_all_words_or_nothing(client, corpus):
+    """Only the directory page relaxes a search (and says so); the API, the
+    downloads, the widget and HSDS keep their contract: all words or nothing."""
+    query = "Erstberatung Russisch Schwerin"
+    assert client.get("/api/organisations/", {"q": query}).json()["count"] == 0
+    csv = b"".join(client.get(reverse("export_csv"), {"q": query}).streaming_content)
+    assert b"Druschba" not in csv
+    assert "Druschba" not in client.get(reverse("widget"), {"q": query}).content.decode()
+    hsds = client.get(reverse("hsds-organizations"), {"search": query}).json()
+    assert hsds["total_items"] == 0
+    # With all its words found, the same search finds the profile everywhere.
+    assert client.get("/api/organisations/", {"q": "Erstberatung Russisch"}).json()["count"] == 1
