@@ -6,12 +6,16 @@ Ranking (also explained on the page):
    wanted language counts on its own).
 3. MOs are ordered by points, then by the date they last confirmed their profile
    (most recent first), then by name. The same search always gives the same order.
+
+Every criterion is a wish; a card says how many of them an MO meets, and the
+headline counts the MOs that meet every wish and those that meet some
+(``count_matches``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation
@@ -48,6 +52,33 @@ class Explanation:
 
     def __str__(self):
         return " · ".join(("✓ " if met else "✗ ") + text for met, text in self.items)
+
+    @property
+    def met(self) -> int:
+        """How many of the wishes the MO meets ("3 von 4 Wünschen erfüllt")."""
+        return sum(1 for met, _text in self.items if met)
+
+    @property
+    def wishes(self) -> int:
+        return len(self.items)
+
+
+# Budget bands from small to large: "at least this band" is every band from it up.
+BUDGET_ORDER = [band.value for band in Organisation.BudgetBand]
+
+
+def budget_at_least(band: str) -> list[str]:
+    return BUDGET_ORDER[BUDGET_ORDER.index(band) :]
+
+
+def budget_labels() -> dict[str, tuple[str, str]]:
+    """A budget wish as it reads when met and when missed, by its lowest band."""
+    return {
+        "under_10k": (_("eigenes Budget"), _("kein eigenes Budget")),
+        "10k_50k": (_("Jahresbudget ab 10.000 €"), _("Jahresbudget unter 10.000 €")),
+        "50k_250k": (_("Jahresbudget ab 50.000 €"), _("Jahresbudget unter 50.000 €")),
+        "over_250k": (_("Jahresbudget über 250.000 €"), _("Jahresbudget bis 250.000 €")),
+    }
 
 
 def _has(relation: str, term_id: int) -> Q:
@@ -170,6 +201,32 @@ def build_criteria(data: dict) -> list[Criterion]:
                 test=lambda o, terms: o.has_rooms,
             )
         )
+    volunteers = data.get("volunteers")
+    if volunteers:
+        criteria.append(
+            Criterion(
+                key="volunteers",
+                condition=Q(volunteers__gte=volunteers),
+                importance=importance("volunteers"),
+                met_label=_("mindestens %(count)s Ehrenamtliche") % {"count": volunteers},
+                missed_label=_("weniger als %(count)s Ehrenamtliche") % {"count": volunteers},
+                test=lambda o, terms, count=volunteers: o.volunteers >= count,
+            )
+        )
+    budget = data.get("budget")
+    if budget in BUDGET_ORDER[1:]:
+        bands = budget_at_least(budget)
+        met_label, missed_label = budget_labels()[budget]
+        criteria.append(
+            Criterion(
+                key="budget",
+                condition=Q(budget_band__in=bands),
+                importance=importance("budget"),
+                met_label=met_label,
+                missed_label=missed_label,
+                test=lambda o, terms, bands=bands: o.budget_band in bands,
+            )
+        )
     return criteria
 
 
@@ -198,6 +255,21 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
     return queryset.annotate(**annotations, score=score).order_by(
         "-score", F("confirmed_at").desc(nulls_last=True), "name", "pk"
     )
+
+
+def count_matches(criteria: list[Criterion], results: QuerySet) -> dict[str, int]:
+    """One query over ``rank``'s results: how many MOs are listed (they meet every
+    must), how many meet every wish, and how many meet at least one."""
+    nice = sum(1 for c in criteria if c.importance == NICE)
+    has_must = any(c.importance == MUST for c in criteria)
+    counts = results.order_by().aggregate(
+        total=Count("pk"),
+        all=Count("pk", filter=Q(score__gte=nice)),
+        some=Count("pk", filter=Q(score__gte=1)),
+    )
+    if has_must:  # a must is a wish every listed MO meets
+        counts["some"] = counts["total"]
+    return counts
 
 
 def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:
