@@ -63,7 +63,7 @@ def sent_message(cooperation_request: CooperationRequest) -> str:
 def _initial_purpose(request) -> dict:
     """The role sought, taken over from the finder's shortlist (``?role=<term id>``)."""
     role = request.GET.get("role", "")
-    if role.isdigit():
+    if role.isascii() and role.isdigit():  # not "²", which isdigit() but int() refuses
         term = get_vocabulary().by_id.get(int(role))
         if term is not None and term.kind == Term.Kind.ROLE:
             return {"purpose": term.pk}

@@ -224,7 +224,7 @@ def test_a_request_from_the_shortlist_starts_with_the_finders_role(client, scene
 
 
 @pytest.mark.parametrize(
-    "role", ["x", "999999", "99999999999999999999", ("language", "ru")], ids=str
+    "role", ["x", "²", "999999", "99999999999999999999", ("language", "ru")], ids=str
 )
 def test_a_request_form_ignores_a_role_that_is_none(client, scene, institution_user, role):
     client.force_login(institution_user)
