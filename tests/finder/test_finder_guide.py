@@ -170,7 +170,8 @@ def test_shortlisting_from_a_card_returns_to_the_card_with_the_role(
     assert response.status_code == 302 and response["Location"] == f"{here}#mo-dialog"
     entry = ShortlistEntry.objects.get()
     assert (entry.organisation, entry.role) == (scene["dialog"], role)
-    assert "Von der Merkliste nehmen" in _card(client.get(here).content.decode(), "dialog")
+    card = visible_text(_card(client.get(here).content.decode(), "dialog"))
+    assert "✓ Auf Ihrer Merkliste Von der Merkliste nehmen" in card
 
     response = client.post(
         reverse("shortlist_toggle", args=["dialog"]), {"next": f"{here}#mo-dialog"}
