@@ -262,13 +262,14 @@ def count_matches(criteria: list[Criterion], results: QuerySet) -> dict[str, int
     must), how many meet every wish, and how many meet at least one."""
     nice = sum(1 for c in criteria if c.importance == NICE)
     has_must = any(c.importance == MUST for c in criteria)
-    counts = results.order_by().aggregate(
-        total=Count("pk"),
-        all=Count("pk", filter=Q(score__gte=nice)),
-        some=Count("pk", filter=Q(score__gte=1)),
-    )
-    if has_must:  # a must is a wish every listed MO meets
-        counts["some"] = counts["total"]
+    aggregates = {"total": Count("pk")}
+    if nice:  # without nice-to-haves every listed MO meets every wish
+        aggregates["all"] = Count("pk", filter=Q(score__gte=nice))
+        if not has_must:  # with a must, every listed MO meets at least that one
+            aggregates["some"] = Count("pk", filter=Q(score__gte=1))
+    counts = results.order_by().aggregate(**aggregates)
+    counts.setdefault("all", counts["total"])
+    counts.setdefault("some", counts["total"])
     return counts
 
 

@@ -258,3 +258,25 @@ def test_the_shortlist_query_count_is_pinned(
 
 
 SHORTLIST_QUERIES = 5  # the same for one entry and for six (roles joined, not fetched)
+
+
+@pytest.mark.parametrize(
+    "importance, counts",
+    [
+        ({}, {"total": 4, "all": 1, "some": 3}),  # nice only: Fern meets none
+        ({"role": "must"}, {"total": 2, "all": 1, "some": 2}),  # listed MOs meet the must
+        (
+            {"role": "must", "languages": "must", "region": "must"},
+            {"total": 1, "all": 1, "some": 1},
+        ),
+    ],
+    ids=["nice-only", "must-and-nice", "must-only"],
+)
+def test_count_matches_counts_the_listed_the_complete_and_the_partial(scene, importance, counts):
+    from finder.forms import FinderForm
+    from finder.ranking import build_criteria, count_matches, rank
+
+    form = FinderForm(_params(**importance))
+    assert form.is_valid()
+    criteria = build_criteria(form.cleaned_data)
+    assert count_matches(criteria, rank(criteria)) == counts
