@@ -12,8 +12,10 @@ headline counts the MOs that meet every wish and those that meet some
 (``count_matches``).
 """
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
@@ -230,14 +232,20 @@ def build_criteria(data: dict) -> list[Criterion]:
     return criteria
 
 
-def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
-    """Published MOs meeting every must, ordered by the nice-to-haves they meet."""
+def _listed(criteria: list[Criterion], *, open_only: bool) -> QuerySet:
+    """Published (and open) MOs meeting every must."""
     queryset = Organisation.objects.published()
     if open_only:
         queryset = queryset.filter(open_for_cooperation=True)
     for criterion in criteria:
         if criterion.importance == MUST:
             queryset = queryset.filter(criterion.condition)
+    return queryset
+
+
+def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
+    """Published MOs meeting every must, ordered by the nice-to-haves they meet."""
+    queryset = _listed(criteria, open_only=open_only)
     score: Expression = Value(0, output_field=IntegerField())
     annotations = {}
     for index, criterion in enumerate(criteria):
@@ -257,17 +265,18 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
     )
 
 
-def count_matches(criteria: list[Criterion], results: QuerySet) -> dict[str, int]:
-    """One query over ``rank``'s results: how many MOs are listed (they meet every
-    must), how many meet every wish, and how many meet at least one."""
-    nice = sum(1 for c in criteria if c.importance == NICE)
+def count_matches(criteria: list[Criterion], *, open_only: bool = True) -> dict[str, int]:
+    """One query: how many MOs are listed (they meet every must), how many meet every
+    wish and how many meet at least one. The wishes are plain conditions here, not
+    the score, so the database can test the cheap ones first."""
+    nice = [c.condition for c in criteria if c.importance == NICE]
     has_must = any(c.importance == MUST for c in criteria)
     aggregates = {"total": Count("pk")}
     if nice:  # without nice-to-haves every listed MO meets every wish
-        aggregates["all"] = Count("pk", filter=Q(score__gte=nice))
+        aggregates["all"] = Count("pk", filter=reduce(operator.and_, nice))
         if not has_must:  # with a must, every listed MO meets at least that one
-            aggregates["some"] = Count("pk", filter=Q(score__gte=1))
-    counts = results.order_by().aggregate(**aggregates)
+            aggregates["some"] = Count("pk", filter=reduce(operator.or_, nice))
+    counts = _listed(criteria, open_only=open_only).aggregate(**aggregates)
     counts.setdefault("all", counts["total"])
     counts.setdefault("some", counts["total"])
     return counts

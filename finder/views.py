@@ -100,7 +100,7 @@ def finder(request):
             "has_rooms",
             "confirmed_at",
         )
-        counts = count_matches(criteria, results)
+        counts = count_matches(criteria, open_only=data.get("open_only", False))
         paginator = Paginator(results, PAGE_SIZE)
         paginator.count = counts["total"]  # counted with the others: no second COUNT
         try:

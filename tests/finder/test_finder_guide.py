@@ -274,9 +274,29 @@ SHORTLIST_QUERIES = 5  # the same for one entry and for six (roles joined, not f
 )
 def test_count_matches_counts_the_listed_the_complete_and_the_partial(scene, importance, counts):
     from finder.forms import FinderForm
-    from finder.ranking import build_criteria, count_matches, rank
+    from finder.ranking import MUST, NICE, build_criteria, count_matches, rank
 
     form = FinderForm(_params(**importance))
     assert form.is_valid()
     criteria = build_criteria(form.cleaned_data)
-    assert count_matches(criteria, rank(criteria)) == counts
+    assert count_matches(criteria) == counts
+    # The same as the ranking's scores say.
+    nice = sum(1 for c in criteria if c.importance == NICE)
+    has_must = any(c.importance == MUST for c in criteria)
+    scores = [o.score for o in rank(criteria)]
+    assert counts == {
+        "total": len(scores),
+        "all": sum(1 for s in scores if s == nice),
+        "some": sum(1 for s in scores if s >= 1 or has_must),
+    }
+
+
+def test_count_matches_counts_closed_mos_only_when_asked(scene):
+    from finder.ranking import build_criteria, count_matches
+
+    make_organisation("Zu e. V.", roles=["kooperationspartner"], open_for_cooperation=False)
+    criteria = build_criteria(
+        {"role": term("role", "kooperationspartner"), "role_importance": "must"}
+    )
+    assert count_matches(criteria)["total"] == 2
+    assert count_matches(criteria, open_only=False)["total"] == 3
