@@ -479,7 +479,12 @@ def export_personal_data(user: User) -> dict[str, Any]:
             for e in user.shortlist.select_related("organisation")
         ],
         "saved_searches": [
-            {"name": s.name, "query": s.query, "created_at": iso(s.created_at)}
+            {
+                "name": s.name,
+                "query": s.query,
+                "created_at": iso(s.created_at),
+                "weekly_alert": s.alert,
+            }
             for s in user.saved_searches.all()
         ],
         "profile_changes": [

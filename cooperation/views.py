@@ -19,8 +19,9 @@ from cooperation import services
 from cooperation.forms import RelayReplyForm, ReplyForm, RequestForm
 from cooperation.models import CooperationRequest
 from directory.forms import ClaimForm
-from directory.models import Membership, Organisation, Visibility
+from directory.models import Membership, Organisation, Term, Visibility
 from directory.reach import reach_of
+from directory.vocabulary import get_vocabulary
 
 # Lazy: translated when shown, in the visitor's language (not once at import).
 RATE_MESSAGE = gettext_lazy(
@@ -59,6 +60,16 @@ def sent_message(cooperation_request: CooperationRequest) -> str:
     return _("Ihre Anfrage ist gesendet. Das Team der Organisation wird benachrichtigt.")
 
 
+def _initial_purpose(request) -> dict:
+    """The role sought, taken over from the finder's shortlist (``?role=<term id>``)."""
+    role = request.GET.get("role", "")
+    if role.isascii() and role.isdigit():  # not "²", which isdigit() but int() refuses
+        term = get_vocabulary().by_id.get(int(role))
+        if term is not None and term.kind == Term.Kind.ROLE:
+            return {"purpose": term.pk}
+    return {}
+
+
 @login_required
 def new(request, slug):
     organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
@@ -68,7 +79,7 @@ def new(request, slug):
         messages.error(request, _("Diese Organisation nimmt zurzeit keine neuen Kooperationen an."))
         return redirect(organisation)
     reach = reach_of(organisation)
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST or None, initial=_initial_purpose(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +86,26 @@ class FinderForm(forms.Form):
     paid_staff_importance = importance_field()
     rooms = forms.BooleanField(label=_("Eigene Räume"), required=False)
     rooms_importance = importance_field()
+    volunteers = forms.IntegerField(
+        label=_("Mindestens so viele Ehrenamtliche"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        help_text=_("Zum Beispiel 10, wenn viele Menschen mit anpacken sollen."),
+    )
+    volunteers_importance = importance_field()
+    budget = forms.ChoiceField(
+        label=_("Jahresbudget"),
+        choices=[
+            ("", "—"),
+            ("under_10k", _("ein eigenes Budget")),
+            ("10k_50k", _("ab 10.000 €")),
+            ("50k_250k", _("ab 50.000 €")),
+            ("over_250k", _("über 250.000 €")),
+        ],
+        required=False,
+    )
+    budget_importance = importance_field()
     cooperated_with = relation_choice_field(
         COOPERATION_EXPERIENCE,
         label=_("Hat schon mit dieser Art Institution kooperiert"),
@@ -107,10 +129,12 @@ class FinderForm(forms.Form):
         "near",
         "paid_staff",
         "rooms",
+        "volunteers",
+        "budget",
         "cooperated_with",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Plain Bootstrap classes: the page renders the fields without crispy (speed).
         for name, field in self.fields.items():
@@ -138,3 +162,7 @@ class ShortlistNoteForm(forms.Form):
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label=_("Name der Suche"), max_length=100)
     query = forms.CharField(max_length=2000, widget=forms.HiddenInput)
+    alert = forms.BooleanField(
+        label=_("Wöchentlich per E-Mail über neu passende Organisationen informieren"),
+        required=False,
+    )

@@ -8,12 +8,18 @@ Ranking (also explained on the page):
    distance, nearest first and MOs without address last, then by the date they
    last confirmed their profile (most recent first), then by name. The same
    search always gives the same order.
+
+Every criterion is a wish; a card says how many of them an MO meets, and the
+headline counts the MOs that meet every wish and those that meet some
+(``count_matches``).
 """
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from directory import geo
@@ -55,6 +61,33 @@ class Explanation:
 
     def __str__(self):
         return " · ".join(("✓ " if met else "✗ ") + text for met, text in self.items)
+
+    @property
+    def met(self) -> int:
+        """How many of the wishes the MO meets ("3 von 4 Wünschen erfüllt")."""
+        return sum(1 for met, _text in self.items if met)
+
+    @property
+    def wishes(self) -> int:
+        return len(self.items)
+
+
+# Budget bands from small to large: "at least this band" is every band from it up.
+BUDGET_ORDER = [band.value for band in Organisation.BudgetBand]
+
+
+def budget_at_least(band: str) -> list[str]:
+    return BUDGET_ORDER[BUDGET_ORDER.index(band) :]
+
+
+def budget_labels() -> dict[str, tuple[str, str]]:
+    """A budget wish as it reads when met and when missed, by its lowest band."""
+    return {
+        "under_10k": (_("eigenes Budget"), _("kein eigenes Budget")),
+        "10k_50k": (_("Jahresbudget ab 10.000 €"), _("Jahresbudget unter 10.000 €")),
+        "50k_250k": (_("Jahresbudget ab 50.000 €"), _("Jahresbudget unter 50.000 €")),
+        "over_250k": (_("Jahresbudget über 250.000 €"), _("Jahresbudget bis 250.000 €")),
+    }
 
 
 def _has(relation: str, term_id: int) -> Q:
@@ -198,17 +231,49 @@ def build_criteria(data: dict) -> list[Criterion]:
                 test=lambda o, terms: o.has_rooms,
             )
         )
+    volunteers = data.get("volunteers")
+    if volunteers:
+        criteria.append(
+            Criterion(
+                key="volunteers",
+                condition=Q(volunteers__gte=volunteers),
+                importance=importance("volunteers"),
+                met_label=_("mindestens %(count)s Ehrenamtliche") % {"count": volunteers},
+                missed_label=_("weniger als %(count)s Ehrenamtliche") % {"count": volunteers},
+                test=lambda o, terms, count=volunteers: o.volunteers >= count,
+            )
+        )
+    budget = data.get("budget")
+    if budget in BUDGET_ORDER[1:]:
+        bands = budget_at_least(budget)
+        met_label, missed_label = budget_labels()[budget]
+        criteria.append(
+            Criterion(
+                key="budget",
+                condition=Q(budget_band__in=bands),
+                importance=importance("budget"),
+                met_label=met_label,
+                missed_label=missed_label,
+                test=lambda o, terms, bands=bands: o.budget_band in bands,
+            )
+        )
     return criteria
 
 
-def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
-    """Published MOs meeting every must, ordered by the nice-to-haves they meet."""
+def _listed(criteria: list[Criterion], *, open_only: bool) -> QuerySet:
+    """Published (and open) MOs meeting every must."""
     queryset = Organisation.objects.published()
     if open_only:
         queryset = queryset.filter(open_for_cooperation=True)
     for criterion in criteria:
         if criterion.importance == MUST:
             queryset = queryset.filter(criterion.condition)
+    return queryset
+
+
+def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
+    """Published MOs meeting every must, ordered by the nice-to-haves they meet."""
+    queryset = _listed(criteria, open_only=open_only)
     score: Expression = Value(0, output_field=IntegerField())
     annotations: dict[str, Expression] = {}
     for index, criterion in enumerate(criteria):
@@ -229,6 +294,23 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
         annotations[geo.DISTANCE] = geo.squared_distance(centre)
         order.insert(1, F(geo.DISTANCE).asc(nulls_last=True))
     return queryset.annotate(**annotations, score=score).order_by(*order)
+
+
+def count_matches(criteria: list[Criterion], *, open_only: bool = True) -> dict[str, int]:
+    """One query: how many MOs are listed (they meet every must), how many meet every
+    wish and how many meet at least one. The wishes are plain conditions here, not
+    the score, so the database can test the cheap ones first."""
+    nice = [c.condition for c in criteria if c.importance == NICE]
+    has_must = any(c.importance == MUST for c in criteria)
+    aggregates = {"total": Count("pk")}
+    if nice:  # without nice-to-haves every listed MO meets every wish
+        aggregates["all"] = Count("pk", filter=reduce(operator.and_, nice))
+        if not has_must:  # with a must, every listed MO meets at least that one
+            aggregates["some"] = Count("pk", filter=reduce(operator.or_, nice))
+    counts = _listed(criteria, open_only=open_only).aggregate(**aggregates)
+    counts.setdefault("all", counts["total"])
+    counts.setdefault("some", counts["total"])
+    return counts
 
 
 def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:

@@ -23,4 +23,14 @@ urlpatterns = [
         finder_views.search_delete,
         name="finder_search_delete",
     ),
+    path(
+        "partnersuche/suchen/<int:pk>/benachrichtigung/",
+        finder_views.search_alert,
+        name="finder_search_alert",
+    ),
+    path(
+        "partnersuche/suchen/<int:pk>/abbestellen/<str:token>/",
+        finder_views.alert_unsubscribe,
+        name="finder_alert_unsubscribe",
+    ),
 ]

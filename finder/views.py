@@ -1,15 +1,19 @@
 """The partner finder page, its printable checklist, the shortlist and saved searches."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_institution
@@ -22,9 +26,10 @@ from directory.access import visible_contact
 from directory.geo import km_from_squared
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
+from finder import services
 from finder.forms import FinderForm, SavedSearchForm, ShortlistNoteForm
 from finder.models import SavedSearch, ShortlistEntry
-from finder.ranking import build_criteria, explain, rank
+from finder.ranking import MUST, NICE, build_criteria, count_matches, explain, rank
 from guidance.models import Item
 
 PAGE_SIZE = 20
@@ -81,7 +86,7 @@ def _initial(request) -> dict:
 def finder(request):
     bound = bool(request.GET)
     form = FinderForm(request.GET if bound else None, initial=_initial(request))
-    context = {"form": form, "searched": False}
+    context: dict[str, Any] = {"form": form, "searched": False}
     if bound and form.has_criteria():
         data = form.cleaned_data
         criteria = build_criteria(data)
@@ -92,10 +97,14 @@ def finder(request):
             "postal_code",
             "state_id",
             "paid_staff",
+            "volunteers",
+            "budget_band",
             "has_rooms",
             "confirmed_at",
         )
+        counts = count_matches(criteria, open_only=data.get("open_only", False))
         paginator = Paginator(results, PAGE_SIZE)
+        paginator.count = counts["total"]  # counted with the others: no second COUNT
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except (PageNotAnInteger, EmptyPage):
@@ -112,13 +121,20 @@ def finder(request):
             searched=True,
             page=page,
             results=rows,
-            total=paginator.count,
+            total=counts["total"],
+            counts=counts,
+            has_must=any(c.importance == MUST for c in criteria),
+            has_nice=any(c.importance == NICE for c in criteria),
             criteria=criteria,
             query=query.urlencode(),
             advice=guide_advice(data.get("role")),
+            role=data.get("role"),
         )
     else:
         context["advice"] = guide_advice()
+    # The guide's first precondition (ch. 7, paid structures): volunteer-only cards link it.
+    prerequisites = context["advice"]["prerequisites"]
+    context["paid_structures_item"] = prerequisites[0] if prerequisites else None
     if is_institution(request.user):
         context["shortlisted"] = set(
             ShortlistEntry.objects.filter(user=request.user).values_list(
@@ -144,7 +160,7 @@ def checklist(request):
 def shortlist(request):
     entries = list(
         ShortlistEntry.objects.filter(user=request.user)
-        .select_related("organisation", "organisation__state")
+        .select_related("organisation", "organisation__state", "role")
         .filter(organisation__status=Organisation.Status.PUBLISHED)
     )
     for entry in entries:
@@ -165,13 +181,21 @@ def shortlist_toggle(request, slug):
     else:
         try:
             with transaction.atomic():
-                ShortlistEntry.objects.create(user=request.user, organisation=organisation)
+                ShortlistEntry.objects.create(
+                    user=request.user, organisation=organisation, role=_posted_role(request)
+                )
         except IntegrityError:
             pass  # added at the same moment (another tab): it is on the list (shortlist_once)
         messages.success(
             request, _("%(name)s ist auf Ihrer Merkliste.") % {"name": organisation.name}
         )
     return HttpResponseRedirect(safe_next(request, reverse("shortlist")))
+
+
+def _posted_role(request):
+    """The role the finder searched for (the card's hidden field), if it is one."""
+    form = FinderForm({"role": request.POST.get("role", "")})
+    return form.cleaned_data.get("role") if form.is_valid() else None
 
 
 @user_passes_test_or_403(is_institution)
@@ -236,8 +260,20 @@ def search_save(request):
     form = SavedSearchForm(request.POST)
     if form.is_valid():
         query = QueryDict(form.cleaned_data["query"]).urlencode()
-        SavedSearch.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
-        messages.success(request, _("Suche gespeichert."))
+        search = SavedSearch.objects.create(
+            user=request.user, name=form.cleaned_data["name"], query=query
+        )
+        if form.cleaned_data["alert"]:
+            services.alert_subscribe(search=search)
+            messages.success(
+                request,
+                _(
+                    "Suche gespeichert. Sie bekommen einmal pro Woche eine E-Mail, wenn neue "
+                    "Organisationen passen."
+                ),
+            )
+        else:
+            messages.success(request, _("Suche gespeichert."))
         return redirect(f"{reverse('finder')}?{query}")
     messages.error(request, _("Bitte geben Sie der Suche einen Namen."))
     query = QueryDict(request.POST.get("query", "")[:2000]).urlencode()
@@ -250,3 +286,45 @@ def search_delete(request, pk):
     get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
     messages.success(request, _("Gespeicherte Suche gelöscht."))
     return redirect("finder")
+
+
+@user_passes_test_or_403(is_institution)
+@require_POST
+def search_alert(request, pk):
+    """Switch the weekly e-mail of one's own saved search on or off."""
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    if search.alert:
+        services.alert_unsubscribe(search=search)
+        messages.success(request, _("Keine E-Mails mehr zu „%(name)s“.") % {"name": search.name})
+    else:
+        services.alert_subscribe(search=search)
+        messages.success(
+            request,
+            _(
+                "Sie bekommen einmal pro Woche eine E-Mail, wenn neue Organisationen zu "
+                "„%(name)s“ passen."
+            )
+            % {"name": search.name},
+        )
+    return HttpResponseRedirect(safe_next(request, reverse("finder")))
+
+
+@csrf_exempt  # the signed token is the permission; mail clients post one click (RFC 8058)
+@never_cache
+def alert_unsubscribe(request, pk, token):
+    """The link in an alert: GET asks (mail scanners open links), POST switches off."""
+    search = services.search_of_token(pk, token)
+    if search is None:
+        return render(request, "finder/alert_unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        if search.alert:
+            services.alert_unsubscribe(search=search)
+        done = True
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "finder/alert_unsubscribe.html",
+        {"search": search, "done": done or not search.alert},
+    )

@@ -17,6 +17,8 @@ class OutgoingMail(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     reply_to = models.EmailField(_("Antwort an"), blank=True)
     template = models.CharField(_("Vorlage"), max_length=80)
+    # Extra header lines, e.g. List-Unsubscribe of an alert ({name: value}).
+    headers = models.JSONField(_("Weitere Kopfzeilen"), default=dict, blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -31,6 +31,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("\r", " ").replace("\n", " ").split())[:200]
 
 
+def _header(value: str) -> str:
+    """A header value on one line (no injection), long enough for a link."""
+    return " ".join(value.replace("\r", " ").replace("\n", " ").split())[:900]
+
+
 def render_mail(
     template: str, context: Mapping[str, Any], language: str = "de"
 ) -> tuple[str, str, str]:
@@ -47,7 +52,13 @@ def render_mail(
 
 
 def queue_mail(
-    *, to: str, template: str, context: Mapping[str, Any], language: str = "de", reply_to: str = ""
+    *,
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str = "de",
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> OutgoingMail:
     subject, text, html = render_mail(template, context, language)
     mail = OutgoingMail.objects.create(
@@ -57,6 +68,7 @@ def queue_mail(
         body_html=html,
         reply_to=reply_to,
         template=template,
+        headers={name: _header(value) for name, value in (headers or {}).items()},
     )
     transaction.on_commit(lambda: deliver(mail.pk))
     return mail
@@ -70,7 +82,12 @@ class Recipient(Protocol):
 
 
 def mail_user(
-    user: Recipient, template: str, context: dict[str, Any], *, reply_to: str = ""
+    user: Recipient,
+    template: str,
+    context: dict[str, Any],
+    *,
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> OutgoingMail:
     """Queue a mail to a person at their address, in their language, with them
     in the context as ``user``."""
@@ -80,6 +97,7 @@ def mail_user(
         context={**context, "user": user},
         language=user.language,
         reply_to=reply_to,
+        headers=headers,
     )
 
 
@@ -99,6 +117,7 @@ def deliver(mail_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[mail.to],
             reply_to=[mail.reply_to] if mail.reply_to else None,
+            headers=mail.headers or None,
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")

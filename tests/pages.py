@@ -18,6 +18,7 @@ from directory.services import organisation_save, revision_save
 from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
+from finder.services import unsubscribe_token
 from guidance.models import Chapter, Item
 from mailer.models import OutgoingMail
 from portal.models import Page
@@ -133,7 +134,9 @@ def build_world() -> World:
         languages=[],
     )
     ShortlistEntry.objects.create(user=users["institution"], organisation=mo, note="anrufen")
-    SavedSearch.objects.create(user=users["institution"], name="Russisch", query="role=1")
+    SavedSearch.objects.create(
+        user=users["institution"], name="Russisch", query="role=1", alert=True
+    )  # with the weekly alert: its unsubscribe link is a page type
     chapter = Chapter.objects.get(number=4)
     item = Item.objects.get(chapter=chapter, slug="rolle-kooperationspartner")
     # A pending invitation (the team page shows its withdraw button), stored
@@ -177,6 +180,11 @@ def build_world() -> World:
     return world
 
 
+def _alert_unsubscribe_url(world: World) -> str:
+    search = SavedSearch.objects.get(user=world.users["institution"])
+    return reverse("finder_alert_unsubscribe", args=[search.pk, unsubscribe_token(search)])
+
+
 def page_types(world: World) -> list[tuple[str, str, str]]:
     """(name, role, url) for every page type; role 'anonymous' pages are public."""
     mo, chapter = world.mo, world.chapter
@@ -217,6 +225,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("verify-email", world.verify_url),
         ("request-link", world.relay_url),
         ("request-link-claim", world.relay_url + "uebernehmen/"),
+        ("alert-unsubscribe", _alert_unsubscribe_url(world)),
     ]
     institution = [
         ("account", reverse("account")),

@@ -20,6 +20,8 @@ MODES = ["mouse", "keyboard"]
 
 @pytest.mark.parametrize("mode", MODES)
 def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world, open_page, mode):
+    from playwright.sync_api import expect
+
     ShortlistEntry.objects.all().delete()
     # The profiles without a team get an address on record, so that a request to
     # them can be delivered (to a profile nobody can reach, the form is refused).
@@ -33,23 +35,30 @@ def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world,
     act.select(page.locator("#id_languages"), label="Russisch")
     act.fill(page.locator("#id_place"), "Schwerin")
     act.submit_and_wait(page.get_by_role("button", name="Passende Organisationen finden"))
+    assert page.url.endswith("#ergebnisse")  # the submit jumps to the results
+    expect(page.locator("#ergebnisse")).to_be_in_viewport()
     results = page.locator("ol li.card")
     assert results.first.locator("h3").inner_text() == "Kontakt e. V."
     met = " ".join(results.first.locator(".explanation .met").all_inner_texts())
     assert "Kooperationspartner" in met and "Russisch" in met and "Schwerin" in met
+    assert "Rein ehrenamtlich." in results.first.inner_text()  # Kontakt: volunteers only
     chosen = [results.nth(i).locator("h3").inner_text() for i in (0, 1)]
     for index in (0, 1):
-        act.submit_and_wait(
-            page.locator("ol li.card").nth(index).get_by_role("button", name="Auf die Merkliste")
-        )
+        card = page.locator("ol li.card").nth(index)
+        card_id = card.get_attribute("id")
+        act.submit_and_wait(card.get_by_role("button", name="Auf die Merkliste"))
+        # Back on the same results, at the card: the place is kept.
+        assert page.url.endswith(f"#{card_id}") and "place=Schwerin" in page.url
+        expect(page.locator(f"#{card_id}")).to_be_in_viewport()
+        expect(page.locator(f"#{card_id}")).to_contain_text("Auf Ihrer Merkliste")
     shortlisted = ShortlistEntry.objects.filter(user=world.users["institution"])
     assert sorted(e.organisation.name for e in shortlisted) == sorted(chosen)
 
     act.goto("/partnersuche/merkliste/")
-    act.submit_and_wait(page.get_by_role("link", name=chosen[1]))
-    act.submit_and_wait(page.get_by_role("link", name="Kooperation anfragen"))
+    # The request starts with the role the finder searched for.
+    act.submit_and_wait(page.get_by_role("link", name=f"Kooperation mit {chosen[1]} anfragen"))
+    assert page.locator("#id_purpose option:checked").inner_text() == "Kooperationspartner"
     act.fill(page.locator("#id_subject"), "Gemeinsame Erstberatung")
-    act.select(page.locator("#id_purpose"), label="Kooperationspartner")
     act.fill(page.locator("#id_message"), "Wir suchen Unterstützung bei der Erstberatung.")
     act.submit_and_wait(page.get_by_role("button", name="Anfrage senden"))
     assert "Ihre Anfrage ist gesendet" in page.content()

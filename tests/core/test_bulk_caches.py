@@ -28,6 +28,7 @@ BULK_COMMANDS = {
 # Bookkeeping only, nothing any page shows: they keep the page cache.
 #   remind_unconfirmed: queues mails and sets reminded_at (not on any page, not in the history)
 #   purge_submitted_forms: forgets old submit keys; send_queued_mail: mail delivery
+#   send_alert_digests: queues mails and remembers the MOs a saved search has reported
 #   backup, export_open_data, make_coordinator, run_worker: no public data changed
 #   (make_coordinator: a role; the worker's jobs go through the services)
 #   restore: clears in core.backup.restore itself
@@ -35,6 +36,7 @@ KEEPS_CACHES = {
     "remind_unconfirmed",
     "purge_submitted_forms",
     "send_queued_mail",
+    "send_alert_digests",
     "backup",
     "export_open_data",
     "make_coordinator",

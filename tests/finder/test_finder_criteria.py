@@ -120,13 +120,36 @@ CRITERIA = {
         "eigene Räume",
         "keine eigenen Räume",
     ),
+    "volunteers": (
+        {"volunteers": "10"},
+        {"volunteers": 10},  # the other MO has 9
+        "mindestens 10 Ehrenamtliche",
+        "weniger als 10 Ehrenamtliche",
+    ),
+    "budget": (
+        {"budget": "10k_50k"},
+        {"budget_band": "10k_50k"},  # the other MO has under 10,000 €
+        "Jahresbudget ab 10.000 €",
+        "Jahresbudget unter 10.000 €",
+    ),
+    "budget_any": (
+        {"budget": "under_10k"},
+        {"budget_band": "over_250k"},  # the other MO has none
+        "eigenes Budget",
+        "kein eigenes Budget",
+    ),
 }
 IMPORTANCE_PARAM = {
     "advice_languages": "languages_importance",
+    "budget_any": "budget_importance",
     "place": "region_importance",
     "postal_code": "region_importance",
     "state": "region_importance",
 }
+
+
+# Where the losing MO is just below the wish (a boundary), not at the neutral default.
+NEAR_MISS = {"volunteers": {"volunteers": 9}, "budget": {"budget_band": "under_10k"}}
 
 
 def _scenario(name, importance):
@@ -136,7 +159,7 @@ def _scenario(name, importance):
         key: term(*value).pk if isinstance(value, tuple) else value for key, value in wish.items()
     }
     params[IMPORTANCE_PARAM.get(name, f"{name}_importance")] = importance
-    _mo("Anders e. V.")
+    _mo("Anders e. V.", **NEAR_MISS.get(name, {}))
     _mo("Bestens e. V.", **attributes)
     return params, met, missed
 
@@ -165,6 +188,8 @@ def test_each_criterion_is_explained_in_the_order_of_the_form(client):
         city="Schwerin",
         paid_staff=2,
         has_rooms=True,
+        volunteers=12,
+        budget_band="10k_50k",
         cooperation_experience=["jobcenter"],
     )
     _mo("Nichts e. V.")
@@ -178,15 +203,17 @@ def test_each_criterion_is_explained_in_the_order_of_the_form(client):
         "place": "Schwerin",
         "paid_staff": "on",
         "rooms": "on",
+        "volunteers": "12",
+        "budget": "10k_50k",
         "cooperated_with": term("institution_type", "jobcenter").pk,
     }
     assert _find(client, **params) == [
         (
             "alles",
-            10,
+            12,
             "✓ Kooperationspartner · ✓ Bildung · ✓ Frauen · ✓ Ukraine · ✓ Jobcenter"
             " · ✓ Russisch · ✓ Schwerin · ✓ Thema „Anerkennung“ · ✓ hauptamtliche Strukturen"
-            " · ✓ eigene Räume",
+            " · ✓ eigene Räume · ✓ mindestens 12 Ehrenamtliche · ✓ Jahresbudget ab 10.000 €",
         ),
         (
             "nichts",
@@ -194,7 +221,8 @@ def test_each_criterion_is_explained_in_the_order_of_the_form(client):
             "✗ nicht als Kooperationspartner · ✗ nicht im Feld Bildung · ✗ nicht für Frauen"
             " · ✗ nicht mit Ukraine · ✗ noch keine Kooperation mit Jobcenter · ✗ kein Russisch"
             " · ✗ nicht in Schwerin · ✗ Thema „Anerkennung“ nicht erwähnt"
-            " · ✗ keine hauptamtlichen Strukturen · ✗ keine eigenen Räume",
+            " · ✗ keine hauptamtlichen Strukturen · ✗ keine eigenen Räume"
+            " · ✗ weniger als 12 Ehrenamtliche · ✗ Jahresbudget unter 10.000 €",
         ),
     ]
 

@@ -34,6 +34,7 @@ from cooperation.models import CooperationRequest
 from directory import team
 from directory.models import Claim, Membership
 from finder.models import SavedSearch, ShortlistEntry
+from finder.services import unsubscribe_token
 from guidance.models import Chapter, Item
 from opendata.hsds import uid
 from support.models import Expert, Mentor
@@ -437,6 +438,19 @@ TABLE = {
         _url("finder_search_delete", lambda o: o.search.pk),
         post_only(level(anonymous="login", others="deny", institution="ok")),
         level(anonymous="login", others="deny", institution="ok"),
+    ),
+    "finder_search_alert": (
+        _url("finder_search_alert", lambda o: o.search.pk),
+        post_only(level(anonymous="login", others="deny", institution="ok")),
+        level(anonymous="login", others="deny", institution="ok"),
+    ),
+    # The unsubscribe link of an alert mail: whoever holds it (no account); GET asks.
+    "finder_alert_unsubscribe": (
+        lambda o: reverse(
+            "finder_alert_unsubscribe", args=[o.search.pk, unsubscribe_token(o.search)]
+        ),
+        PUBLIC,
+        PUBLIC,
     ),
     # Accounts
     "account": (_url("account"), SIGNED_IN, SIGNED_IN),

@@ -89,10 +89,11 @@ def test_export_includes_requests_shortlist_and_saved_searches(
 
     request_send(sender=institution_user, organisation=mo_a, subject="Anfrage X", message="Text")
     ShortlistEntry.objects.create(user=institution_user, organisation=mo_a, note="Notiz Y")
-    SavedSearch.objects.create(user=institution_user, name="Suche Z", query="role=1")
+    SavedSearch.objects.create(user=institution_user, name="Suche Z", query="role=1", alert=True)
     client.force_login(institution_user)
     data = json.loads(client.get(reverse("export_data")).content)
     assert data["requests_sent"][0]["subject"] == "Anfrage X"
     assert data["shortlist"][0]["note"] == "Notiz Y"
     assert data["saved_searches"][0]["name"] == "Suche Z"
+    assert data["saved_searches"][0]["weekly_alert"] is True
     assert data["account"]["institution_name"] == "Jobcenter Schwerin"

@@ -199,6 +199,13 @@ CASES = {
         lambda w: SavedSearch.objects.count(),
         action=lambda w: reverse("finder_search_save"),
     ),
+    "weekly alert of a saved search": Case(  # a toggle: a double click must not undo it
+        "institution",
+        lambda w: reverse("finder"),
+        lambda w: {},
+        lambda w: SavedSearch.objects.filter(alert=True).count(),
+        action=lambda w: reverse("finder_search_alert", args=[SavedSearch.objects.get().pk]),
+    ),
     "shortlist entry": Case(
         "institution",
         lambda w: w.other.get_absolute_url(),

@@ -61,3 +61,20 @@ def test_no_header_injection_through_the_subject():
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.bcc == [] and message.recipients() == ["a@example.org"]
+
+
+def test_extra_headers_are_stored_and_sent_on_one_line(django_capture_on_commit_callbacks, member):
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = queue_mail(
+            to=member.email,
+            template="review-approved",
+            context={"organisation": {"name": "X"}},
+            headers={"List-Unsubscribe": "<https://portal.example/ab/>\r\nBcc: evil@example.org"},
+        )
+    assert stored.headers == {
+        "List-Unsubscribe": "<https://portal.example/ab/> Bcc: evil@example.org"
+    }
+    (sent,) = mail.outbox
+    message = sent.message()
+    assert message["List-Unsubscribe"] == "<https://portal.example/ab/> Bcc: evil@example.org"
+    assert message["Bcc"] is None and sent.bcc == []

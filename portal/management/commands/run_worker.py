@@ -3,10 +3,12 @@ outside a request. ``make run`` starts it beside the web server; in production
 it is one systemd service (docs/deployment.md).
 
 Every round (--interval seconds): queued mail that is due (retries after a mail
-server failure), and the open-data dump if public data changed since it was
-written. Once a day (and at start): reminders for profiles not confirmed for a
-year, the purge of registrations nobody verified and of the submit keys of
-forms sent more than a day ago (core.once). Each job is idempotent, so
+server failure), the open-data dump if public data changed since it was
+written, and the weekly alerts of saved searches whose week is up (each search
+is claimed for its week in the transaction that queues its mail). Once a day
+(and at start): reminders for profiles not confirmed for a year, the purge of
+registrations nobody verified and of the submit keys of forms sent more than a
+day ago (core.once). Each job is idempotent, so
 a restart or a second worker does no harm; a job that fails is logged and the
 others still run.
 """
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 EVERY_ROUND: list[tuple[str, list[str]]] = [
     ("send_queued_mail", []),
     ("export_open_data", ["--if-stale"]),
+    ("send_alert_digests", []),  # weekly per search: only searches whose week is up
 ]
 DAILY: list[tuple[str, list[str]]] = [
     ("remind_unconfirmed", []),
