@@ -354,3 +354,24 @@ def test_an_approval_racing_an_edit_publishes_only_what_was_seen(transactional_d
         f"{outcomes.count('refused')} refused, 0 unseen published"
     )
     assert ProfileRevision.objects.filter(state__in=ProfileRevision.OPEN_STATES).count() == 0
+
+
+def test_a_send_back_after_the_team_left_reaches_the_profiles_address(
+    client, editor_a, mo_a, coordinator, sent_mail
+):
+    """The team saved changes and then left: the coordinator's comment goes to
+    the address on record (answers to the coordinator), and says so."""
+    mo_a.email = "info@verein-a.example"
+    services.organisation_save(organisation=mo_a, by=None, fields=["email"])
+    client.force_login(editor_a)
+    _edit(client, mo_a, "identitaet", description="Neu")
+    mo_a.memberships.all().delete()
+    revision = revisions.open_revision(mo_a)
+    sent_mail().clear()
+    reach = services.revision_send_back(
+        revision=revision, by=coordinator, comment="Bitte belegen.", seen=revision.version
+    )
+    assert reach is services.Reach.ADDRESS
+    mails = sent_mail()
+    assert [m.to for m in mails] == [["info@verein-a.example"]]
+    assert "Bitte belegen." in mails[0].body and mails[0].reply_to == [coordinator.email]
