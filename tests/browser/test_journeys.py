@@ -32,7 +32,13 @@ def test_an_institution_finds_partners_shortlists_two_and_sends_a_request(world,
     act = Actor(page, mode)
     act.goto("/partnersuche/")
     act.select(page.locator("#id_role"), label="Kooperationspartner")
-    act.select(page.locator("#id_languages"), label="Russisch")
+    # Languages: the searchable multi-select (type, then choose).
+    act.fill(page.get_by_role("combobox", name="Sprachen", exact=True), "Russ")
+    if mode == "keyboard":
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("option", name="Russisch", exact=True).click()
+    assert page.locator(".multiselect-chip span").all_inner_texts() == ["Russisch"]
     act.fill(page.locator("#id_place"), "Schwerin")
     act.submit_and_wait(page.get_by_role("button", name="Passende Organisationen finden"))
     assert page.url.endswith("#ergebnisse")  # the submit jumps to the results
