@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filterset import FilterSetMetaclass
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from directory import geo
 from directory.models import Organisation
@@ -57,6 +59,7 @@ class NearField(forms.CharField):
         return location
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a place name or postcode (the API's schema)
 class NearFilter(django_filters.Filter):
     field_class = NearField
 

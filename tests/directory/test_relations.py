@@ -86,6 +86,8 @@ def test_the_filters_are_the_relations_in_the_tables_order():
         "q",
         *(r.param for r in RELATIONS),
         "place",
+        "radius",
+        "near",
         "area",
         "paid_staff",
         "rooms",
