@@ -115,25 +115,23 @@ def _sent_back_message(request, reach: Reach) -> None:
         )
 
 
-def _seen_is_current(request, organisation: Organisation) -> bool:
-    """Whether the decision was taken on the version the review page showed
-    (its ``seen`` field): an edit saved after the coordinator opened the page
-    makes the decision void, and the page shows the new diff instead. (Within
-    the decision itself, services._lock_unchanged guards the rest.) A POST
-    without the field (a hand-made client) is checked by the services only."""
-    seen = request.POST.get("seen")
-    if seen is None:
-        return True
-    return seen.isdigit() and int(seen) == organisation.version
-
-
 def _seen(request) -> int | None:
-    """The revision version the review page showed (None: a POST without it,
-    checked by the services only; -1: malformed, matches nothing)."""
+    """The version (of a draft profile, or of a pending revision) the review
+    page showed: its ``seen`` field (None: a POST without it, checked by the
+    services only; -1: malformed, matches nothing)."""
     seen = request.POST.get("seen")
     if seen is None:
         return None
     return int(seen) if seen.isdigit() else -1
+
+
+def _seen_is_current(request, organisation: Organisation) -> bool:
+    """Whether the decision on a draft was taken on the version the review page
+    showed: an edit saved after the coordinator opened the page makes the
+    decision void, and the page shows the new diff instead. (Within the
+    decision itself, services._lock_unchanged guards the rest.)"""
+    seen = _seen(request)
+    return seen is None or seen == organisation.version
 
 
 def _review_revision(request, organisation: Organisation):
