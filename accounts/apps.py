@@ -15,3 +15,16 @@ class AccountsConfig(AppConfig):
 
         # Group set-up data, like Django's own permissions, follows the migrations.
         post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
+        _register_merge()
+
+
+def _register_merge() -> None:
+    from accounts.models import AccountReport
+    from directory import merging
+
+    merging.register(
+        AccountReport,
+        "organisation",
+        label=_("Meldungen über Konten"),
+        move=merging.move_all,
+    )

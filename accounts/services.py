@@ -462,7 +462,9 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "organisation": c.organisation.slug,
                 "message": c.message,
                 "status": c.status,
+                "close_reason": c.close_reason,
                 "created_at": iso(c.created_at),
+                "decided_at": iso(c.decided_at),
             }
             for c in user.claims.select_related("organisation")
         ],

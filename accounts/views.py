@@ -23,15 +23,26 @@ from accounts.forms import (
     SignupForm,
     VerifyEmailForm,
 )
-from core.http import safe_next
+from core.http import is_safe_next, safe_next
 from core.siteurl import site_url
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
 
+# Where a person who signed up (or was sent to sign in) goes once signed in: a
+# page of this site that sent them, such as taking over a profile (directory.
+# takeover_views). Kept in the session, not in the verification mail's link.
+RETURN_SESSION_KEY = "accounts.return_to"
+
+
+def _remembered_next(request) -> str:
+    url = request.session.get(RETURN_SESSION_KEY, "")
+    return url if isinstance(url, str) and is_safe_next(request, url) else ""
+
 
 def signup(request):
+    next_url = safe_next(request, "")
     if request.user.is_authenticated:
-        return redirect("account")
+        return redirect(next_url or "account")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -39,11 +50,17 @@ def signup(request):
         if data["account_type"] != get_user_model().AccountType.INSTITUTION:
             data.update(institution_name="", institution_type=None, institution_state=None)
         services.signup(language=(get_language() or "de")[:2], **data)
-        return render(request, "registration/signup_done.html", {"email": data["email"]})
+        if next_url:
+            request.session[RETURN_SESSION_KEY] = next_url
+        return render(
+            request,
+            "registration/signup_done.html",
+            {"email": data["email"], "next": next_url},
+        )
     return render(
         request,
         "registration/signup.html",
-        {"form": form},
+        {"form": form, "next": next_url},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
@@ -68,9 +85,11 @@ def verify_email(request, token):
         verified = services.complete_verification(verification)
         if verified is None:  # verified or replaced in the meantime
             return redirect("verify_email", token=token)
+        next_url = _remembered_next(request)  # signed up in this browser, from a page
         login(request, verified, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(RETURN_SESSION_KEY, None)
         messages.success(request, _("Ihre E-Mail-Adresse ist bestätigt. Willkommen!"))
-        return redirect("account")
+        return redirect(next_url or "account")
     return render(
         request,
         "registration/verify_email.html",
@@ -202,11 +221,20 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login; its ``next`` checked by the portal's one rule (core/http.py)."""
+    """Django's login; its ``next`` checked by the portal's one rule (core/http.py).
+    Without one, the page a sign-up in this browser came from (the verification
+    link was opened elsewhere, so this is the first login here)."""
 
     # django-stubs 6 give it Django 6.0's request parameter; Django 5.2 has none.
     def get_redirect_url(self) -> str:  # type: ignore[override]
-        return safe_next(self.request, "", self.redirect_field_name)
+        return safe_next(self.request, "", self.redirect_field_name) or _remembered_next(
+            self.request
+        )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(RETURN_SESSION_KEY, None)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

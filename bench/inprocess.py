@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Seeds and bulk steps run in this process: no web statement timeout (config/database.py).
+os.environ.setdefault("PORTAL_PROCESS", "command")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)

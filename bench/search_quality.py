@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Seeds and bulk steps run in this process: no web statement timeout (config/database.py).
+os.environ.setdefault("PORTAL_PROCESS", "command")
 
 # (category, query, language, patterns: one regex per meaning; all must match)
 QUERIES: list[tuple[str, str, str, list[str]]] = [

@@ -11,7 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr
+from config.database import bound_database_work
+from config.env import envbool, envfloat, envint, envlist, envstr, url_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,11 +57,23 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # everything from the portal itself. MEDIA_ORIGIN: where logos are served from when
 # media live on object storage.
 MEDIA_ORIGIN = envstr("MEDIA_ORIGIN", "")
+# The directory's map (static/js/directory-map.js): the address of a tile server with
+# {z}/{x}/{y} (and {s} for its subdomains), and the credit it requires. Empty (the
+# default; closed networks): the map draws the offline borders of the 16 states
+# (static/vendor/natural-earth-admin1-4.1.0/). Its origin is allowed as img-src.
+MAP_TILE_URL = envstr("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_ORIGIN = url_origin("MAP_TILE_URL", MAP_TILE_URL) if MAP_TILE_URL else ""
+# At most this many points in one answer of the map's data (the first by name, or the
+# nearest in a radius search); the map says when there are more.
+MAP_MAX_POINTS = envint("MAP_MAX_POINTS", 10000)
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"] + ([MEDIA_ORIGIN] if MEDIA_ORIGIN else []),
+    "img-src": ["'self'", "data:"]
+    + ([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])
+    + ([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else []),
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],
@@ -100,6 +113,7 @@ INSTALLED_APPS = [
     "guidance",
     "finder",
     "cooperation",
+    "intake",
     "support",
     "opendata",
     "portal",
@@ -116,6 +130,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.params.QueryLimitMiddleware",  # repeated parameters dropped, counts capped
     "django.middleware.common.CommonMiddleware",
     "core.siteurl.SiteUrlMiddleware",  # links in mails: SITE_URL or the request's address
     "django.middleware.http.ConditionalGetMiddleware",
@@ -165,29 +180,52 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and a writer work side by side on the local default.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
-# Typo tolerance of the search on PostgreSQL: the pg_trgm word similarity from
-# which a word of a name counts as a typo of a query word ("Kontackt" ~ "Kontakt"
-# is 0.56). See directory/search.py.
-SEARCH_WORD_SIMILARITY = 0.5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # random_page_cost 1.1 tells the planner that the data lives on SSD or in
     # memory, so that it uses the GIN search indexes instead of scanning the table
     # (measured: 108 ms -> 3 ms for a common word at 16,000 MOs, bench/).
     DATABASES["default"]["OPTIONS"]["options"] = (
-        f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY} "
         f"-c random_page_cost={envstr('PG_RANDOM_PAGE_COST', '1.1')}"
     )
+# Bounded database work (config/database.py, docs/deployment.md): a database that
+# accepts and never answers costs a request DB_CONNECT_TIMEOUT seconds, and a web
+# request's statement is cancelled after DB_STATEMENT_TIMEOUT seconds (friendly 503).
+# Commands and the background worker (manage.py sets PORTAL_PROCESS=command; a web
+# server leaves it at "web") get DB_COMMAND_STATEMENT_TIMEOUT (0: none). 0 switches
+# a timeout off.
+PORTAL_PROCESS = envstr("PORTAL_PROCESS", "web")
+if PORTAL_PROCESS not in ("web", "command"):
+    raise ImproperlyConfigured(f"PORTAL_PROCESS is 'web' or 'command', not {PORTAL_PROCESS!r}.")
+DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 3)
+DB_STATEMENT_TIMEOUT = envint("DB_STATEMENT_TIMEOUT", 10)
+DB_COMMAND_STATEMENT_TIMEOUT = envint("DB_COMMAND_STATEMENT_TIMEOUT", 0)
+bound_database_work(
+    DATABASES["default"],
+    connect_timeout=DB_CONNECT_TIMEOUT,
+    statement_timeout=(
+        DB_STATEMENT_TIMEOUT if PORTAL_PROCESS == "web" else DB_COMMAND_STATEMENT_TIMEOUT
+    ),
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared Redis in production, process memory locally.
+# Cache: shared Redis in production, process memory locally. The cache is optional
+# at run time (core/cache.py): while Redis refuses or hangs, calls answer as on a
+# miss and pages are computed. Short socket timeouts bound what a hanging Redis
+# costs; after a failure the cache is skipped for CACHE_RETRY_SECONDS, so that a
+# page with many cache calls waits for one timeout at most.
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "moportal"),
+            "OPTIONS": {
+                "socket_connect_timeout": envfloat("CACHE_CONNECT_TIMEOUT", 0.25),
+                "socket_timeout": envfloat("CACHE_TIMEOUT", 0.5),
+                "retry_seconds": envfloat("CACHE_RETRY_SECONDS", 5.0),
+            },
         }
     }
 else:
@@ -225,6 +263,8 @@ RATE_LIMITS = {
     "invitation_organisation": envstr("RATE_INVITATION_ORGANISATION", "30/d"),
     "invitation_address": envstr("RATE_INVITATION_ADDRESS", "3/d"),  # per invited address
     "claim": envstr("RATE_CLAIM", "5/d"),  # claims of ownerless profiles, per user
+    # Letters' codes typed in (right or wrong), per client address: against guessing.
+    "takeover_code": envstr("RATE_TAKEOVER_CODE", "10/h"),
     "report": envstr("RATE_REPORT", "5/d"),  # reports of accounts by MOs, per user
 }
 # Coordinators get at most one mail per period about new accessibility feedback
@@ -234,12 +274,26 @@ FEEDBACK_NOTIFY_MINUTES = envint("FEEDBACK_NOTIFY_MINUTES", 60)
 ACCOUNT_REPORT_NOTIFY_MINUTES = envint("ACCOUNT_REPORT_NOTIFY_MINUTES", 60)
 # A second invitation to a pending address re-sends the mail at most once per period.
 INVITATION_RESEND_HOURS = envint("INVITATION_RESEND_HOURS", 24)
+# Invitations to take over a profile without a team (directory.outreach): valid
+# for so many days (a letter takes time); bulk invitations skip profiles invited
+# within OUTREACH_SKIP_DAYS.
+TAKEOVER_INVITATION_DAYS = envint("TAKEOVER_INVITATION_DAYS", 90)
+OUTREACH_SKIP_DAYS = envint("OUTREACH_SKIP_DAYS", 14)
+# Imports of MO lists (intake): the rows' values (names, addresses, e-mails of a
+# list) are kept this many days after a job is done, undone, failed or left
+# standing in its mapping, then purged (the report stays; no undo after that).
+IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", 90)
 # Pending invitations of a profile that the portal has not published (reviewed).
 INVITATIONS_PENDING_UNPUBLISHED = envint("INVITATIONS_PENDING_UNPUBLISHED", 5)
 # Locally (one process) the memory cache counts correctly, and production sets
-# REDIS_URL (check --deploy warns without it: core/checks.py). Django's own Redis
-# backend increments atomically (INCR); the library only names django-redis.
+# REDIS_URL (check --deploy warns without it: core/checks.py). The portal's Redis
+# backend (core.cache, Django's own underneath) increments with Redis' INCR; the
+# library only names django-redis.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_ratelimit.E003"]
+# While the cache is away nothing can be counted: requests are let through (with
+# a log line, core/security.py) rather than all refused. Logins stay protected by
+# the lockout per account, counted in the database (django-axes).
+RATELIMIT_FAIL_OPEN = True
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
@@ -298,7 +352,10 @@ EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+# Seconds the worker waits for the mail server (connect, each reply). Only the
+# worker talks to it (requests only queue mail); a server that is away costs
+# one timeout per mail round, so keep it short.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 5)
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

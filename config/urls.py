@@ -26,6 +26,7 @@ urlpatterns = [
     path("leitfaden/", include("guidance.urls")),
     path("anfragen/", include("cooperation.urls")),
     path("unterstuetzung/", include("support.urls")),
+    path("koordination/import/", include("intake.urls")),
     path("", include("finder.urls")),
     path("", include("accounts.urls")),
 ]

@@ -18,3 +18,31 @@ class CooperationConfig(AppConfig):
         if personal_data not in EXPORT_CONTRIBUTORS:
             EXPORT_CONTRIBUTORS.append(personal_data)
         outbox_settled.connect(mail_settled, dispatch_uid="cooperation.delivery")
+        _register_merge()
+
+
+def _register_merge() -> None:
+    """Requests to and from a merged profile move to the one that stays."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cooperation.models import CooperationRequest
+    from cooperation.services import between_stays, merge_requests, merge_warnings
+    from directory import merging
+
+    # A request between the two profiles keeps its ends and is closed by the
+    # merge (cooperation.services.merge_requests); the preview lists it.
+    merging.register(
+        CooperationRequest,
+        "organisation",
+        label=_("Kooperationsanfragen an das Profil"),
+        move=merge_requests,
+        warn=merge_warnings,
+        stays=between_stays("organisation"),
+    )
+    merging.register(
+        CooperationRequest,
+        "sender_organisation",
+        label=_("Anfragen, die das Profil gesendet hat"),
+        move=merge_requests,
+        stays=between_stays("sender_organisation"),
+    )

@@ -104,6 +104,17 @@ class CooperationRequest(models.Model):
     def get_absolute_url(self):
         return reverse("cooperation:detail", kwargs={"pk": self.pk})
 
+    @property
+    def closed_by_merge(self) -> bool:
+        """A request between two profiles that were merged since
+        (directory.merging, cooperation.services.merge_requests): one end is the
+        merged-away profile. It stays as a record; nothing more can be said or
+        decided in it. Load both ends with select_related."""
+        sender = self.sender_organisation
+        return self.organisation.merged_into_id is not None or (
+            sender is not None and sender.merged_into_id is not None
+        )
+
 
 class RequestMessage(models.Model):
     request = models.ForeignKey(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,11 +21,12 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from cooperation.models import CooperationRequest, RequestMessage
 from core.siteurl import site_url
-from directory import team
+from directory import merging, team
 from directory.models import Claim, Membership
 from directory.reach import Reach, reach_of
 from directory.services import notify_members
@@ -111,6 +112,8 @@ def request_from_token(token: str) -> CooperationRequest | None:
     )
     if cooperation_request is None or not cooperation_request.relay_nonce_hash:
         return None
+    if cooperation_request.closed_by_merge:
+        return None
     organisation = cooperation_request.organisation
     if not secrets.compare_digest(cooperation_request.relay_nonce_hash, _digest(nonce)):
         return None
@@ -170,7 +173,7 @@ def request_send(
     kind: str | None = None,
     **fields: Any,
 ) -> CooperationRequest:
-    """Store the request and its notifications; the mails leave after commit.
+    """Store the request and its notifications (queued mail: the worker sends it).
     An MO without a team and without an address cannot be reached: refused.
 
     The daily limit is counted and the request inserted under a lock on the
@@ -243,6 +246,8 @@ def request_reply(
     side = side_of(cooperation_request, author)
     if side is None:
         raise RequestError("forbidden")
+    if cooperation_request.closed_by_merge:
+        raise RequestError("merged")
     message = RequestMessage.objects.create(
         request=cooperation_request, author=author, from_recipient=side == "recipient", body=body
     )
@@ -298,6 +303,8 @@ def request_decide(*, cooperation_request: CooperationRequest, by: User, accept:
     applies with one mail and the other is refused (RequestError "decided")."""
     if side_of(cooperation_request, by) != "recipient":
         raise RequestError("forbidden")
+    if cooperation_request.closed_by_merge:
+        raise RequestError("merged")
     status = CooperationRequest.Status.ACCEPTED if accept else CooperationRequest.Status.DECLINED
     now = timezone.now()
     decided = CooperationRequest.objects.filter(
@@ -357,9 +364,74 @@ def worklist(*, now: datetime.datetime | None = None) -> QuerySet[CooperationReq
                 created_at__lt=stale,
             )
         )
+        .exclude(BETWEEN_MERGED)  # closed by the merge: nobody's work any more
         .select_related("organisation", "sender", "sender_organisation")
         .order_by("-created_at", "-pk")
     )
+
+
+# Merging duplicate profiles (directory.merging) --------------------------------
+
+# A request with an end at a merged-away profile: one between the two merged
+# profiles (every other request moves to the profile that stays).
+BETWEEN_MERGED = Q(organisation__merged_into__isnull=False) | Q(
+    sender_organisation__merged_into__isnull=False
+)
+
+
+def _between(one: Organisation, two: Organisation) -> QuerySet[CooperationRequest]:
+    return CooperationRequest.objects.filter(
+        Q(organisation=one, sender_organisation=two) | Q(organisation=two, sender_organisation=one)
+    )
+
+
+def between_stays(field: str) -> Callable[[Organisation], Q]:
+    """The requests of the merged-away profile (through ``field``) that stay
+    where they are when merged into ``staying``: those with ``staying`` at the
+    other end (merging.register's ``stays``; the preview does not count them)."""
+    partner = "sender_organisation" if field == "organisation" else "organisation"
+
+    def stays(staying: Organisation) -> Q:
+        return Q(**{partner: staying})
+
+    return stays
+
+
+def merge_requests(relation: merging.Relation, staying: Organisation, other: Organisation) -> int:
+    """Mover of both keys of a request (recipient and sender organisation).
+    A request to or from ``other`` moves to ``staying``, except one between the
+    two: moved, it would be a request of the profile to itself. It keeps both
+    ends as they were (who asked whom stays on record) and is closed by the
+    merge (CooperationRequest.closed_by_merge: no more replies or decisions,
+    out of the coordinators' worklist; the page says why). The merged team
+    still sees it through the end that stays. The preview lists such requests
+    (merge_warnings)."""
+    stays = between_stays(relation.field)(staying)
+    return relation.rows(other).exclude(stays).update(**{relation.field: staying})
+
+
+def merge_warnings(staying: Organisation, other: Organisation) -> list[str]:
+    """The requests between the two profiles, for the merge preview (one query)."""
+    found = []
+    rows = _between(staying, other).select_related("organisation", "sender_organisation")
+    for item in rows.order_by("created_at", "pk"):
+        values = {
+            "subject": item.subject,
+            "sender": item.sender_organisation.name if item.sender_organisation else "",
+            "recipient": item.organisation.name,
+            "status": item.get_status_display(),
+            "date": formats.date_format(item.created_at, "SHORT_DATE_FORMAT"),
+        }
+        found.append(
+            _(
+                "Anfrage „%(subject)s“ von „%(sender)s“ an „%(recipient)s“ (%(date)s, "
+                "%(status)s): eine Anfrage zwischen den beiden Profilen. Sie bleibt als "
+                "Aufzeichnung erhalten und wird mit dem Zusammenführen geschlossen: danach "
+                "kann niemand mehr darin antworten oder entscheiden."
+            )
+            % values
+        )
+    return found
 
 
 def personal_data(user: User) -> dict[str, Any]:

@@ -117,10 +117,12 @@ def inbox(request):
     my_organisations = Membership.objects.filter(user=request.user).values("organisation_id")
     received = CooperationRequest.objects.filter(
         organisation_id__in=my_organisations
-    ).select_related("organisation", "sender", "sender__institution_verification")
+    ).select_related(
+        "organisation", "sender", "sender__institution_verification", "sender_organisation"
+    )
     sent = CooperationRequest.objects.filter(
         Q(sender=request.user) | Q(sender_organisation_id__in=my_organisations)
-    ).select_related("organisation")
+    ).select_related("organisation", "sender_organisation")
     return render(request, "cooperation/inbox.html", {"received": received, "sent": sent})
 
 
@@ -144,6 +146,11 @@ def _participant_request(request, pk):
 def detail(request, pk):
     cooperation_request, side = _participant_request(request, pk)
     form = ReplyForm(request.POST or None)
+    if request.method == "POST" and cooperation_request.closed_by_merge:
+        messages.error(
+            request, _("Diese Anfrage ist geschlossen: Antworten ist nicht mehr möglich.")
+        )
+        return redirect(cooperation_request)
     if request.method == "POST" and form.is_valid():
         services.request_reply(
             cooperation_request=cooperation_request,
@@ -179,8 +186,13 @@ def decide(request, pk):
             by=request.user,
             accept=request.POST.get("decision") == "accept",
         )
-    except services.RequestError:
-        messages.error(request, _("Diese Anfrage ist schon entschieden."))
+    except services.RequestError as error:
+        if str(error) == "merged":
+            messages.error(
+                request, _("Diese Anfrage ist geschlossen: Entscheiden ist nicht mehr möglich.")
+            )
+        else:
+            messages.error(request, _("Diese Anfrage ist schon entschieden."))
     else:
         messages.success(request, _("Entschieden. Die anfragende Person wird benachrichtigt."))
     return redirect(cooperation_request)

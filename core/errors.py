@@ -3,7 +3,10 @@ without the database, so that they still work while it is unreachable.
 
 While the database is down every request ends here as a 503 with Retry-After
 (no traceback); Django reconnects by itself on the next request once it is back
-(persistent connections with health checks, settings.DATABASES).
+(persistent connections with health checks, settings.DATABASES). So does a
+request whose statement ran past the statement timeout (config/database.py:
+PostgreSQL cancels it, an OperationalError) or whose connection attempt timed out.
+Under /api/ these answers are JSON in the API's format ({"detail": ...}).
 """
 
 import sys
@@ -25,7 +28,15 @@ def _page(status: int, title: str, message: str, hint: str = "") -> HttpResponse
     return HttpResponse(html, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, message: str = ""
+) -> HttpResponse:
+    """The 400 page; ``message`` (translated) says what was wrong, if known.
+    Under /api/ a JSON body in the API's format (core.params gives its own detail)."""
+    if request.path.startswith(API_PATH):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    if message:
+        return _page(400, _("Ungültige Anfrage"), message)
     return _page(
         400,
         _("Ungültige Anfrage"),
@@ -81,7 +92,15 @@ def ratelimited(request: HttpRequest, exception: Exception | None = None) -> Htt
     return response
 
 
-def database_unavailable() -> HttpResponse:
+def database_unavailable(request: HttpRequest | None = None) -> HttpResponse:
+    response: HttpResponse
+    if request is not None and request.path.startswith(API_PATH):
+        response = JsonResponse(
+            {"detail": "The database is unavailable or too slow. Please retry later."},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     response = _page(
         503,
         _("Vorübergehend nicht erreichbar"),
@@ -101,7 +120,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(error, OperationalError | InterfaceError) or (
         isinstance(error, DatabaseError) and "connection" in str(error).lower()
     ):
-        return database_unavailable()
+        return database_unavailable(request)
+    if request.path.startswith(API_PATH):
+        return JsonResponse({"detail": "A server error occurred."}, status=500)
     return _page(
         500,
         _("Ein Fehler ist aufgetreten"),

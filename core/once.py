@@ -16,7 +16,8 @@ Only an answer that went through is kept: a redirect (3xx) or a page (2xx). A
 form with errors (4xx) forgets its key, so the corrected form can be sent; a
 server error (5xx) rolls back everything the view wrote. A POST without a key
 (an old form, a client of its own) runs as before. Keys are purged after a day
-(``manage.py purge_submitted_forms``, a daily job of the worker).
+(``manage.py purge_submitted_forms``, a daily job of the worker). A page that
+shows a secret once (a letter's invitation code) is never kept: ``forget``.
 """
 
 from __future__ import annotations
@@ -101,7 +102,17 @@ class SubmitOnceMiddleware:
         return None
 
 
+def forget(response: HttpResponse) -> HttpResponse:
+    """Keep no copy of this answer (it shows a secret once): a second submission
+    of the form runs the view again instead of getting the stored page."""
+    response.once_forget = True  # type: ignore[attr-defined]
+    return response
+
+
 def _keep_answer(record: SubmittedForm, response: HttpResponse) -> None:
+    if getattr(response, "once_forget", False):
+        record.delete()
+        return
     status = response.status_code
     if status >= 500:
         transaction.set_rollback(True)  # nothing of a failed request stays, nor its key

@@ -12,7 +12,12 @@ Every key also carries the generation of *all* data: ``clear_all()`` advances it
 after a change that may touch anything (``restore``, the bulk commands, a
 migration or ``flush``), so no page or value cached before is read again, and it
 sends ``cleared`` so that the rooms above drop what they keep outside the
-generations (the directory's vocabulary).
+generations (the directory's vocabulary and synonyms).
+
+The cache is optional (core.cache): while it is away every lookup misses and the
+page or value is computed; a bump that could not be written is made up for by
+advancing the generation of all data as soon as the cache answers again
+(``core.cache.recovered``), so entries from before the outage are never read.
 """
 
 import hashlib
@@ -28,6 +33,8 @@ from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from core.cache import recovered
 
 NAMESPACES = ("directory", "guide")
 EVERYTHING = "*"  # the generation of all data, part of every key
@@ -58,6 +65,15 @@ def _advance(namespaces: Sequence[str]) -> None:
             cache.incr(_key(namespace))
         except ValueError:  # not there yet (or the cache was emptied)
             cache.set(_key(namespace), time.time_ns(), timeout=None)
+
+
+def _cache_recovered(**kwargs: object) -> None:
+    """Writes were lost while the cache was away (maybe a bump): forget everything."""
+    _advance([EVERYTHING])
+    cleared.send(sender=clear_all)
+
+
+recovered.connect(_cache_recovered, dispatch_uid="core.pagecache.recovered")
 
 
 def clear_all() -> None:
@@ -128,7 +144,9 @@ def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:
     """Serve the same page to every anonymous visitor from the shared cache.
 
     Only GET requests without a session (no personal content), and never a
-    page that carries a CSRF token or a message for its visitor.
+    page that carries a CSRF token or a message for its visitor. A partial
+    update of a page (htmx sends ``HX-Request``) is a different answer than the
+    page itself: the flag is part of the key, and the view's ``Vary`` is kept.
     """
     namespaces = namespaces or NAMESPACES
 
@@ -138,12 +156,13 @@ def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:
             if request.method != "GET" or request.user.is_authenticated or not settings.PAGE_CACHE:
                 return view(request, *args, **kwargs)
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-            key = f"page:{generations(namespaces)}:{get_language()}:{path}"
+            part = "fragment" if is_fragment_request(request) else "page"
+            key = f"page:{generations(namespaces)}:{get_language()}:{part}:{path}"
             hit = cache.get(key)
             if hit is not None:
-                status, content_type, content = hit
+                status, content_type, content, vary = hit
                 response = HttpResponse(content, status=status, content_type=content_type)
-                patch_vary_headers(response, ["Cookie", "Accept-Language"])
+                patch_vary_headers(response, ["Cookie", "Accept-Language", *vary])
                 return response
             response = view(request, *args, **kwargs)
             if (
@@ -155,7 +174,12 @@ def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:
                 response.render() if hasattr(response, "render") else None
                 cache.set(
                     key,
-                    (response.status_code, response["Content-Type"], response.content),
+                    (
+                        response.status_code,
+                        response["Content-Type"],
+                        response.content,
+                        [v.strip() for v in response.get("Vary", "").split(",") if v.strip()],
+                    ),
                     PAGE_TIMEOUT,
                 )
             return response
@@ -163,6 +187,14 @@ def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:
         return wrapped
 
     return decorator
+
+
+def is_fragment_request(request: HttpRequest) -> bool:
+    """A partial update of a page by htmx (not its history restore, which wants the page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def _has_messages(request: HttpRequest) -> bool:

@@ -9,6 +9,7 @@ A view may set its own policy by setting the header itself.
 neither, so this is a header, not a dependency.)
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +17,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
-from core.errors import bad_request, ratelimited
+from core.cache import CACHE_ERRORS, ThrottledLog
+from core.errors import bad_request, page_not_found, ratelimited
+
+# "Rate limit not counted" once a minute per limit and process, not per request.
+_uncounted = ThrottledLog(logging.getLogger("core.security"), period=60.0)
 
 
 def policy(*, frameable: bool = False) -> str:
@@ -160,6 +165,9 @@ RATE_LIMITED: dict[str, tuple[str, list[Key]]] = {
         ],
     ),
     "directory:claim": ("claim", ["user_or_ip"]),
+    # Taking a profile over with a letter's code or a link: guesses per address.
+    "directory:takeover_code": ("takeover_code", ["ip", "user_or_ip"]),
+    "directory:takeover_link": ("takeover_code", ["ip"]),
     "cooperation:report": ("report", ["user_or_ip"]),  # an MO reports an account
 }
 
@@ -215,7 +223,7 @@ class RateLimitMiddleware:
         )
         if targets and _went_through(response):
             for kind, group, key in targets:
-                get_usage(
+                usage = _usage(
                     request,
                     group=group,
                     key=key,
@@ -223,6 +231,8 @@ class RateLimitMiddleware:
                     method="POST",
                     increment=True,
                 )
+                if usage is None:
+                    _not_counted(kind)
         return response
 
     def process_view(
@@ -245,14 +255,17 @@ class RateLimitMiddleware:
             group = f"portal.{kind}.{key}"
             counted = rate_key(key)
             if not is_target(key):
-                if is_ratelimited(
+                usage = _usage(
                     request,
                     group=group,
                     key=counted,
                     rate=settings.RATE_LIMITS[kind],
                     method="POST",
                     increment=True,
-                ):
+                )
+                if usage is None:
+                    _not_counted(kind)
+                elif usage["should_limit"]:
                     return ratelimited(request)
                 continue
             assert callable(counted), "a pair counts per target: kwarg:... or address:..."
@@ -261,14 +274,37 @@ class RateLimitMiddleware:
                 continue
             fixed = _fixed(value)
             rate = settings.RATE_LIMITS[kind]
-            usage = get_usage(
+            usage = _usage(
                 request, group=group, key=fixed, rate=rate, method="POST", increment=False
             )
-            if usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"]):
+            if usage is None:
+                _not_counted(kind)
+            elif usage["should_limit"] or usage["count"] >= usage["limit"]:
                 return ratelimited(request)
             targets.append((kind, group, fixed))
         request._rate_targets = targets  # type: ignore[attr-defined]
         return None
+
+
+def _usage(request: HttpRequest, **kwargs: Any) -> dict[str, Any] | None:
+    """django-ratelimit's count, or None when it cannot be had: the portal's cache
+    answers as on a miss while Redis is away (core.cache), another backend may
+    raise."""
+    try:
+        usage: dict[str, Any] | None = get_usage(request, **kwargs)
+    except CACHE_ERRORS:
+        return None
+    return usage
+
+
+def _not_counted(kind: str) -> None:
+    """The count could not be read or written (the shared cache is away): the
+    request goes through (settings.RATELIMIT_FAIL_OPEN) rather than every one
+    being refused. Logins stay protected by the lockout per account and address,
+    which django-axes counts in the database."""
+    _uncounted.warning(
+        kind, "rate limit %r not counted (the cache is unavailable): request let through", kind
+    )
 
 
 def _fixed(value: str) -> Callable[[str, HttpRequest], str]:
@@ -285,13 +321,17 @@ def _went_through(response: HttpResponse) -> bool:
 
 class RejectNullCharactersMiddleware:
     """A NUL character is never part of a legitimate form, and PostgreSQL refuses
-    it in text: such a POST gets the 400 page before any view sees it. (In query
-    parameters the search strips it, so a pasted search still finds something.)"""
+    it in text: such a POST gets the 400 page before any view sees it. No address
+    of the portal has one either: a path with NUL is the 404 page (the JSON 404
+    under /api/), before a view looks it up. (In query parameters the search
+    strips it, so a pasted search still finds something.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return page_not_found(request)
         if request.method == "POST":
             for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in str(v) for v in values):

@@ -19,6 +19,7 @@ INFIX_MIN_LENGTH only match at the start of a word (``" ar"``), since short
 strings occur inside too many unrelated words.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -100,18 +101,23 @@ STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in KEEP:
+        return char
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower-cased, accents dropped (umlauts and ß kept for the stemmer)."""
-    out = []
-    for char in text.lower():
-        if char in KEEP:
-            out.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFKD", char)
-        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return "".join(out)
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to drop (most words): the fast way
+        return lowered
+    return "".join(map(_fold_char, lowered))
 
 
+@functools.lru_cache(maxsize=65536)
 def plain(word: str) -> str:
     """A word as compared for typos: folded, umlauts as their base vowel, ß as ss."""
     folded = fold(word)

@@ -12,9 +12,16 @@ class DirectoryConfig(AppConfig):
         from core.pagecache import cleared
         from directory.vocabulary import drop_vocabulary
 
-        # The vocabulary is kept outside the page cache's generations.
+        # The vocabulary and the synonyms are kept outside the page cache's generations.
         cleared.connect(drop_vocabulary, dispatch_uid="directory.drop_vocabulary")
+        cleared.connect(_forget_synonyms, dispatch_uid="directory.forget_synonyms")
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="directory.fts")
+
+
+def _forget_synonyms(**kwargs) -> None:
+    from directory.search import forget_synonyms
+
+    forget_synonyms()
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:

@@ -19,7 +19,8 @@ from django.db import transaction
 
 from core.pagecache import bump
 from core.text import german_slugify
-from directory import demo_data
+from directory import demo_data, identity
+from directory.duplicates import contact_keys
 from directory.models import Offer, Organisation
 from directory.places import Gazetteer, coordinates
 from directory.relations import BY_FIELD
@@ -238,6 +239,8 @@ def _write_batch(batch: list[tuple[dict, dict, list]], gazetteer: Gazetteer) -> 
         organisation.latitude, organisation.longitude = coordinates(
             postal_code=organisation.postal_code, city=organisation.city, gazetteer=gazetteer
         )
+        organisation.website_host, organisation.email_domain = contact_keys(organisation)
+        organisation.register_key, organisation.identity_key = identity.keys(organisation)
         organisations.append(organisation)
     derive_search(organisations)
     Organisation.objects.bulk_create(organisations, batch_size=500)

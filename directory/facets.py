@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet
 
-from directory.models import Organisation
+from directory.models import IdentityVerification, Organisation
 from directory.relations import MANY_RELATIONS
 
 FLAG_CONDITIONS = {
@@ -29,13 +29,22 @@ class FacetCounts:
     states: dict[int, int] = field(default_factory=dict)
     areas: dict[str, int] = field(default_factory=dict)
     flags: dict[str, dict[str, int]] = field(default_factory=dict)  # param -> ja/nein -> n
+    verified: int = 0  # results whose identity a coordinator checked (directory.identity)
 
 
 def _facet_sql(results: QuerySet) -> tuple[str, list]:
     qn = connection.ops.quote_name
     inner, params = (
         results.order_by()
-        .values("pk", "state_id", "area", "paid_staff", "has_rooms", "open_for_cooperation")
+        .values(
+            "pk",
+            "state_id",
+            "area",
+            "paid_staff",
+            "has_rooms",
+            "open_for_cooperation",
+            "identity_key",
+        )
         .query.sql_with_params()
     )
     parts = ["SELECT 'total' AS facet, '' AS item, COUNT(*) AS n FROM r"]
@@ -49,6 +58,14 @@ def _facet_sql(results: QuerySet) -> tuple[str, list]:
         "SELECT 'state', CAST(state_id AS TEXT), COUNT(*) FROM r"
         " WHERE state_id IS NOT NULL GROUP BY state_id"
     )
+    # Verified: a check that saw the profile's current values. The checks are few
+    # (one per checked profile, a handful at most), so they are joined to the
+    # result, not the result probed row by row; a profile checked twice counts once.
+    checks = qn(IdentityVerification._meta.db_table)
+    parts.append(
+        f"SELECT 'verified', 'ja', COUNT(DISTINCT v.organisation_id) FROM {checks} v"
+        " JOIN r ON v.organisation_id = r.id AND v.identity_key = r.identity_key"
+    )
     for relation in MANY_RELATIONS:
         through = getattr(Organisation, relation.field).through
         table = qn(through._meta.db_table)
@@ -56,7 +73,7 @@ def _facet_sql(results: QuerySet) -> tuple[str, list]:
             f"SELECT '{relation.param}', CAST(t.term_id AS TEXT), COUNT(*) FROM {table} t"
             " JOIN r ON t.organisation_id = r.id GROUP BY t.term_id"
         )
-    columns = "(id, state_id, area, paid_staff, has_rooms, open_for_cooperation)"
+    columns = "(id, state_id, area, paid_staff, has_rooms, open_for_cooperation, identity_key)"
     sql = f"WITH r {columns} AS ({inner}) " + " UNION ALL ".join(parts)
     return sql, list(params)
 
@@ -74,6 +91,8 @@ def facet_counts(results: QuerySet) -> FacetCounts:
             counts.total = n
         elif facet in FLAG_CONDITIONS:
             flags_yes[facet] = n
+        elif facet == "verified":
+            counts.verified = n
         elif facet == "area":
             counts.areas[item] = n
         elif facet == "state":

@@ -18,7 +18,7 @@ from django_filters.filterset import FilterSetMetaclass
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from directory import geo
+from directory import geo, identity
 from directory.models import Organisation
 from directory.places import Location, resolve
 from directory.relations import RELATIONS, Relation
@@ -182,6 +182,12 @@ class OrganisationFilter(_RelationFilterSet):
     open = django_filters.ChoiceFilter(
         method="filter_open", choices=YES_NO, label=_("Offen für neue Kooperationen")
     )
+    # A coordinator checked the register entry or the charitable status, and the
+    # check covers the current values (directory.identity). The directory offers
+    # it as one checkbox ("ja"); the API also takes "nein".
+    verified = django_filters.ChoiceFilter(
+        method="filter_verified", choices=YES_NO, label=_("Identität geprüft")
+    )
 
     class Meta:
         model = Organisation
@@ -221,6 +227,10 @@ class OrganisationFilter(_RelationFilterSet):
 
     def filter_open(self, qs, name, value):
         return qs.filter(open_for_cooperation=value == YES)
+
+    def filter_verified(self, qs, name, value):
+        condition = identity.verified_condition()
+        return qs.filter(condition) if value == YES else qs.exclude(condition)
 
     @property
     def search_query(self) -> str:

@@ -1,5 +1,7 @@
 """Forms of the MO self-service, one per section of the profile."""
 
+import datetime
+import re
 from typing import cast
 
 from django import forms
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.concurrency import VersionedFormMixin
 from directory import term_choices, widgets
 from directory.images import process_logo
-from directory.models import Offer, Organisation, Term
+from directory.models import IdentityVerification, Offer, Organisation, Term
 from directory.relations import (
     ADVICE_LANGUAGES,
     COMMUNITIES,
@@ -98,7 +100,6 @@ class IdentityForm(SectionForm):
         fields = [
             "name",
             "short_name",
-            "legal_form",
             "founding_year",
             "area",
             "description",
@@ -120,6 +121,109 @@ class IdentityForm(SectionForm):
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
         return process_logo(upload) if upload else None
+
+
+# A register number: the register's letters (VR, HRB, GnR, PR, ...), its number,
+# perhaps a letter after it ("VR 12345 B").
+REGISTER_NUMBER = re.compile(r"^[A-Za-zÄÖÜäöü]{1,4}\s*[0-9]{1,7}(\s*[A-Za-z]{1,3})?$")
+# Forms that have no register entry.
+UNREGISTERED_FORMS = {Organisation.LegalForm.GBR, Organisation.LegalForm.INITIATIVE}
+
+
+class RegisterForm(SectionForm):
+    """Legal form, register entry and charitable status (issue 19)."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "legal_form",
+            "register_court",
+            "register_number",
+            "charitable_status",
+            "charitable_notice_date",
+        ]
+        help_texts = {
+            "legal_form": _("Zum Beispiel „Eingetragener Verein (e. V.)“."),
+            "register_court": _(
+                "Das Amtsgericht, bei dem Ihr Verein eingetragen ist, z. B. „Amtsgericht Köln“. "
+                "Es steht auf Ihrem Registerauszug."
+            ),
+            "register_number": _(
+                "Die Nummer im Register, z. B. „VR 12345“ (Vereinsregister) oder „HRB 6789“. "
+                "Sie steht auf Ihrem Registerauszug."
+            ),
+            "charitable_status": _(
+                "Hat das Finanzamt Ihre Organisation als gemeinnützig anerkannt? Dann haben Sie "
+                "einen Freistellungsbescheid bekommen."
+            ),
+            "charitable_notice_date": _(
+                "Das Datum auf dem letzten Freistellungsbescheid, z. B. 15.03.2024."
+            ),
+        }
+        # A text field, not type="date": its parts and order differ by browser and
+        # language; "15.03.2024" is what people read on the notice.
+        widgets = {
+            "charitable_notice_date": forms.DateInput(
+                attrs={"placeholder": _("TT.MM.JJJJ"), "inputmode": "numeric"}
+            )
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["register_number"].widget.attrs["placeholder"] = "VR 12345"
+        self.fields["register_court"].widget.attrs["placeholder"] = _("Amtsgericht Köln")
+
+    def clean_register_court(self) -> str:
+        return " ".join(self.cleaned_data.get("register_court", "").split())
+
+    def clean_register_number(self) -> str:
+        number = " ".join(self.cleaned_data.get("register_number", "").split())
+        if number and not REGISTER_NUMBER.match(number):
+            raise forms.ValidationError(
+                _(
+                    "Bitte geben Sie die Nummer so ein, wie sie auf dem Registerauszug steht: "
+                    "zuerst die Buchstaben, dann die Zahl, z. B. „VR 12345“."
+                )
+            )
+        return number
+
+    def clean_charitable_notice_date(self) -> datetime.date | None:
+        notice = self.cleaned_data.get("charitable_notice_date")
+        if notice and notice > datetime.date.today():
+            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        if notice and notice.year < 1950:
+            raise forms.ValidationError(_("Bitte prüfen Sie das Jahr."))
+        return notice
+
+    def clean(self):
+        cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
+        court, number = cleaned.get("register_court"), cleaned.get("register_number")
+        if number and not court and "register_court" not in self.errors:
+            self.add_error(
+                "register_court",
+                _(
+                    "Bitte geben Sie auch das Registergericht an: Dieselbe Nummer gibt es bei "
+                    "vielen Gerichten."
+                ),  # fmt: skip
+            )
+        if court and not number and "register_number" not in self.errors:
+            self.add_error("register_number", _("Bitte geben Sie auch die Registernummer an."))
+        if (number or court) and cleaned.get("legal_form") in UNREGISTERED_FORMS:
+            self.add_error(
+                "legal_form",
+                _("Diese Rechtsform hat keinen Registereintrag. Bitte prüfen Sie die "
+                  "Rechtsform (z. B. „Eingetragener Verein (e. V.)“) oder lassen Sie das "
+                  "Register leer."),
+            )  # fmt: skip
+        status = cleaned.get("charitable_status")
+        if cleaned.get("charitable_notice_date") and status != Organisation.Charitable.YES:
+            self.add_error(
+                "charitable_notice_date",
+                _("Ein Freistellungsbescheid gehört nur zu „gemeinnützig: ja“. Bitte wählen Sie "
+                  "oben „Ja“ oder lassen Sie das Datum leer."),
+            )  # fmt: skip
+        return cleaned
 
 
 class OffersForm(SectionForm):
@@ -256,6 +360,7 @@ class NewOrganisationForm(SectionForm):
 
 SECTIONS = {
     "identitaet": (_("Wer wir sind"), IdentityForm),
+    "register": (_("Rechtsform, Register und Gemeinnützigkeit"), RegisterForm),
     "angebote": (_("Was wir anbieten"), OffersForm),
     "ressourcen": (_("Ressourcen und Kapazitäten"), CapacityForm),
     "kontakt": (_("Kontakt und Sichtbarkeit"), ContactForm),
@@ -285,3 +390,37 @@ class SendBackForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class IdentityCheckForm(forms.Form):
+    """A coordinator's check of an MO's identity (services.identity_verify)."""
+
+    register_checked = forms.ChoiceField(
+        label=_("Register"),
+        choices=IdentityVerification.RegisterSource.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Wie haben Sie Registergericht, Registernummer und Rechtsform geprüft?"),
+    )
+    exemption_checked = forms.BooleanField(
+        label=_("Freistellungsbescheid des Finanzamts gesehen (Gemeinnützigkeit und Datum)"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Anmerkung (nur für die Koordination)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
+    def clean(self):
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        if not cleaned.get("register_checked") and not cleaned.get("exemption_checked"):
+            self.add_error(
+                "register_checked",
+                _("Bitte wählen Sie, was Sie geprüft haben: das Register, den "
+                  "Freistellungsbescheid oder beides."),
+            )  # fmt: skip
+        return cleaned

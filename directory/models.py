@@ -5,7 +5,6 @@ import uuid
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -17,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.concurrency import version_field
 from directory import relations
+from directory.outreach_models import OutreachJob, TakeoverInvitation  # noqa: F401
 from directory.places import Place  # noqa: F401  (the gazetteer's table, a model of this app)
 from directory.relations import Relation, Text
 
@@ -188,6 +188,11 @@ class Organisation(models.Model):
         UNDER_250K = "50k_250k", _("50.000 bis 250.000 €")
         OVER_250K = "over_250k", _("Über 250.000 €")
 
+    class Charitable(models.TextChoices):
+        YES = "yes", _("Ja, vom Finanzamt als gemeinnützig anerkannt")
+        NO = "no", _("Nein, nicht gemeinnützig")
+        UNKNOWN = "unknown", _("Weiß ich nicht / keine Angabe")
+
     uuid = models.UUIDField(
         _("Kennung (offene Daten)"), default=uuid.uuid4, unique=True, editable=False
     )
@@ -202,6 +207,16 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900, _("Bitte ein Jahr ab 1900 angeben."))],
+    )
+    # Identity (issue 19): as the MO enters it; a coordinator's check of these
+    # values is an IdentityVerification (directory.identity).
+    register_court = models.CharField(_("Registergericht"), max_length=100, blank=True)
+    register_number = models.CharField(_("Registernummer"), max_length=30, blank=True)
+    charitable_status = models.CharField(
+        _("Gemeinnützig"), max_length=8, choices=Charitable.choices, default=Charitable.UNKNOWN
+    )
+    charitable_notice_date = models.DateField(
+        _("Datum des letzten Freistellungsbescheids"), null=True, blank=True
     )
     description = models.TextField(_("Beschreibung"), blank=True)
     description_en = models.TextField(_("Beschreibung (Englisch)"), blank=True)
@@ -289,6 +304,11 @@ class Organisation(models.Model):
     confirmed_at = models.DateField(_("Als aktuell bestätigt am"), null=True, blank=True)
     reminded_at = models.DateField(_("Zuletzt erinnert am"), null=True, blank=True)
     review_comment = models.TextField(_("Anmerkung der Prüfung"), blank=True)
+    # Where an imported profile's data came from (intake: the import job's source
+    # name, "Integrationsrat Köln 2025") and when it was imported; shown until the
+    # MO confirms its profile (confirmed_at on or after the import).
+    source_name = models.CharField(_("Quelle"), max_length=200, blank=True, default="")
+    source_imported_at = models.DateTimeField(_("Übernommen am"), null=True, blank=True)
     # Terms and offers as they were saved, so that every version in the history
     # is complete (kept by directory.services.organisation_save).
     snapshot = models.JSONField(_("Begriffe und Angebote"), default=dict, blank=True)
@@ -300,22 +320,57 @@ class Organisation(models.Model):
     # offers, vocabulary labels), kept by directory.services.organisation_save.
     # search_index: its stems in weighted sections (directory.analysis), which
     # both databases search (SQLite: an FTS5 trigram table kept by triggers;
-    # PostgreSQL: a trigram index). search_vector is no longer kept.
+    # PostgreSQL: a trigram index).
     search_document = models.TextField(editable=False, blank=True, default="")
     search_index = models.TextField(editable=False, blank=True, default="")
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Duplicate check (directory.duplicates): the website's host and the e-mail's
+    # domain as compared, kept by directory.services.organisation_recorded.
+    website_host = models.CharField(
+        _("Website (Host)"), max_length=255, editable=False, blank=True, default=""
+    )
+    email_domain = models.CharField(
+        _("E-Mail-Domain"), max_length=255, editable=False, blank=True, default=""
+    )
+    # The register court and number as compared (duplicates.register_key), and
+    # the identity values as a verification covers them (identity.identity_key);
+    # both kept by directory.services.organisation_recorded.
+    register_key = models.CharField(
+        _("Register (Vergleichsschlüssel)"), max_length=160, editable=False, blank=True, default=""
+    )
+    identity_key = models.CharField(
+        _("Identitätsangaben (Vergleichsschlüssel)"),
+        max_length=255,
+        editable=False,
+        blank=True,
+        default="",
+    )
+    # A profile merged into another (directory.merging) stays as a tombstone:
+    # archived, its URLs answer with a permanent redirect to this one.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_profiles",
+        verbose_name=_("Zusammengeführt in"),
+    )
+    merged_at = models.DateTimeField(_("Zusammengeführt am"), null=True, blank=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
             "search_document",
             "search_index",
-            "search_vector",
             "updated_at",
             "reminded_at",
             "uuid",
             "latitude",
             "longitude",
+            "website_host",
+            "email_domain",
+            "register_key",
+            "identity_key",
         ]
     )
     if TYPE_CHECKING:  # set before a save, and added, by django-simple-history (untyped)
@@ -337,6 +392,20 @@ class Organisation(models.Model):
             models.Index(fields=["city"], name="org_city"),
             # Radius searches narrow by the bounding box first (directory.geo).
             models.Index(fields=["latitude", "longitude"], name="org_coordinates"),
+            # The duplicate check looks profiles up by these (directory.duplicates).
+            models.Index(fields=["website_host"], name="org_website_host"),
+            models.Index(fields=["email_domain"], name="org_email_domain"),
+            models.Index(fields=["register_key"], name="org_register_key"),
+            # The coordinators' list of unreachable profiles (directory.outreach): the
+            # few published ones without e-mail nor postal address, by name.
+            # (the same condition as directory.reach.unreachable's filter,
+            # so that PostgreSQL uses it for that list and its count)
+            models.Index(
+                fields=["name"],
+                condition=models.Q(status="published", email="")
+                & ~(~models.Q(street="") & (~models.Q(postal_code="") | ~models.Q(city=""))),
+                name="org_unreachable_name",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -364,6 +433,14 @@ class Organisation(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def source_unconfirmed(self) -> bool:
+        """Imported from a list and not confirmed by the MO since."""
+        if not self.source_name or self.source_imported_at is None:
+            return False
+        imported = timezone.localdate(self.source_imported_at)
+        return self.confirmed_at is None or self.confirmed_at < imported
+
+    @property
     def has_paid_staff(self) -> bool:
         return self.paid_staff > 0
 
@@ -372,6 +449,71 @@ class Organisation(models.Model):
         if _english() and self.description_en:
             return self.description_en
         return self.description
+
+
+class IdentityVerification(models.Model):
+    """A coordinator checked an MO's identity: what was checked, when, by whom,
+    and the values seen (``identity_key``: directory.identity). One row per
+    check, never changed: the rows are the history. A check counts while the
+    profile's values are still the ones it saw (directory.identity)."""
+
+    class RegisterSource(models.TextChoices):
+        NONE = "", _("Register nicht geprüft")
+        EXCERPT = "excerpt", _("Registerauszug (Papier oder PDF)")
+        ONLINE = "online", _("Registerportal online (handelsregister.de)")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identity_verifications",
+        verbose_name=_("Organisation"),
+    )
+    register_checked = models.CharField(
+        _("Register geprüft"), max_length=10, choices=RegisterSource.choices, blank=True
+    )
+    exemption_checked = models.BooleanField(_("Freistellungsbescheid geprüft"), default=False)
+    note = models.TextField(_("Anmerkung"), max_length=1000, blank=True)
+    # The values seen, as entered then (readable), and as compared.
+    register_court = models.CharField(_("Registergericht"), max_length=100, blank=True)
+    register_number = models.CharField(_("Registernummer"), max_length=30, blank=True)
+    legal_form = models.CharField(
+        _("Rechtsform"), max_length=20, choices=Organisation.LegalForm.choices, blank=True
+    )
+    charitable_status = models.CharField(
+        _("Gemeinnützig"), max_length=8, choices=Organisation.Charitable.choices, blank=True
+    )
+    charitable_notice_date = models.DateField(
+        _("Datum des letzten Freistellungsbescheids"), null=True, blank=True
+    )
+    identity_key = models.CharField(_("Geprüfte Angaben"), max_length=255, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Geprüft von"),
+    )
+    verified_at = models.DateTimeField(_("Geprüft am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Identitätsprüfung")
+        verbose_name_plural = _("Identitätsprüfungen")
+        ordering = ["-verified_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "identity_key", "-verified_at"],
+                name="identity_check_lookup",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(register_checked="") | models.Q(exemption_checked=True),
+                name="identity_check_checks_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.verified_at:%Y-%m-%d}"
 
 
 class ProfileRevision(models.Model):
@@ -552,6 +694,14 @@ class Claim(models.Model):
         CONFIRMED = "confirmed", _("Bestätigt")
         REJECTED = "rejected", _("Abgelehnt")
 
+    class Reason(models.TextChoices):
+        """Why a claim was closed without being confirmed (status "rejected")."""
+
+        REJECTED = "rejected", _("Von der Koordination abgelehnt")
+        OTHER_CLAIM = "other_claim", _("Die Anfrage einer anderen Person wurde bestätigt")
+        INVITATION = "invitation", _("Profil wurde über eine Einladung übernommen")
+        MERGED = "merged", _("Profil wurde mit einem anderen Profil zusammengeführt")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
@@ -568,6 +718,11 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    # Set with status "rejected": a coordinator's decision or the claim closed
+    # because the profile got its owner another way (empty while pending or confirmed).
+    close_reason = models.CharField(
+        _("Grund der Schließung"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("Übernahmeanfrage")
@@ -582,6 +737,13 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation}"
+
+    def outcome(self) -> str:
+        """The claim's state as its person and the coordinators read it: a claim
+        closed because the profile got its owner another way is not "Abgelehnt"."""
+        if self.status != self.Status.REJECTED or self.close_reason in ("", self.Reason.REJECTED):
+            return str(self.get_status_display())
+        return str(_("Geschlossen: {reason}")).format(reason=self.get_close_reason_display())
 
 
 class PublicDataVersion(models.Model):
@@ -613,6 +775,40 @@ class PublicDataVersion(models.Model):
     def current(cls) -> "PublicDataVersion":
         """The current counters (all zero before the first change)."""
         return cls.objects.filter(pk=cls.ROW).first() or cls(pk=cls.ROW)
+
+
+class DistinctPair(models.Model):
+    """Two profiles a coordinator marked as distinct organisations ("keine
+    Dublette"): the duplicate check no longer suggests them to each other.
+    Stored once per pair, the lower primary key first."""
+
+    first = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("Profil")
+    )
+    second = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("Anderes Profil")
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Markiert von"),
+    )
+    marked_at = models.DateTimeField(_("Markiert am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Keine Dublette")
+        verbose_name_plural = _("Keine Dubletten")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="distinct_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class SearchWord(models.Model):

@@ -1,22 +1,29 @@
 """Review by coordinators: the queue, approving or sending back, claims,
 history with restore, re-assigning profiles without an owner."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
 from core.text import word_diff
-from directory import revisions, services, team
+from directory import duplicates, merging, revisions, services, team
 from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
 from directory.models import Claim, Membership, Organisation, ProfileRevision
 from directory.reach import Reach
 from directory.vocabulary import get_vocabulary
+
+# The queue lists the claims decided or closed lately, with why.
+CLAIMS_DECIDED_DAYS = 30
+CLAIMS_DECIDED_SHOWN = 20
 
 
 @permission_required_or_403(REVIEW_PERMISSION)
@@ -41,6 +48,12 @@ def queue(request):
             "claims": Claim.objects.filter(status=Claim.Status.PENDING)
             .select_related("organisation", "user")
             .order_by("created_at"),
+            # Decided lately, with why (a claim closed by an invitation, another
+            # claim or a merge is no coordinator's rejection).
+            "claims_decided": Claim.objects.exclude(status=Claim.Status.PENDING)
+            .filter(decided_at__gte=timezone.now() - datetime.timedelta(days=CLAIMS_DECIDED_DAYS))
+            .select_related("organisation", "user")
+            .order_by("-decided_at")[:CLAIMS_DECIDED_SHOWN],
             "orphaned": orphaned,
         },
     )
@@ -177,6 +190,20 @@ def _review_revision(request, organisation: Organisation):
     )
 
 
+def _candidates(organisation: Organisation) -> list[duplicates.Candidate]:
+    """Profiles of every status but archived that may be this new one."""
+    return duplicates.candidates(
+        organisation.name,
+        city=organisation.city,
+        postal_code=organisation.postal_code,
+        website=organisation.website,
+        email=organisation.email,
+        register_number=organisation.register_number,
+        register_court=organisation.register_court,
+        exclude_pk=organisation.pk,
+    )
+
+
 @permission_required_or_403(REVIEW_PERMISSION)
 def review(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("state"), slug=slug)
@@ -212,6 +239,8 @@ def review(request, slug):
         "directory/review/review.html",
         {
             "organisation": organisation,
+            "candidates": _candidates(organisation) if published is None else [],
+            "distinct": merging.distinct_partners(organisation) if published is None else [],
             "published": published,
             "changes": profile_changes(published, organisation) if published else None,
             "form": form,
@@ -256,6 +285,15 @@ def history(request, slug):
 def restore(request, slug, history_id):
     organisation = get_object_or_404(Organisation, slug=slug)
     record = get_object_or_404(organisation.history, history_id=history_id)
+    if organisation.merged_into_id is not None:  # a tombstone (directory.merging)
+        messages.error(
+            request,
+            _(
+                "Dieses Profil ist mit einem anderen zusammengeführt und kann nicht "
+                "wiederhergestellt werden."
+            ),
+        )
+        return redirect("directory:history", slug=slug)
     services.organisation_restore(record=record, by=request.user)
     messages.success(request, _("Die frühere Fassung ist wiederhergestellt."))
     return redirect("directory:history", slug=slug)

@@ -19,10 +19,12 @@ term renamed by the coordinators, an immediate contact change) stays.
 """
 
 import copy
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import DateField
 from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,15 @@ REVIEW_RULES: tuple[ReviewRule, ...] = (
         _(
             "Wer die Organisation ist: Ein umbenanntes Profil könnte sich als eine andere "
             "Organisation ausgeben."
+        ),
+    ),
+    ReviewRule(
+        ("register_court", "register_number", "charitable_status", "charitable_notice_date"),
+        True,
+        _(
+            "Register und Gemeinnützigkeit: Institutionen fragen vor einer Kooperation danach; "
+            "eine geänderte Angabe nimmt die Prüfung der Identität zurück, bis die Koordination "
+            "sie erneut geprüft hat."
         ),
     ),
     ReviewRule(
@@ -182,6 +193,8 @@ def jsonable(value: Any) -> Any:
         return value.name or ""
     if isinstance(value, Term):
         return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 
@@ -216,6 +229,8 @@ def pending_profile(organisation: Organisation, revision: ProfileRevision | None
             terms[key] = value
         else:
             field = Organisation._meta.get_field(key)
+            if isinstance(field, DateField) and isinstance(value, str) and value:
+                value = datetime.date.fromisoformat(value)  # as the revision stores it
             setattr(shown, field.attname, value)  # type: ignore[union-attr]
     shown.snapshot = snapshot
     return shown

@@ -20,6 +20,10 @@ What a query means (see ``plan``):
 3. When still nothing matches all words, the largest set of words that finds
    something is searched, and the words left out are named
    ("Ergebnisse ohne: Schwerin").
+4. A word written with a minus in front excludes the profiles that hold it (or
+   one of its synonyms): "Beratung -Sport". Excluded words are never relaxed.
+   (PostgreSQL's websearch syntax offered this before the search became one
+   behaviour on both engines; phrases in quotes are searched as their words.)
 
 These decisions are taken on ``scope`` (the profiles being searched) only: the
 answer must not tell whether an unpublished profile holds a word.
@@ -35,6 +39,7 @@ are added up; equal scores are ordered by name.
 import functools
 import itertools
 import operator
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +69,7 @@ SECTION_WEIGHTS = (8.0, 4.0, 2.0, 1.0)  # name, offers, terms, description
 PART = 0.5  # a part of a word, against a whole word
 SYNONYMS_CACHE_KEY = "directory:synonyms:v1"
 FTS_TABLE = "directory_organisation_fts"
+_EXCLUDED = re.compile(r"(?:^|(?<=\s))-(\S+)")
 
 
 def is_postgres() -> bool:
@@ -167,12 +173,27 @@ class Plan:
     words: list[Word] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # words left out
     suggestion: str = ""  # the query with typos corrected ("Meinten Sie …?")
+    excluded: list[Word] = field(default_factory=list)  # "-Sport"
+
+    def exclusion(self) -> Q:
+        condition = Q()
+        for word in self.excluded:
+            condition &= ~word_condition(word)
+        return condition
 
     def condition(self) -> Q:
-        condition = Q()
+        condition = self.exclusion()
         for word in self.words:
             condition &= word_condition(word)
         return condition
+
+
+def split_excluded(query: str) -> tuple[str, list[str]]:
+    """The query without its excluded words, and those words as typed: a word
+    with a minus in front ("Beratung -Sport"); a hyphen inside a word
+    ("Deutsch-Russisch") is no exclusion."""
+    excluded = [t for token in _EXCLUDED.findall(query) for t in analysis.query_words(token)]
+    return _EXCLUDED.sub(" ", query), excluded
 
 
 def _word(text: str, factor: float = 1.0) -> Word:
@@ -183,7 +204,7 @@ def _word(text: str, factor: float = 1.0) -> Word:
     return Word(text, expansions[:MAX_EXPANSIONS])
 
 
-def _contains(patterns: list[str]) -> Q:
+def contains(patterns: list[str]) -> Q:
     """Profiles whose index text contains any of these substrings."""
     if not is_postgres() and all(len(p) >= 3 for p in patterns):
         match = " OR ".join('"' + p.replace('"', '""') + '"' for p in patterns)
@@ -196,7 +217,7 @@ def _contains(patterns: list[str]) -> Q:
 
 
 def word_condition(word: Word) -> Q:
-    return _contains([p for stem, _ in word.expansions for p in analysis.patterns(stem)])
+    return contains([p for stem, _ in word.expansions for p in analysis.patterns(stem)])
 
 
 def _corrections(texts: list[str]) -> dict[str, list[str]]:
@@ -251,10 +272,14 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
     """What ``query`` searches for among ``scope``: its words with their
     synonyms, typo corrections where a word finds nothing, and (``relax``) the
     words left out when not all of them can be found together."""
-    texts = analysis.query_words(clean_query(query))[:MAX_WORDS]
-    result = Plan(words=[_word(t) for t in texts])
+    query, excluded = split_excluded(clean_query(query))
+    texts = analysis.query_words(query)[:MAX_WORDS]
+    result = Plan(
+        words=[_word(t) for t in texts], excluded=[_word(t) for t in excluded[:MAX_WORDS]]
+    )
     if not result.words or scope.filter(result.condition()).exists():
         return result
+    scope = scope.filter(result.exclusion())  # the decisions below among what is left
     conditions = [word_condition(w) for w in result.words]
     candidates = scope.filter(functools.reduce(operator.or_, conditions))  # for counting
     counts = candidates.aggregate(
@@ -271,7 +296,8 @@ def plan(query: str, scope: QuerySet, *, relax: bool = True) -> Plan:
                 result.words[index] = word
         typed = analysis.as_typed(clean_query(query))
         result.suggestion = " ".join(
-            corrections[t][0] if t in corrections else typed.get(t, t) for t in texts
+            [corrections[t][0] if t in corrections else typed.get(t, t) for t in texts]
+            + [f"-{t}" for t in excluded]
         )
         if scope.filter(result.condition()).exists():
             return result
@@ -369,15 +395,6 @@ def search_condition(query: str, scope: QuerySet | None = None) -> Q:
     return plan(query, scope, relax=False).condition()
 
 
-def matching_condition(query: str, model, scope: QuerySet | None = None) -> Q:
-    """``pk IN (matches)``: the matching organisations of ``scope`` (default: the
-    published profiles of ``model``) as a condition on another query of ``model``
-    (e.g. in a scoring CASE), evaluated once instead of per row."""
-    scope = model.objects.published() if scope is None else scope
-    condition = plan(query, scope, relax=False).condition()
-    return Q(pk__in=scope.filter(condition).values("pk"))
-
-
 def search(queryset: QuerySet, query: str, *, relax: bool = True) -> tuple[QuerySet, Plan]:
     """Filter to organisations matching ``query``, annotate ``rank``, and say
     what was searched (words left out, a suggestion). ``relax=False``: all
@@ -385,7 +402,7 @@ def search(queryset: QuerySet, query: str, *, relax: bool = True) -> tuple[Query
     names the words left out, relaxes)."""
     query = clean_query(query)
     result = plan(query, queryset, relax=relax) if query else Plan()
-    if not result.words:
+    if not result.words and not result.excluded:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField())), result
     filtered = queryset.filter(result.condition())
     return filtered.annotate(rank=rank_expression(result.words)), result

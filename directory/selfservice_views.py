@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
-from directory import extensions, revisions, services, team
+from directory import duplicates, extensions, revisions, services, team
 from directory.access import member_view
 from directory.forms import (
     SECTIONS,
@@ -37,21 +37,56 @@ INVITATION_ERRORS = {
 }
 
 
+CONFIRM_NEW = "neu_trotzdem"
+
+
+def _published_candidates(form) -> list:
+    """Published profiles that may be the organisation of the new-profile form,
+    each with whether it has an owner already (then it cannot be claimed)."""
+    data = form.cleaned_data
+    found = duplicates.candidates(
+        data["name"],
+        city=data.get("city") or "",
+        postal_code=data.get("postal_code") or "",
+        published_only=True,
+    )
+    if found:
+        owned = set(
+            Membership.objects.filter(
+                organisation__in=[c.pk for c in found], role=Membership.Role.OWNER
+            ).values_list("organisation_id", flat=True)
+        )
+        for candidate in found:
+            candidate.has_owner = candidate.pk in owned
+    return found
+
+
 @login_required
 def organisation_new(request):
+    """Create a profile. A first submission whose name matches published
+    profiles (directory.duplicates) shows them instead ("Gibt es Ihre
+    Organisation schon?"), with the form as typed: sent again with
+    ``CONFIRM_NEW`` it creates the profile all the same."""
     form = NewOrganisationForm(request.POST or None)
+    found = []
     if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        services.organisation_create(organisation=organisation, by=request.user, relations={})
-        messages.success(
-            request,
-            _("Das Profil ist angelegt. Ergänzen Sie es und reichen Sie es dann zur Prüfung ein."),
-        )
-        return redirect("directory:edit", slug=organisation.slug)
+        if not request.POST.get(CONFIRM_NEW):
+            found = _published_candidates(form)
+        if not found:
+            organisation = form.save(commit=False)
+            services.organisation_create(organisation=organisation, by=request.user, relations={})
+            messages.success(
+                request,
+                _(
+                    "Das Profil ist angelegt. Ergänzen Sie es und reichen Sie es dann zur "
+                    "Prüfung ein."
+                ),
+            )
+            return redirect("directory:edit", slug=organisation.slug)
     return render(
         request,
         "directory/selfservice/new.html",
-        {"form": form},
+        {"form": form, "candidates": found, "confirm_field": CONFIRM_NEW},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

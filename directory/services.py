@@ -10,21 +10,24 @@ cached pages are invalidated.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F, Model, Q, QuerySet
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
-from directory import revisions
+from directory import identity, revisions
+from directory.duplicates import contact_keys
 from directory.models import (
+    IdentityVerification,
     Membership,
     Offer,
     Organisation,
@@ -54,11 +57,21 @@ REMIND_AFTER_DAYS = 365
 REMIND_AGAIN_AFTER_DAYS = 30
 REFRESH_BATCH = 500
 # What organisation_recorded derives on every save, from the fields and terms.
-DERIVED_FIELDS = ["snapshot", "search_document", "search_index", "latitude", "longitude"]
+DERIVED_FIELDS = [
+    "snapshot",
+    "search_document",
+    "search_index",
+    "latitude",
+    "longitude",
+    "website_host",
+    "email_domain",
+    "register_key",
+    "identity_key",
+]
 
 
 # Path segments under /organisationen/ that are not profiles.
-RESERVED_SLUGS = {"neu", "pruefung", "einladung", "export", "widget"}
+RESERVED_SLUGS = {"neu", "pruefung", "einladung", "uebernahme", "export", "widget"}
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -211,6 +224,13 @@ def _withdraws(before: Mapping[str, Any], organisation: Organisation) -> bool:
     a national portal with an edit a minute would never have a dump to serve."""
     if not organisation.is_published:
         return True
+    if (
+        before["identity_key"] != organisation.identity_key
+        and IdentityVerification.objects.filter(
+            organisation=organisation, identity_key=before["identity_key"]
+        ).exists()
+    ):  # the badge goes away: no copy may still claim the check
+        return True
     for field in _VISIBILITY_FIELDS:
         old, new = before[field], getattr(organisation, field)
         if _VISIBILITY_RANK.get(str(new), 0) < _VISIBILITY_RANK.get(str(old), 0):
@@ -293,7 +313,7 @@ def organisation_recorded(
             ):
                 raise Conflict(locked)
             version = advance_version(Organisation, organisation.pk, None)
-            before = stored.values(*VERSIONED_FIELDS, "snapshot").first()
+            before = stored.values(*VERSIONED_FIELDS, "snapshot", "identity_key").first()
             if fields is not None:
                 target = locked
                 update_fields = [*DERIVED_FIELDS, "updated_at", "version"]
@@ -308,6 +328,8 @@ def organisation_recorded(
         target.latitude, target.longitude = coordinates(
             postal_code=target.postal_code, city=target.city
         )
+        target.website_host, target.email_domain = contact_keys(target)
+        target.register_key, target.identity_key = identity.keys(target)
         target._history_user = by
         target._change_reason = reason[:100]  # the history's column holds 100
         target.save(update_fields=update_fields)
@@ -744,6 +766,29 @@ def organisation_delete(
         bump("directory")
 
 
+def organisations_delete(
+    *, organisations: Sequence[Organisation], by: User | None, reason: str = "deleted"
+) -> None:
+    """Delete these profiles as organisation_delete does, in one cascade (an
+    import's undo): the related rows of all of them are collected together,
+    one query per relation instead of one per relation and profile. Each
+    profile's history keeps a last record of who deleted it and why."""
+    if not organisations:
+        return
+    with transaction.atomic():
+        stored = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        was_published = stored.published().exists()
+        for organisation in organisations:
+            organisation._history_user = by
+            organisation._change_reason = reason[:100]
+        collector = Collector(using=router.db_for_write(Organisation), origin=stored)
+        collector.collect(list(organisations))
+        collector.delete()
+        if was_published:
+            public_data_changed(withdraws=True)
+        bump("directory")
+
+
 def organisations_with_terms(term_ids: Iterable[int]) -> set[int]:
     """The profiles whose snapshot or search document holds any of these terms
     (as a term, as the state, or as the language of an offer)."""
@@ -866,6 +911,10 @@ VERSIONED_FIELDS = [
     "status",
     "confirmed_at",
     "logo",
+    "register_court",
+    "register_number",
+    "charitable_status",
+    "charitable_notice_date",
 ]
 
 
@@ -907,26 +956,12 @@ def organisation_restore(*, record: Any, by: User | None) -> Organisation:
 
 
 def remind_unconfirmed(*, today: datetime.date | None = None) -> int:
-    """E-mail the owners of published profiles not confirmed for 12 months."""
-    today = today or timezone.localdate()
-    due = today - datetime.timedelta(days=REMIND_AFTER_DAYS)
-    again = today - datetime.timedelta(days=REMIND_AGAIN_AFTER_DAYS)
-    organisations = (
-        Organisation.objects.published()
-        .filter(Q(confirmed_at__lt=due) | Q(confirmed_at__isnull=True))
-        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=again))
-        .filter(memberships__role=Membership.Role.OWNER)
-        .distinct()
-    )
-    count = 0
-    for organisation in organisations.iterator():
-        with transaction.atomic():
-            notify_members(organisation, "reminder-confirm", {}, owners_only=True)
-            # Bookkeeping, not the profile: excluded from the history, not in the
-            # search document nor on any page, so no version and no new generation.
-            Organisation.objects.filter(pk=organisation.pk).update(reminded_at=today)
-        count += 1
-    return count
+    """Remind every published profile not confirmed for 12 months that can be
+    reached: the owners of a profile with a team; a profile without a team at
+    its e-mail address, with an invitation to take it over (directory.outreach)."""
+    from directory import outreach
+
+    return outreach.remind_unconfirmed(today=today)
 
 
 def synonym_group_save(*, group: SynonymGroup) -> SynonymGroup:
@@ -943,3 +978,58 @@ def synonym_group_delete(*, group: SynonymGroup) -> None:
         group.delete()
         forget_synonyms()
         bump("directory")
+
+
+class IdentityError(Exception):
+    """A check that does not fit the profile: ``code`` "changed" (its values
+    changed after the coordinator loaded them), "nothing" (nothing checked) or
+    "no_register" / "not_charitable" (a check of something not entered)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def identity_verify(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    seen_key: str,
+    register_checked: str,
+    exemption_checked: bool,
+    note: str = "",
+) -> IdentityVerification:
+    """Record a coordinator's check of the profile's identity values as they
+    are stored (the live profile, not a pending revision). ``seen_key``: the
+    identity_key the coordinator's page showed; a check of values that changed
+    since is refused (IdentityError "changed"), as is a check of nothing or of
+    a register entry or charitable status the MO has not entered. Two
+    coordinators at once: both checks are recorded (each saw the same values)."""
+    with transaction.atomic():
+        live = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if live.identity_key != seen_key:
+            raise IdentityError("changed")
+        if not register_checked and not exemption_checked:
+            raise IdentityError("nothing")
+        if register_checked and not live.register_key:
+            raise IdentityError("no_register")
+        if exemption_checked and live.charitable_status != Organisation.Charitable.YES:
+            raise IdentityError("not_charitable")
+        check = IdentityVerification.objects.create(
+            organisation=live,
+            register_checked=register_checked,
+            exemption_checked=exemption_checked,
+            note=note,
+            register_court=live.register_court,
+            register_number=live.register_number,
+            legal_form=live.legal_form,
+            charitable_status=live.charitable_status,
+            charitable_notice_date=live.charitable_notice_date,
+            identity_key=live.identity_key,
+            verified_by=by,
+            verified_at=timezone.now(),
+        )
+        if live.is_published:
+            public_data_changed(withdraws=False)
+        bump("directory")
+        return check

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.pagecache import bump
 from core.siteurl import site_url
 from directory.models import Claim, Invitation, Membership, Organisation
+from directory.outreach_models import TakeoverInvitation
 from directory.services import notify_reviewers
 from mailer.services import mail_user, queue_mail
 
@@ -229,16 +230,60 @@ def claim_decide(*, claim: Claim, by, confirm: bool) -> None:
     if confirm and has_owner(claim.organisation):
         raise TeamError("has owner")
     claim.status = Claim.Status.CONFIRMED if confirm else Claim.Status.REJECTED
+    claim.close_reason = "" if confirm else Claim.Reason.REJECTED
     claim.decided_by = by
     claim.decided_at = timezone.now()
     claim.save()
     if confirm:
         owner_assign(organisation=claim.organisation, user=claim.user)
-        claim.organisation.claims.filter(status=Claim.Status.PENDING).exclude(pk=claim.pk).update(
-            status=Claim.Status.REJECTED, decided_by=by, decided_at=timezone.now()
+        # The other claimants are told, once: their claims are closed here, under
+        # the profile's row lock, and a second decision finds this one decided.
+        claims_close(
+            organisation=claim.organisation,
+            reason=Claim.Reason.OTHER_CLAIM,
+            keep_user=claim.user,
+            by=by,
         )
+        # The profile has an owner now: an invitation to its address (issue 19)
+        # must not hand it to somebody else. Under the profile's row lock, like
+        # the redemption, so of the two at once exactly one wins.
+        TakeoverInvitation.objects.filter(
+            organisation_id=claim.organisation_id, revoked_at__isnull=True, used_at__isnull=True
+        ).update(revoked_at=timezone.now())
     mail_user(
         claim.user,
         "claim-confirmed" if confirm else "claim-rejected",
         {"organisation": claim.organisation},
     )
+
+
+def claims_close(*, organisation: Organisation, reason: Claim.Reason, keep_user, by=None) -> int:
+    """Close the pending claims of a profile that got its owner another way (an
+    invitation to its address, another claim confirmed by ``by``, a merge): the
+    claimants are told why, politely, in their language. A claim of
+    ``keep_user`` (the new owner) is confirmed instead, without a mail. Call
+    under the profile's row lock (in the caller's transaction): a claim is
+    closed, and its person mailed, once. Returns how many claims of others were
+    closed."""
+    now = timezone.now()
+    pending = organisation.claims.filter(status=Claim.Status.PENDING)
+    if keep_user is not None:
+        pending.filter(user=keep_user).update(
+            status=Claim.Status.CONFIRMED, decided_by=by, decided_at=now
+        )
+        pending = pending.exclude(user=keep_user)
+    closed = list(pending.select_related("user"))
+    Claim.objects.filter(pk__in=[claim.pk for claim in closed]).update(
+        status=Claim.Status.REJECTED, close_reason=reason, decided_by=by, decided_at=now
+    )
+    for claim in closed:
+        mail_user(
+            claim.user,
+            "claim-closed",
+            {
+                "organisation": organisation,
+                "reason": Claim.Reason(reason).label,
+                "reason_code": str(reason),
+            },
+        )
+    return len(closed)

@@ -1,16 +1,24 @@
+import copy
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from core.pagecache import anonymous_page, cached, generations, hash_params
-from directory import extensions
+from core.pagecache import (
+    anonymous_page,
+    cached,
+    generations,
+    hash_params,
+    is_fragment_request,
+)
+from directory import extensions, identity, merging
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, DirectoryPageFilter, radius_km
@@ -32,6 +40,7 @@ LIST_FIELDS = [
     "open_for_cooperation",
     "confirmed_at",
     "area",
+    "identity_key",
 ]
 MAX_RELAX_SUGGESTIONS = 8
 
@@ -88,6 +97,7 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
         "paid_staff": _("Hauptamtliche"),
         "rooms": _("Eigene Räume"),
         "open": _("Offen für Kooperationen"),
+        "verified": _("Identität geprüft"),
     }
     near = data.get("near")
     if near is not None:
@@ -108,7 +118,7 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
             shown = term.label if term else value
         elif param == "area":
             shown = Organisation.Area(value).label
-        elif param in ("paid_staff", "rooms", "open"):
+        elif param in ("paid_staff", "rooms", "open", "verified"):
             shown = _("ja") if value == "ja" else _("nein")
         active.append(
             ActiveFilter(param, value, f"{label}: {shown}", _query_without(querydict, param))
@@ -116,11 +126,44 @@ def _active_filters(filterset, querydict) -> list[ActiveFilter]:
     return active
 
 
-def _facet_groups(filterset, counts):
+SINGLE_CHOICE = (STATE.param, "area", "paid_staff", "rooms", "open")
+
+
+def _own_choices(querydict, counts):
+    """A single-choice facet that is set (a radio group: state, area, the flags)
+    counts its options as if it were not set: the other choices stay offered with
+    the number each would give. Otherwise choosing one state would leave only that
+    state, and the arrow keys, which check each radio button they pass (and each
+    check updates the live results), could never reach the next one."""
+    for param in SINGLE_CHOICE:
+        if not querydict.get(param):
+            continue
+        others = querydict.copy()
+        for name in (param, "page", "sort"):
+            others.pop(name, None)
+        key = sorted((k, sorted(v)) for k, v in others.lists())
+
+        def count(others: Any = others) -> Any:
+            published = Organisation.objects.published()
+            return facet_counts(DirectoryPageFilter(others, queryset=published).qs)
+
+        without = cached("facets", key, count, namespaces=("directory",))
+        if param == STATE.param:
+            counts.states = without.states
+        elif param == "area":
+            counts.areas = without.areas
+        else:
+            counts.flags[param] = without.flags[param]
+    return counts
+
+
+def _facet_groups(filterset, counts, querydict=None):
     """Options per facet: those present in the result, plus the selected ones."""
     vocab = get_vocabulary()
     filterset.form.is_valid()
     data = filterset.form.cleaned_data
+    if querydict is not None:
+        counts = _own_choices(querydict, copy.deepcopy(counts))
     groups: list[dict[str, Any]] = []
     for relation in MANY_RELATIONS:
         selected = set(data.get(relation.param) or [])
@@ -133,7 +176,14 @@ def _facet_groups(filterset, counts):
         if relation.long_list:
             options.sort(key=lambda o: (-o.count, german_key(str(o.label))))
         groups.append(
-            {"param": relation.param, "label": relation.label, "options": options, "multiple": True}
+            {
+                "param": relation.param,
+                "label": relation.label,
+                "options": options,
+                "multiple": True,
+                # a long list gets a field that filters it as one types (livefilter.js)
+                "long": relation.long_list,
+            }
         )
     state = data.get(STATE.param) or ""
     groups.insert(
@@ -180,6 +230,24 @@ def _facet_groups(filterset, counts):
                 ],
             }
         )
+    # Verified identity: one checkbox; its count is how many of the current
+    # results carry the badge (with the box ticked: all of them).
+    verified = data.get("verified") or ""
+    groups.append(
+        {
+            "param": "verified",
+            "label": _("Identität"),
+            "multiple": True,
+            "options": [
+                FacetOption("ja", _("Identität geprüft"), counts.verified, verified == "ja")
+            ]
+            if counts.verified or verified == "ja"
+            else [],
+        }
+    )
+    # The long lists (languages) first: the facet most searched in, and its search
+    # field near the top of the column rather than thousands of pixels down (issue 18).
+    groups.sort(key=lambda group: not group.get("long", False))
     for group in groups:
         group["selected_any"] = any(option.selected for option in group["options"])
     return groups
@@ -239,6 +307,7 @@ def organisation_list(request):
 
     rows = list(page.object_list)
     terms = terms_by_organisation([o.pk for o in rows], relations=[ROLES.field, LANGUAGES.field])
+    identity.attach(rows)
     for organisation in rows:
         organisation.term_lists = terms[organisation.pk]
         squared = getattr(organisation, DISTANCE, None)
@@ -261,7 +330,7 @@ def organisation_list(request):
         "organisations": rows,
         "total": counts.total,
         # Rendered only when the cached sidebar fragment is missing (see the template).
-        "facet_groups": SimpleLazyObject(lambda: _facet_groups(filterset, counts)),
+        "facet_groups": SimpleLazyObject(lambda: _facet_groups(filterset, counts, request.GET)),
         "facet_cache_key": f"{generations(('directory',))}:{hash_params(params)}",
         "active_filters": active,
         "relax": _relax_suggestions(request, active) if counts.total == 0 and active else [],
@@ -281,12 +350,29 @@ def organisation_list(request):
         "radius_choices": filterset.form.fields["radius"].choices[1:],
         "radius": str(radius_km(filterset.form.cleaned_data if filterset.is_bound else {})),
     }
-    return render(request, "directory/organisation_list.html", context)
+    # A live update (htmx) gets the results and, out of band, the parts of the filters
+    # that depend on them; the page cache keys the two apart (core.pagecache).
+    fragment = is_fragment_request(request)
+    template = "directory/organisation_list_fragment.html" if fragment else None
+    response = render(request, template or "directory/organisation_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @anonymous_page("directory", "guide")
 def organisation_detail(request, slug):
-    organisation = organisation_for_viewer(request, slug)
+    try:
+        organisation = organisation_for_viewer(request, slug)
+    except Http404:
+        organisation = None
+    if organisation is None or organisation.merged_into_id is not None:
+        # A profile merged into another (directory.merging): its address moved.
+        target = merging.target_of(Organisation.objects.filter(slug=slug))
+        if target is None or not (
+            target.is_published or is_reviewer(request.user) or membership_of(request.user, target)
+        ):
+            raise Http404
+        return HttpResponsePermanentRedirect(target.get_absolute_url())
     terms = terms_by_organisation([organisation.pk])[organisation.pk]
     offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
     membership = membership_of(request.user, organisation)
@@ -295,6 +381,7 @@ def organisation_detail(request, slug):
         and membership is None
         and not organisation.memberships.filter(role="owner").exists()
     )
+    identity.attach([organisation])
     return render(
         request,
         "directory/organisation_detail.html",

@@ -16,6 +16,13 @@ from directory.relations import (
 from directory.vocabulary_fields import relation_choice_field, searchable_terms_field
 from finder.ranking import MUST, NICE
 
+BUDGET_CHOICES = [
+    ("", "—"),
+    ("under_10k", _("ein eigenes Budget")),
+    ("10k_50k", _("ab 10.000 €")),
+    ("50k_250k", _("ab 50.000 €")),
+    ("over_250k", _("über 250.000 €")),
+]
 IMPORTANCE = [(MUST, _("muss")), (NICE, _("wäre gut"))]
 
 
@@ -96,16 +103,18 @@ class FinderForm(forms.Form):
     volunteers_importance = importance_field()
     budget = forms.ChoiceField(
         label=_("Jahresbudget"),
-        choices=[
-            ("", "—"),
-            ("under_10k", _("ein eigenes Budget")),
-            ("10k_50k", _("ab 10.000 €")),
-            ("50k_250k", _("ab 50.000 €")),
-            ("over_250k", _("über 250.000 €")),
-        ],
+        choices=BUDGET_CHOICES,
         required=False,
     )
     budget_importance = importance_field()
+    verified = forms.BooleanField(
+        label=_("Identität geprüft"),
+        required=False,
+        help_text=_(
+            "Die Koordination hat Registereintrag oder Gemeinnützigkeit der Organisation geprüft."
+        ),
+    )
+    verified_importance = importance_field()
     cooperated_with = relation_choice_field(
         COOPERATION_EXPERIENCE,
         label=_("Hat schon mit dieser Art Institution kooperiert"),
@@ -131,6 +140,7 @@ class FinderForm(forms.Form):
         "rooms",
         "volunteers",
         "budget",
+        "verified",
         "cooperated_with",
     ]
 

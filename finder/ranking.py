@@ -14,15 +14,13 @@ headline counts the MOs that meet every wish and those that meet some
 (``count_matches``).
 """
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
 
 from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from directory import geo
+from directory import geo, identity
 from directory.filters import DEFAULT_RADIUS
 from directory.models import Organisation
 from directory.relations import (
@@ -34,7 +32,7 @@ from directory.relations import (
     ROLES,
     TARGET_GROUPS,
 )
-from directory.search import clean_query, matching_condition, place_condition
+from directory.search import clean_query, place_condition, search_condition
 
 MUST, NICE = "must", "nice"
 
@@ -202,7 +200,10 @@ def build_criteria(data: dict) -> list[Criterion]:
         criteria.append(
             Criterion(
                 key="topic",
-                condition=matching_condition(topic, Organisation),
+                # On the listed rows themselves, not ``pk IN (matches)``: PostgreSQL
+                # then tests each row's index text once instead of first collecting
+                # every match of a common word (65,000 at 160,000 MOs) into a hash.
+                condition=search_condition(topic),
                 importance=importance("topic"),
                 met_label=_("Thema „%(topic)s“") % {"topic": topic},
                 missed_label=_("Thema „%(topic)s“ nicht erwähnt") % {"topic": topic},
@@ -257,6 +258,17 @@ def build_criteria(data: dict) -> list[Criterion]:
                 test=lambda o, terms, bands=bands: o.budget_band in bands,
             )
         )
+    if data.get("verified"):
+        criteria.append(
+            Criterion(
+                key="verified",
+                condition=identity.verified_condition(),
+                importance=importance("verified"),
+                met_label=_("Identität geprüft"),
+                missed_label=_("Identität nicht geprüft"),
+                test=None,  # decided in the database (annotated)
+            )
+        )
     return criteria
 
 
@@ -296,21 +308,41 @@ def rank(criteria: list[Criterion], *, open_only: bool = True) -> QuerySet:
     return queryset.annotate(**annotations, score=score).order_by(*order)
 
 
+def _wish_score(criteria: list[Criterion]) -> Expression:
+    """The number of nice-to-haves an MO meets, as one expression."""
+    score: Expression = Value(0, output_field=IntegerField())
+    for criterion in criteria:
+        if criterion.importance == NICE:
+            score = score + Case(
+                When(criterion.condition, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    return score
+
+
 def count_matches(criteria: list[Criterion], *, open_only: bool = True) -> dict[str, int]:
     """One query: how many MOs are listed (they meet every must), how many meet every
-    wish and how many meet at least one. The wishes are plain conditions here, not
-    the score, so the database can test the cheap ones first."""
-    nice = [c.condition for c in criteria if c.importance == NICE]
+    wish and how many meet at least one. The listed MOs are grouped by the number of
+    wishes they meet, so that each wish's condition (a topic search among them) is
+    evaluated once per MO: counting "every wish" and "some wish" as two filtered
+    counts ran each subquery twice (1.9 s instead of 0.2 s at 160,000 MOs)."""
+    wishes = sum(1 for c in criteria if c.importance == NICE)
+    listed = _listed(criteria, open_only=open_only).order_by()
+    if not wishes:  # every listed MO meets every wish
+        total = listed.count()
+        return {"total": total, "all": total, "some": total}
+    by_score = dict(
+        listed.annotate(wishes_met=_wish_score(criteria))
+        .values("wishes_met")
+        .annotate(number=Count("pk"))
+        .values_list("wishes_met", "number")
+    )
+    total = sum(by_score.values())
     has_must = any(c.importance == MUST for c in criteria)
-    aggregates = {"total": Count("pk")}
-    if nice:  # without nice-to-haves every listed MO meets every wish
-        aggregates["all"] = Count("pk", filter=reduce(operator.and_, nice))
-        if not has_must:  # with a must, every listed MO meets at least that one
-            aggregates["some"] = Count("pk", filter=reduce(operator.or_, nice))
-    counts = _listed(criteria, open_only=open_only).aggregate(**aggregates)
-    counts.setdefault("all", counts["total"])
-    counts.setdefault("some", counts["total"])
-    return counts
+    # With a must, every listed MO meets at least that one.
+    some = total if has_must else sum(n for met, n in by_score.items() if met > 0)
+    return {"total": total, "all": by_score.get(wishes, 0), "some": some}
 
 
 def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:

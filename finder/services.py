@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.siteurl import site_url
+from directory import merging
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
 from finder.forms import FinderForm
-from finder.models import AlertSeen, SavedSearch
+from finder.models import AlertSeen, SavedSearch, ShortlistEntry
 from finder.ranking import MUST, Criterion, build_criteria, explain, rank
 from mailer.services import mail_user
 
@@ -164,3 +165,32 @@ def _mail_digest(search: SavedSearch, new: list[Organisation]) -> None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def shortlist_merge(relation: merging.Relation, staying: Organisation, other: Organisation) -> int:
+    """Mover of the shortlists when ``other`` is merged into ``staying``
+    (directory.merging): an entry of ``other`` moves to ``staying``; on a
+    shortlist that holds both, the two become one entry (one per person and
+    profile) and no note is lost: the other's note is added below, headed by the
+    merged-away profile's name (once if the notes are the same), the searched
+    role kept (else taken over), the earlier date kept. Returns the entries moved
+    or combined."""
+    combined = 0
+    theirs = ShortlistEntry.objects.filter(organisation=other)
+    mine = {
+        entry.user_id: entry
+        for entry in ShortlistEntry.objects.filter(
+            organisation=staying, user_id__in=theirs.values("user_id")
+        )
+    }
+    for entry in theirs.filter(user_id__in=list(mine)):
+        kept = mine[entry.user_id]
+        note, added = kept.note.strip(), entry.note.strip()
+        if added and added != note:
+            kept.note = f"{note}\n\n{other.name}: {added}" if note else added
+        kept.role_id = kept.role_id or entry.role_id
+        kept.created_at = min(kept.created_at, entry.created_at)
+        kept.save(update_fields=["note", "role", "created_at"])
+        entry.delete()
+        combined += 1
+    return combined + theirs.update(organisation=staying)

@@ -1,5 +1,6 @@
 """The partner finder page, its printable checklist, the shortlist and saved searches."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -20,14 +22,15 @@ from accounts.roles import is_institution
 from core.access import user_passes_test_or_403
 from core.csvexport import csv_response
 from core.http import safe_next
-from core.pagecache import anonymous_page
-from directory import geo
+from core.pagecache import anonymous_page, is_fragment_request
+from directory import geo, identity
 from directory.access import visible_contact
+from directory.filters import DEFAULT_RADIUS
 from directory.geo import km_from_squared
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
 from finder import services
-from finder.forms import FinderForm, SavedSearchForm, ShortlistNoteForm
+from finder.forms import BUDGET_CHOICES, FinderForm, SavedSearchForm, ShortlistNoteForm
 from finder.models import SavedSearch, ShortlistEntry
 from finder.ranking import MUST, NICE, build_criteria, count_matches, explain, rank
 from guidance.models import Item
@@ -82,6 +85,85 @@ def _initial(request) -> dict:
     return initial
 
 
+@dataclass
+class Chip:
+    """An active criterion of the finder, removable (the link leaves it out)."""
+
+    param: str
+    value: str
+    label: str
+    remove_url: str
+
+
+def _without(querydict: QueryDict, *params: str, value: str | None = None) -> str:
+    query = querydict.copy()
+    for param in params:
+        if value is None:
+            query.pop(param, None)
+        else:
+            query.setlist(param, [v for v in query.getlist(param) if v != value])
+    query.pop("page", None)
+    return "?" + query.urlencode()
+
+
+def _chips(form: FinderForm, querydict: QueryDict) -> list[Chip]:
+    """One chip per criterion asked for (one per language), in the form's order."""
+    data = form.cleaned_data
+    chips: list[Chip] = []
+
+    def add(
+        param: str, value: str, shown: str, *also: str, one: bool = False, label: str = ""
+    ) -> None:
+        field = form.fields[param]
+        group = "region" if param in ("state", "place") else param
+        importance = data.get(f"{group}_importance")
+        label = label or (f"{field.label}: {shown}" if shown else str(field.label))
+        if importance == MUST:
+            label = _("%(criterion)s (muss)") % {"criterion": label}
+        remove = (
+            _without(querydict, param, value=value) if one else _without(querydict, param, *also)
+        )
+        chips.append(Chip(param, value, label, remove))
+
+    for name in FinderForm.CRITERIA:
+        value = data.get(name)
+        if not value:
+            continue
+        if name == "languages":
+            for term in value:
+                add(name, str(term.pk), term.label, one=True)
+        elif name == "near":
+            add(
+                name,
+                "",
+                "",
+                "radius",
+                label=_("Umkreis: %(km)s km um %(place)s")
+                % {
+                    "km": data.get("radius") or DEFAULT_RADIUS,
+                    "place": value.label,
+                },
+            )
+        elif name in ("paid_staff", "rooms", "verified"):
+            add(name, "on", "")
+        elif name == "budget":
+            add(name, "", str(dict(BUDGET_CHOICES)[value]))
+        elif hasattr(value, "label"):  # a term
+            add(name, "", value.label)
+        else:
+            add(name, "", str(value))
+    if data.get("open_only"):
+        chips.append(
+            Chip(
+                "open_only",
+                "on",
+                str(form.fields["open_only"].label),
+                _without(querydict, "open_only"),
+            )
+        )
+    return chips
+
+
 @anonymous_page("directory", "guide")
 def finder(request):
     bound = bool(request.GET)
@@ -101,6 +183,7 @@ def finder(request):
             "budget_band",
             "has_rooms",
             "confirmed_at",
+            "identity_key",
         )
         counts = count_matches(criteria, open_only=data.get("open_only", False))
         paginator = Paginator(results, PAGE_SIZE)
@@ -111,6 +194,7 @@ def finder(request):
             raise Http404(_("Diese Seite gibt es nicht.")) from None
         rows = list(page.object_list)
         terms = terms_by_organisation([o.pk for o in rows])
+        identity.attach(rows)
         for organisation in rows:
             organisation.explanation = explain(organisation, terms[organisation.pk], criteria)
             squared = getattr(organisation, geo.DISTANCE, None)
@@ -129,6 +213,7 @@ def finder(request):
             query=query.urlencode(),
             advice=guide_advice(data.get("role")),
             role=data.get("role"),
+            chips=_chips(form, request.GET),
         )
     else:
         context["advice"] = guide_advice()
@@ -143,9 +228,15 @@ def finder(request):
         )
         context["saved_searches"] = SavedSearch.objects.filter(user=request.user)[:20]
         context["save_form"] = SavedSearchForm(initial={"query": request.GET.urlencode()})
-    return render(
-        request, "finder/finder.html", context, status=400 if bound and not form.is_valid() else 200
+    # A live update (htmx) gets the results column only; the page cache keys it apart.
+    template = (
+        "finder/results_fragment.html" if is_fragment_request(request) else "finder/finder.html"
     )
+    response = render(
+        request, template, context, status=400 if bound and not form.is_valid() else 200
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def checklist(request):

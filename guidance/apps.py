@@ -12,3 +12,17 @@ class GuidanceConfig(AppConfig):
         from guidance.profile_panel import profile_panel
 
         extensions.register(extensions.profile_panels, profile_panel)
+        _register_merge()
+
+
+def _register_merge() -> None:
+    """Guide items featuring a merged profile feature the staying one."""
+    from directory import merging
+    from guidance.models import Item
+
+    merging.register(
+        Item.featured_organisations.through,
+        "organisation",
+        label=_("Beispiele im Leitfaden"),
+        move=merging.move_unique("item"),
+    )

@@ -3,15 +3,18 @@ and search as the web directory, vocabulary terms, the guide, support offers."""
 
 from typing import TYPE_CHECKING, cast
 
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
+from directory import identity, merging
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
 from directory.models import Organisation, Term
@@ -20,14 +23,35 @@ from guidance.models import Chapter, Item
 from opendata.hsds import PUBLIC
 from opendata.licence import licence
 from opendata.paging import CountedPaginator, order_for_page
+from opendata.queries import MAX_PAGE, BadParameter, whole_number
 from support.models import SupportOffer
 
 
 class Pagination(PageNumberPagination):
+    """page: a whole number from 1 to MAX_PAGE (or "last"), else a 400; a page
+    past the last one is DRF's 404. page_size: at most max_page_size (an invalid
+    one: the default)."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
     known_count: int | None = None  # set by a view that counted already
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param) or "1"
+        if number in self.last_page_strings:
+            return paginator.num_pages
+        try:
+            return whole_number(self.page_query_param, number, maximum=MAX_PAGE)
+        except BadParameter as error:
+            raise ParseError(str(error)) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+        return parameters
 
     # DRF only calls it (with the queryset and page size); the stubs expect a class.
     def django_paginator_class(self, object_list, per_page, **kwargs):  # type: ignore[override]
@@ -78,6 +102,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     street = serializers.SerializerMethodField()
     terms = serializers.SerializerMethodField()
     offers = OfferSerializer(many=True, read_only=True)
+    identity_verification = serializers.SerializerMethodField()
 
     class Meta:
         model = Organisation
@@ -109,6 +134,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "open_for_cooperation",
             "confirmed_at",
             "updated_at",
+            # Issue 19 (added; nothing above changed): as the MO entered them,
+            # published whether or not a coordinator checked them
+            # (identity_verification says whether).
+            "register_court",
+            "register_number",
+            "charitable_status",
+            "charitable_notice_date",
+            "identity_verification",
         ]
 
     def _contact(self, organisation) -> dict:
@@ -130,6 +163,27 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     def get_street(self, organisation) -> str:
         return self._contact(organisation)["street"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "Whether a coordinator checked the register entry and/or the "
+            "notice of exemption, and when. Counts only while the values checked are unchanged.",
+            "properties": {
+                "verified": {"type": "boolean"},
+                "verified_at": {"type": "string", "format": "date", "nullable": True},
+                "checked": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["register", "exemption"]},
+                },
+            },
+            "required": ["verified", "verified_at", "checked"],
+        }
+    )
+    def get_identity_verification(self, organisation) -> dict:
+        if not hasattr(organisation, "identity_check"):
+            identity.attach([organisation])
+        return identity.as_data(organisation.identity_check)
 
     @extend_schema_field(
         {
@@ -194,6 +248,17 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("name", "pk")
         )
 
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A profile merged into another: its address moved for good.
+            target = merging.target_of(Organisation.objects.filter(slug=kwargs.get("slug")))
+            if target is None or not target.is_published:
+                raise
+            url = reverse("organisation-detail", kwargs={"slug": target.slug})
+            return HttpResponsePermanentRedirect(url)
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         total = queryset.count()
@@ -203,6 +268,7 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
         assert page is not None  # always paginated (Pagination)
         context = dict(self.get_serializer_context())
         context["terms"] = terms_by_organisation([o.pk for o in page])
+        identity.attach(page)
         data = OrganisationSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 

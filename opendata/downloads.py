@@ -10,6 +10,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from core.csvexport import safe_cell
+from directory import identity
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
 from directory.models import Offer, Organisation, PublicDataVersion
@@ -41,6 +42,13 @@ COLUMNS = [
     "open_for_cooperation",
     "confirmed_at",
     "url",
+    # Issue 19, as the MO entered them; identity_verified: checked by a coordinator.
+    "register_court",
+    "register_number",
+    "charitable_status",
+    "charitable_notice_date",
+    "identity_verified",
+    "identity_verified_at",
 ]
 BATCH = 1000
 
@@ -53,6 +61,7 @@ def _rows(request, queryset):
         if not batch:
             return
         terms = terms_by_organisation([o.pk for o in batch])
+        identity.attach(batch)
         offers: dict[int, list[str]] = {organisation.pk: [] for organisation in batch}
         for offer in Offer.objects.filter(organisation__in=batch).order_by("position"):
             offers[offer.organisation_id].append(offer.title)
@@ -82,7 +91,16 @@ def _rows(request, queryset):
                 if organisation.confirmed_at
                 else "",
                 "url": request.build_absolute_uri(organisation.get_absolute_url()),
+                "register_court": organisation.register_court,
+                "register_number": organisation.register_number,
+                "charitable_status": organisation.charitable_status,
+                "charitable_notice_date": organisation.charitable_notice_date.isoformat()
+                if organisation.charitable_notice_date
+                else "",
             }
+            verification = identity.as_data(organisation.identity_check)
+            row["identity_verified"] = verification["verified"]
+            row["identity_verified_at"] = verification["verified_at"] or ""
             for relation in TERM_RELATIONS:
                 row[relation] = [t.slug for t in terms[organisation.pk][relation]]
             yield row

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.csvexport import safe_cell
+from directory import identity
 from directory.models import Offer, PublicDataVersion, Term
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata import hsds
@@ -172,6 +173,24 @@ TABLES = {
         "term_uri",
     ],
     "attribute": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"],
+    "organization_identifier": [
+        "id",
+        "organization_id",
+        "identifier_scheme",
+        "identifier_type",
+        "identifier",
+    ],
+    "metadata": [
+        "id",
+        "resource_id",
+        "resource_type",
+        "last_action_date",
+        "last_action_type",
+        "field_name",
+        "previous_value",
+        "replacement_value",
+        "updated_by",
+    ],
 }
 
 
@@ -183,6 +202,7 @@ def organisations_full():
         if not batch:
             return
         terms = terms_by_organisation([o.pk for o in batch])
+        identity.attach(batch)
         offers: dict[int, list[Offer]] = {}
         for offer in Offer.objects.filter(organisation__in=batch).prefetch_related("languages"):
             offers.setdefault(offer.organisation_id, []).append(offer)
@@ -224,7 +244,9 @@ NESTED = {
         ("attributes", "attribute"),
         ("locations", "location"),
         ("services", "service"),
+        ("organization_identifiers", "organization_identifier"),
     ],
+    "organization_identifier": [("metadata", "metadata")],
     "location": [("addresses", "address")],
     "service": [
         ("phones", "phone"),

@@ -6,6 +6,13 @@ Mapping:
 - each vocabulary kind           -> taxonomy; each term -> taxonomy_term
 - the MO's terms                 -> attributes of the organization and its services
 - "confirmed as current on"      -> assured_date of the services
+- register court and number      -> organization_identifiers (scheme DE-CR, the
+  German common register portal in org-id.guide), published as the MO entered
+  them; its metadata says whether a coordinator verified it ("verified", with
+  the date) or not ("entered by the organisation, not verified").
+- legal form and charitable status -> legal_status (legal_status()): fixed
+  wording, the German legal term with an English gloss, the same in every
+  language of the request (HSDS 3.0 has only the deprecated tax_status besides).
 Contact data appears only where the MO made it public. Organisations and offers
 keep a stored UUID; the ids of the other objects are derived from it (uuid5), so
 they all stay the same from export to export.
@@ -18,6 +25,7 @@ from typing import Any
 from django.urls import reverse
 
 from core.siteurl import site_url
+from directory import identity
 from directory.access import visible_contact
 from directory.models import Organisation, Term
 from directory.relations import (
@@ -163,6 +171,93 @@ def _phones(organisation: Organisation, contact: dict, **links) -> list[dict]:
     ]
 
 
+REGISTER_SCHEME = "DE-CR"  # org-id.guide: Common Register Portal of the German federal states
+REGISTER_TYPES = {
+    "VR": "Vereinsregister",
+    "HRA": "Handelsregister A",
+    "HRB": "Handelsregister B",
+    "GNR": "Genossenschaftsregister",
+    "PR": "Partnerschaftsregister",
+}
+PORTAL = "MO-Portal"
+
+
+# legal_status: the German legal term (what the register and the tax office
+# say) with an English gloss, never translated with the request's language: the
+# same text from export to export (docs/identity.md).
+LEGAL_FORMS: dict[str, str] = {
+    Organisation.LegalForm.EV: "e. V. (eingetragener Verein / registered association)",
+    Organisation.LegalForm.GGMBH: "gGmbH (gemeinnützige GmbH / non-profit limited company)",
+    Organisation.LegalForm.FOUNDATION: "Stiftung (foundation)",
+    Organisation.LegalForm.COOPERATIVE: "Genossenschaft (cooperative)",
+    Organisation.LegalForm.GBR: "GbR (Gesellschaft bürgerlichen Rechts / civil-law partnership)",
+    Organisation.LegalForm.INITIATIVE: "nicht eingetragene Initiative (unregistered initiative)",
+    Organisation.LegalForm.OTHER: "andere Rechtsform (other legal form)",
+}
+CHARITABLE: dict[str, str] = {
+    Organisation.Charitable.YES: "gemeinnützig (charitable, tax-exempt)",
+    Organisation.Charitable.NO: "nicht gemeinnützig (not charitable)",
+}
+
+
+def legal_status(organisation: Organisation) -> str:
+    """The legal form and, if the MO said, its charitable status (with the date
+    of the latest notice of exemption), as the public profile shows them, e.g.
+    "e. V. (eingetragener Verein / registered association); gemeinnützig
+    (charitable, tax-exempt), Freistellungsbescheid (notice of exemption)
+    2024-03-15". "Don't know" says nothing."""
+    parts = [LEGAL_FORMS.get(organisation.legal_form, LEGAL_FORMS[Organisation.LegalForm.OTHER])]
+    charitable = CHARITABLE.get(organisation.charitable_status)
+    if charitable:
+        notice = organisation.charitable_notice_date
+        if notice and organisation.charitable_status == Organisation.Charitable.YES:
+            charitable += f", Freistellungsbescheid (notice of exemption) {notice.isoformat()}"
+        parts.append(charitable)
+    return "; ".join(parts)
+
+
+def organization_identifiers(organisation: Organisation) -> list[dict]:
+    """The register entry as an HSDS organization_identifier (none without
+    one), with the verification as its metadata. ``identity_check`` must be
+    attached (directory.identity.attach)."""
+    if not organisation.register_key:
+        return []
+    org_id = str(organisation.uuid)
+    identifier_id = uid("organization_identifier", organisation.uuid, organisation.register_key)
+    prefix = "".join(c for c in organisation.register_number.upper() if c.isalpha())
+    register = REGISTER_TYPES.get(prefix, "Register")
+    identifier = f"{organisation.register_court} {organisation.register_number}"
+    check = getattr(organisation, "identity_check", None)
+    if check is not None and check.register_checked:
+        action, date = "verified", check.verified_at.date().isoformat()
+        who = f"{PORTAL}: coordinator"
+    else:
+        action, date = "entered (not verified)", organisation.updated_at.date().isoformat()
+        who = f"{PORTAL}: organization"
+    return [
+        {
+            "id": identifier_id,
+            "organization_id": org_id,
+            "identifier_scheme": REGISTER_SCHEME,
+            "identifier_type": f"{register} ({organisation.register_court})",
+            "identifier": identifier,
+            "metadata": [
+                {
+                    "id": uid("metadata", identifier_id, action, date),
+                    "resource_id": identifier_id,
+                    "resource_type": "organization_identifier",
+                    "last_action_date": date,
+                    "last_action_type": action,
+                    "field_name": "identifier",
+                    "previous_value": "",
+                    "replacement_value": identifier,
+                    "updated_by": who,
+                }
+            ],
+        }
+    ]
+
+
 def organization(
     organisation: Organisation, terms: dict, offers: list, *, full: bool = False
 ) -> dict:
@@ -173,7 +268,7 @@ def organization(
         "id": org_id,
         "name": organisation.name,
         "description": organisation.description or organisation.name,
-        "legal_status": organisation.get_legal_form_display(),
+        "legal_status": legal_status(organisation),
         "uri": absolute(organisation.get_absolute_url()),
         "phones": _phones(organisation, contact, organization_id=org_id),
         "locations": [_location(organisation, contact)],
@@ -191,6 +286,9 @@ def organization(
         data["website"] = organisation.website
     if organisation.founding_year:
         data["year_incorporated"] = organisation.founding_year
+    if not hasattr(organisation, "identity_check"):  # a single profile
+        identity.attach([organisation])
+    data["organization_identifiers"] = organization_identifiers(organisation)
     if full:
         data["services"] = [service(organisation, terms, offer) for offer in offers]
     return data

@@ -4,22 +4,28 @@ the HSDS OpenAPI reference that apply to this directory."""
 import uuid
 
 from django.db.models import Q
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory.models import Offer, Term
+from directory import identity, merging
+from directory.models import Offer, Organisation, Term
 from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
 from opendata import hsds
 from opendata.licence import licence
 from opendata.paging import order_for_page
 from opendata.queries import (
+    MAX_PAGE,
     BadParameter,
+    clean_search,
     filter_by_term,
     modified_since,
     offers_of_published,
     published,
     term_by_uid,
+    whole_number,
     with_terms,
 )
 
@@ -43,13 +49,13 @@ class HsdsView(APIView):
     schema = None
 
     def paging(self, request) -> tuple[int, int]:
-        try:
-            number = int(request.query_params.get("page", 1))
-            per_page = int(request.query_params.get("per_page", DEFAULT_PER_PAGE))
-        except ValueError:
-            raise BadParameter("page and per_page must be whole numbers") from None
-        if number < 1 or per_page < 1:
-            raise BadParameter("page and per_page start at 1")
+        """page from 1 to MAX_PAGE (past the last page: an empty page); per_page
+        from 1, at most MAX_PER_PAGE (more is cut to it)."""
+        params = request.query_params
+        number = whole_number("page", params.get("page", "1"), maximum=MAX_PAGE)
+        per_page = whole_number(
+            "per_page", params.get("per_page", str(DEFAULT_PER_PAGE)), maximum=10**9
+        )
         return number, min(per_page, MAX_PER_PAGE)
 
     def handle_exception(self, exc):
@@ -60,7 +66,7 @@ class HsdsView(APIView):
     def paged(self, request, items, total, serialise):
         number, per_page = self.paging(request)
         start = (number - 1) * per_page
-        rows = list(items[start : start + per_page])
+        rows = list(items[start : start + per_page]) if start < total else []
         return Response(
             hsds.page(serialise(rows), total=total, page_number=number, per_page=per_page)
         )
@@ -81,8 +87,8 @@ class ApiInfo(HsdsView):
 def _organisations(request):
     queryset = published()
     params = request.query_params
-    if params.get("search"):
-        queryset = search_organisations(queryset, params["search"])
+    if clean_search(params.get("search")):
+        queryset = search_organisations(queryset, clean_search(params["search"]))
     if params.get("taxonomy_term_id"):
         term = term_by_uid(params["taxonomy_term_id"])
         queryset = filter_by_term(queryset, term) if term else queryset.none()
@@ -93,6 +99,7 @@ def _organisations(request):
 
 def _serialise_organisations(organisations, *, full: bool):
     terms = with_terms(organisations)
+    identity.attach(organisations)
     offers: dict[int, list[Offer]] = {}
     if full:
         for offer in Offer.objects.filter(organisation__in=organisations).prefetch_related(
@@ -121,6 +128,11 @@ class OrganizationDetail(HsdsView):
     def get(self, request, id):
         organisation = published().filter(uuid=id).first()
         if organisation is None:
+            # A profile merged into another: its address moved for good.
+            target = merging.target_of(Organisation.objects.filter(uuid=id))
+            if target is not None and target.is_published:
+                url = reverse("hsds-organization", kwargs={"id": target.uuid})
+                return HttpResponsePermanentRedirect(url)
             return Response({"detail": "Not found."}, status=404)
         return Response(_serialise_organisations([organisation], full=True)[0])
 
@@ -128,9 +140,9 @@ class OrganizationDetail(HsdsView):
 def _offers(request):
     queryset = offers_of_published()
     params = request.query_params
-    if params.get("search"):
-        matching = search_organisations(published(), params["search"]).values("pk")
-        text = params["search"]
+    text = clean_search(params.get("search"))
+    if text:
+        matching = search_organisations(published(), text).values("pk")
         queryset = queryset.filter(
             Q(organisation__in=matching) | Q(title__icontains=text) | Q(summary__icontains=text)
         )

@@ -1,17 +1,27 @@
 """What open data may contain: published profiles only, with public contact
 data only (see hsds.PUBLIC and directory.access.visible_contact)."""
 
+import re
+from datetime import UTC, datetime, time
+
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
 from directory.models import Offer, Organisation
 from directory.relations import BY_KIND
+from directory.search import clean_query
 from directory.vocabulary import get_vocabulary, terms_by_organisation
 from opendata.hsds import uid
 
 
 class BadParameter(ValueError):
     pass
+
+
+def clean_search(value: str | None) -> str:
+    """Search text as searched: whitespace-normalised, without NUL, at most
+    directory.search.MAX_QUERY_LENGTH characters ('' for none)."""
+    return clean_query(value)
 
 
 def published():
@@ -32,16 +42,34 @@ def filter_by_term(queryset, term, prefix=""):
     return queryset.filter(**{f"{prefix}{relation.field}": term.pk})
 
 
-def modified_since(value: str):
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise BadParameter("modified_after must be an ISO 8601 date or date-time")
-        from datetime import datetime, time
+MAX_PAGE = 1_000_000
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 
-        moment = datetime.combine(day, time.min)
-    return make_aware(moment) if is_naive(moment) else moment
+
+def whole_number(name: str, value: str, *, maximum: int) -> int:
+    """A page number or size as given in a query: digits only (no sign, no spaces,
+    no other scripts' digits), from 1 to ``maximum``."""
+    if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(value) <= maximum:
+        raise BadParameter(f"{name} must be a whole number from 1 to {maximum}")
+    return int(value)
+
+
+def modified_since(value: str):
+    """The moment of an ISO 8601 date or date-time; an impossible one (9999-99-99,
+    a year out of range) is a BadParameter."""
+    problem = "modified_after must be an ISO 8601 date or date-time"
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise BadParameter(problem)
+            moment = datetime.combine(day, time.min)
+        moment = make_aware(moment) if is_naive(moment) else moment
+        moment.astimezone(UTC)  # what the database is given: in range?
+    except (ValueError, OverflowError):
+        raise BadParameter(problem) from None
+    return moment
 
 
 def offers_of_published():

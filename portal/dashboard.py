@@ -4,14 +4,15 @@ needed. No figure ever describes a group of fewer than five MOs."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.models import CooperationRequest
 from cooperation.services import worklist
+from directory import outreach, reach
 from directory.models import Organisation, ProfileRevision
-from directory.reach import unreachable
 from directory.vocabulary import get_vocabulary
 from support.models import Answer, Assessment, SupportOffer
 from support.questions import AREAS, NEED_THRESHOLD
@@ -23,6 +24,7 @@ SMALL_GROUP = 5
 class Figure:
     label: str
     value: int | None  # None: suppressed (a group of 1 to 4 MOs)
+    url: str = ""  # the list behind the figure, if there is one
 
     @property
     def shown(self) -> str:
@@ -104,27 +106,44 @@ def work_figures(today: datetime.date | None = None) -> list[Figure]:
     """The coordinators' own queues: exact counts. The small-group rule protects
     statistics about MOs and people, not a coordinator's list of things to do."""
     today = today or timezone.localdate()
-    year_ago = today - datetime.timedelta(days=365)
-    published = Organisation.objects.published()
+    outreach_url = reverse("outreach")
     open_requests = CooperationRequest.objects.filter(status=CooperationRequest.Status.OPEN)
     return [
         Figure(_("Offene Kooperations- und Tandemanfragen"), open_requests.count()),
         Figure(
             _("Anfragen, die Hilfe brauchen (nicht zustellbar oder unbeantwortet)"),
             worklist().count(),
+            reverse("request_worklist"),
         ),
-        Figure(_("Veröffentlichte Organisationen, die niemand erreicht"), unreachable().count()),
+        Figure(
+            _("Ohne Team und ohne E-Mail: keine Nachricht erreicht sie"),
+            reach.without_email().count(),
+            outreach_url + "?liste=ohne-e-mail",
+        ),
         Figure(
             _("Profile, die auf Prüfung warten"),
             Organisation.objects.filter(status=Organisation.Status.IN_REVIEW).count(),
+            reverse("directory:review_queue"),
         ),
         Figure(
             _("Änderungen an veröffentlichten Profilen, die auf Prüfung warten"),
             ProfileRevision.objects.filter(state=ProfileRevision.State.PENDING).count(),
+            reverse("directory:review_queue"),
+        ),
+        Figure(
+            _("Veröffentlichte Profile ohne Team"),
+            reach.without_team().count(),
+            outreach_url + "?liste=ohne-team",
+        ),
+        Figure(
+            _("Gar nicht erreichbar: ohne Team, E-Mail-Adresse und Postanschrift"),
+            reach.unreachable().count(),
+            outreach_url + "?liste=unerreichbar",
         ),
         Figure(
             _("Profile seit 12 Monaten nicht bestätigt"),
-            published.filter(Q(confirmed_at__lt=year_ago) | Q(confirmed_at__isnull=True)).count(),
+            outreach.unconfirmed(today).count(),
+            outreach_url + "?liste=nicht-bestaetigt",
         ),
     ]
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,7 +10,6 @@ from cooperation.services import worklist
 from core.access import permission_required_or_403
 from core.csvexport import csv_response
 from directory.access import REVIEW_PERMISSION
-from directory.reach import unreachable
 from portal import dashboard
 
 
@@ -73,7 +74,7 @@ def request_worklist(request):
 
 @permission_required_or_403(REVIEW_PERMISSION)
 def unreachable_list(request):
-    """Published profiles without team and without address: requests to them
-    are refused, so somebody has to find the MO (and its address)."""
-    page = Paginator(unreachable(), 50).get_page(request.GET.get("page"))
-    return render(request, "portal/unreachable.html", {"page": page})
+    """The old list of published profiles without team and without e-mail: now
+    the tab "Ohne E-Mail" of "Profile aktuell halten" (a permanent redirect, so
+    bookmarks keep working)."""
+    return HttpResponsePermanentRedirect(reverse("outreach") + "?liste=ohne-e-mail")

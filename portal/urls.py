@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from portal import dashboard_views, pages, topics, views
+from portal import dashboard_views, outreach_views, pages, topics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,15 @@ urlpatterns = [
     path("koordination/rueckmeldungen/", pages.feedback_list, name="feedback_list"),
     path("koordination/anfragen/", dashboard_views.request_worklist, name="request_worklist"),
     path("koordination/unerreichbar/", dashboard_views.unreachable_list, name="unreachable"),
+    path("koordination/aktualitaet/", outreach_views.outreach_lists, name="outreach"),
+    path(
+        "koordination/aktualitaet/aktion/", outreach_views.outreach_action, name="outreach_action"
+    ),
+    path(
+        "koordination/aktualitaet/briefe/",
+        outreach_views.outreach_letters,
+        name="outreach_letters",
+    ),
     path("seiten/<slug:slug>/", pages.page, name="page"),
     path("seiten/<slug:slug>/bearbeiten/", pages.page_edit, name="page_edit"),
     path("themen/", topics.topics_index, name="topics"),

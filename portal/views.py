@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from core.cache import cache_status
 from core.http import safe_next
 from core.pagecache import anonymous_page
 
@@ -22,14 +23,25 @@ def favicon(request):
 @never_cache
 def healthz(request):
     """For load balancers: 200 when this server can reach its database, else 503.
-    Plain text, no session, no cache."""
+    The shared cache is optional (core.cache): without it the status is
+    "degraded", still 200 (the server answers every page, computed). JSON, e.g.
+    ``{"status": "degraded", "database": "ok", "cache": "unavailable"}``; no
+    session, no cache."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        database = "ok"
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        database = "unavailable"
+    cache = cache_status()
+    if database != "ok":
+        status, code = "unavailable", 503
+    elif cache != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "database": database, "cache": cache}, status=code)
 
 
 def floor(request):

@@ -1,6 +1,7 @@
 """A small world with every kind of object, and every page type of the portal
 with the role that sees it. Shared by the accessibility, markup and language tests."""
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,9 @@ from accounts import services as account_services
 from accounts.models import OfficialDomain
 from accounts.services import verification_token
 from cooperation.services import request_send
+from directory.outreach import invitation_issue
 from directory.places import load_places, read_file
-from directory.services import organisation_save, revision_save
+from directory.services import identity_verify, organisation_save, revision_save
 from directory.team import invitation_send, owner_assign
 from directory.vocabulary import get_vocabulary, invalidate_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
@@ -46,6 +48,8 @@ class World:
     item: object
     verify_url: str = ""
     relay_url: str = ""  # the one-time link mailed to an MO without a team
+    takeover_url: str = ""  # an invitation to take that MO's profile over
+    teamless_slug: str = ""
 
 
 def build_world() -> World:
@@ -78,8 +82,14 @@ def build_world() -> World:
         offers=[{"title": "Erstberatung", "kind": "counselling", "summary": "Montags"}],
     )
     mo.email, mo.phone, mo.street = "info@kontakt.example", "+49 385 123456", "Hauptstraße 1"
+    # Its register entry and charitable status, checked by the coordinators (the
+    # badge "Identität geprüft" on the profile, the directory and the finder).
+    mo.register_court, mo.register_number = "Amtsgericht Schwerin", "VR 1234"
+    mo.charitable_status, mo.charitable_notice_date = "yes", datetime.date(2025, 5, 6)
     organisation_save(organisation=mo, by=users["editor"])
     owner_assign(organisation=mo, user=users["editor"])
+    identity_verify(organisation=mo, by=users["coordinator"], seen_key=mo.identity_key,
+                    register_checked="excerpt", exemption_checked=True)  # fmt: skip
     # Its team's changes wait for review (the edit and review pages show them).
     revision_save(
         organisation=mo,
@@ -174,8 +184,20 @@ def build_world() -> World:
     )
     relay_mail = OutgoingMail.objects.filter(template="request-received-relayed").latest("pk")
     relay_url = re.search(r"/anfragen/antwort/\S+/", relay_mail.body_text).group(0)
+    issued = invitation_issue(organisation=teamless, channel="email", by=users["coordinator"])
     world = World(
-        users, mo, other, cooperation, assessment, offer, chapter, item, verify_url, relay_url
+        users,
+        mo,
+        other,
+        cooperation,
+        assessment,
+        offer,
+        chapter,
+        item,
+        verify_url,
+        relay_url,
+        takeover_url=reverse("directory:takeover_link", args=[issued.secret]),
+        teamless_slug=teamless.slug,
     )
     return world
 
@@ -225,6 +247,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("verify-email", world.verify_url),
         ("request-link", world.relay_url),
         ("request-link-claim", world.relay_url + "uebernehmen/"),
+        ("takeover-link", world.takeover_url),
         ("alert-unsubscribe", _alert_unsubscribe_url(world)),
     ]
     institution = [
@@ -242,6 +265,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("edit-offers", reverse("directory:edit_section", args=[mo.slug, "angebote"])),
         ("edit-capacities", reverse("directory:edit_section", args=[mo.slug, "ressourcen"])),
         ("edit-contact", reverse("directory:edit_section", args=[mo.slug, "kontakt"])),
+        ("edit-register", reverse("directory:edit_section", args=[mo.slug, "register"])),
         ("team", reverse("directory:team", args=[mo.slug])),
         ("new-profile", reverse("directory:new")),
         ("inbox", reverse("cooperation:inbox")),
@@ -253,13 +277,17 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("offer-new", reverse("support:offer_new")),
         ("expert-register", reverse("support:expert_register")),
         ("chapter-notes", chapter.get_absolute_url()),
+        ("takeover-code", reverse("directory:takeover_code")),
     ]
     coordinator = [
         ("dashboard", reverse("dashboard")),
         ("review-queue", reverse("directory:review_queue")),
         ("review", reverse("directory:review", args=["zur-pruefung"])),
+        ("duplicate-pairs", reverse("directory:duplicate_pairs")),
+        ("merge-preview", reverse("directory:merge", args=[world.other.slug, "zur-pruefung"])),
         ("review-revision", reverse("directory:review", args=[mo.slug])),
         ("history", reverse("directory:history", args=[mo.slug])),
+        ("identity-check", reverse("directory:verify_identity", args=[mo.slug])),
         ("curate", reverse("guidance:curate")),
         ("curate-chapter", reverse("guidance:curate_chapter", args=[chapter.slug])),
         ("curate-item", reverse("guidance:curate_item", args=[world.item.pk])),
@@ -282,7 +310,10 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ),
         ("account-reports", reverse("account_reports")),
         ("request-worklist", reverse("request_worklist")),
-        ("unreachable", reverse("unreachable")),
+        ("outreach-without-email", reverse("outreach") + "?liste=ohne-e-mail"),
+        ("outreach", reverse("outreach") + "?liste=ohne-team"),
+        ("outreach-unconfirmed", reverse("outreach") + "?liste=nicht-bestaetigt&land=MV"),
+        ("review-teamless", reverse("directory:review", args=[world.teamless_slug])),
         ("profile-unpublished", reverse("directory:organisation_detail", args=["zur-pruefung"])),
     ]
     return (

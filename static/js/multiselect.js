@@ -179,6 +179,7 @@
       } else if (event.key === "Escape") {
         if (!list.hidden) {
           event.preventDefault();
+          event.stopPropagation();  // closes the list only, not the phone panel around it
           close();
         } else {
           input.value = "";
@@ -198,6 +199,7 @@
       input.focus();
     });
     input.addEventListener("blur", function () { close(); });
+    select.addEventListener("multiselect:refresh", render);  // options changed by a script
     render();
   }
 

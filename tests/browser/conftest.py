@@ -48,7 +48,7 @@ def world(live_server, settings):
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """open_page(user=None, language="de", viewport=DESKTOP) -> a Playwright page.
+    """open_page(user=None, language="de", viewport=DESKTOP, javascript=True) -> a page.
 
     Pages run under the portal's Content-Security-Policy; every violation the
     browser reports fails the test (at teardown). Only tests that inject a test
@@ -56,9 +56,12 @@ def open_page(browser, live_server):
     """
     contexts, violations = [], []
 
-    def make(user=None, language="de", viewport=None, bypass_csp=False):
+    def make(user=None, language="de", viewport=None, bypass_csp=False, javascript=True):
         context = browser.new_context(
-            viewport=viewport or DESKTOP, locale=language, bypass_csp=bypass_csp
+            viewport=viewport or DESKTOP,
+            locale=language,
+            bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
         )
         cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
         if user is not None:

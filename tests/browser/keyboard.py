@@ -17,12 +17,14 @@ class Actor:
 
     def _tab_to(self, locator):
         """Tab to the control; a radio button is reached like a person does: Tab
-        to its group, then the arrow keys within the group."""
-        handle = locator.element_handle()
-        radio_group = handle.evaluate("(el) => el.type === 'radio' ? el.name : null")
+        to its group, then the arrow keys within the group. The control is looked
+        up afresh at each step: a live update may replace it by an equal one (the
+        arrow keys check each radio button they pass, and each check updates)."""
+        radio_group = locator.evaluate("(el) => el.type === 'radio' ? el.name : null")
+        focused = "(el) => document.activeElement === el"
         self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
         for _ in range(MAX_TABS):
-            if self.page.evaluate("(el) => document.activeElement === el", handle):
+            if locator.evaluate(focused):
                 assert focus_visible(self.page), f"focus not visible on {locator}"
                 return
             if radio_group and self.page.evaluate(
@@ -31,7 +33,7 @@ class Actor:
                 radio_group,
             ):
                 for _ in range(50):
-                    if self.page.evaluate("(el) => document.activeElement === el", handle):
+                    if locator.evaluate(focused):
                         return
                     self.page.keyboard.press("ArrowDown")
             self.page.keyboard.press("Tab")
@@ -66,9 +68,44 @@ class Actor:
         else:
             locator.select_option(value)
 
+    def open_filters(self, name: str = "Filter"):
+        """Phone: open the filter panel by its button ("Filter", "Filter (2)"), once
+        the panel has finished closing (Bootstrap ignores a click while it slides)."""
+        import re
+
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("#filters")).not_to_have_class(re.compile(r"\bhiding\b"))
+        self.click(self.page.get_by_role("button", name=name, exact=True))
+        panel_shown(self.page)
+
     def submit_and_wait(self, locator):
         with self.page.expect_navigation():
             self.click(locator)
+
+    def apply_live(self, locator):
+        """Press a submit button of a live filter form (static/js/livefilter.js): the
+        results are updated in place (no page load) and the focus moves to them."""
+        self.click(locator)
+        wait_live(self.page)
+
+
+def panel_shown(page):
+    """Until the phone filter panel has slid in (Bootstrap then puts the focus on it:
+    a Tab pressed before that would start from the button that opened it)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(page.locator("#filters")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator("#filters")).not_to_have_class(re.compile("showing"))
+
+
+def wait_live(page):
+    """Until the live filter form has no update in flight."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("form[data-live]")).not_to_have_attribute("data-busy", "")
 
 
 def focus_visible(page) -> bool:

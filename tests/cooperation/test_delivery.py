@@ -209,11 +209,14 @@ def test_an_mo_nobody_can_reach_is_explained_before_writing_and_refused(
     assert not CooperationRequest.objects.exists() and not OutgoingMail.objects.exists()
 
     client.force_login(coordinator)
-    listing = client.get(reverse("unreachable")).content.decode()
-    assert "Niemand e. V." in listing
-    assert "Ohne Team" not in listing
+    # The old list is the tab "Ohne E-Mail" of "Profile aktuell halten" now.
+    old = client.get(reverse("unreachable"))
+    assert old.status_code == 301 and old.url == reverse("outreach") + "?liste=ohne-e-mail"
+    listing = client.get(old.url)
+    names = [row.organisation.name for row in listing.context["rows"]]
+    assert "Niemand e. V." in names
     dashboard = client.get(reverse("dashboard")).content.decode()
-    assert reverse("unreachable") in dashboard
+    assert reverse("outreach") + "?liste=ohne-e-mail" in dashboard
 
 
 def test_a_hidden_phone_is_not_offered_as_alternative(client, institution_user):

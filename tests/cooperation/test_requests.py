@@ -1,12 +1,15 @@
 """Cooperation requests: sending, privacy, conversation, decisions, limits, mail."""
 
-import smtplib
+import datetime
+import socket
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperation.models import CooperationRequest
 from mailer.models import OutgoingMail
+from mailer.services import deliver_due
 
 pytestmark = pytest.mark.django_db
 
@@ -135,41 +138,64 @@ def test_no_header_injection_through_any_field(client, institution_user, mo_a, e
     assert message.recipients() == [editor_a.email]
 
 
-class DownBackend:
-    def __init__(self, *args, **kwargs):
-        pass
+@pytest.fixture
+def hanging_mail_server(settings):
+    """A mail server that accepts connections and never answers (the SMTP
+    backend would wait EMAIL_TIMEOUT for its greeting). Nothing ever accepts on
+    it: a connection attempt stays in the listener's backlog, where the test
+    finds it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = listener.getsockname()
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 1
+    yield listener
+    listener.close()
 
-    def send_messages(self, messages):
-        raise smtplib.SMTPConnectError(421, "mail server down")
+
+def _connection_attempts(listener):
+    attempts = 0
+    while True:
+        try:
+            connection, _address = listener.accept()
+        except BlockingIOError:
+            return attempts
+        connection.close()
+        attempts += 1
 
 
-def test_a_request_succeeds_while_the_mail_server_is_down_and_its_mail_goes_out_later(
+def test_a_request_only_queues_its_mail_and_never_waits_for_the_mail_server(
     client,
     institution_user,
     mo_a,
     editor_a,
     settings,
+    hanging_mail_server,
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
-    import datetime
-
-    from django.utils import timezone
-
-    from mailer.services import deliver_due
-
-    settings.EMAIL_BACKEND = "tests.cooperation.test_requests.DownBackend"
     client.force_login(institution_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = _send(client, mo_a)
-    assert response.status_code == 302
-    assert CooperationRequest.objects.exists()
+    assert response.status_code == 302 and CooperationRequest.objects.exists()
     stored = OutgoingMail.objects.get(template="request-received")
-    assert stored.status == "pending" and "mail server down" in stored.last_error
+    assert (stored.status, stored.attempts, stored.last_error) == ("pending", 0, "")
+    assert _connection_attempts(hanging_mail_server) == 0  # no SMTP in the request
 
+    # The worker meets the hanging server: one attempt, the mail waits.
+    assert deliver_due() == (0, 1)
+    stored.refresh_from_db()
+    assert stored.status == "pending" and stored.attempts == 1 and "timed out" in stored.last_error
+    assert _connection_attempts(hanging_mail_server) == 1
+
+    # The mail server is back: the retry goes out, with the Message-ID it was queued with.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     deliver_due(now=timezone.now() + datetime.timedelta(hours=1))
-    assert [m.to for m in mailoutbox] == [[editor_a.email]]
+    [message] = mailoutbox
+    assert message.to == [editor_a.email]
+    assert message.message()["Message-ID"] == stored.message_id
     assert OutgoingMail.objects.get(pk=stored.pk).status == "sent"
 
 

@@ -32,8 +32,13 @@ BULK_COMMANDS = {
 #   backup, export_open_data, make_coordinator, run_worker: no public data changed
 #   (make_coordinator: a role; the worker's jobs go through the services)
 #   restore: clears in core.backup.restore itself
+#   run_outreach: coordinators' bulk reminders and invitations (mails, reminded_at,
+#   invitations: nothing a page shows to the public)
+#   purge_invitation_addresses: blanks where old invitations went (on no page)
 KEEPS_CACHES = {
+    "purge_invitation_addresses",
     "remind_unconfirmed",
+    "run_outreach",
     "purge_submitted_forms",
     "send_queued_mail",
     "send_alert_digests",

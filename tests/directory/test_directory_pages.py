@@ -11,12 +11,13 @@ pytestmark = pytest.mark.django_db
 URL = reverse("directory:organisation_list")
 
 # Queries of the list page, whatever the number of results or terms: total and
-# facets (one query), page rows, terms of the page's rows.
-LIST_QUERIES = 3
+# facets (one query), page rows, terms of the page's rows, the identity checks of
+# the page's rows (the badge, directory.identity.attach).
+LIST_QUERIES = 4
 # Profile: organisation with state, its terms (one union), offers, offer languages,
 # whether it has an owner (the "claim this profile" link), and "from the guide"
-# (matching items, their terms).
-DETAIL_QUERIES = 7
+# (matching items, their terms), and the identity checks (the badge).
+DETAIL_QUERIES = 8
 
 
 def _many(n, **values):

@@ -92,6 +92,7 @@ def test_the_filters_are_the_relations_in_the_tables_order():
         "paid_staff",
         "rooms",
         "open",
+        "verified",
     ]
     for relation in RELATIONS:
         term_filter = filters[relation.param]
@@ -115,13 +116,16 @@ def test_the_facets_are_the_relations(client, everywhere):
     counts = facet_counts(Organisation.objects.published())
     assert set(counts.terms) == {r.param for r in MANY_RELATIONS}
     groups = list(client.get(URL).context["facet_groups"])
+    # The long lists (languages) first, then the others in the table's order.
     assert [g["param"] for g in groups] == [
+        *(r.param for r in MANY_RELATIONS if r.long_list),
         STATE.param,
-        *(r.param for r in MANY_RELATIONS),
+        *(r.param for r in MANY_RELATIONS if not r.long_list),
         "area",
         "paid_staff",
         "rooms",
         "open",
+        "verified",
     ]
     labels = {g["param"]: g["label"] for g in groups}
     for relation in RELATIONS:

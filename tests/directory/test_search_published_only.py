@@ -121,5 +121,3 @@ def test_the_fallback_is_decided_on_the_searched_queryset(published):
     # the condition alone defaults to published profiles
     matching = Organisation.objects.published().filter(search.search_condition(TYPO))
     assert [o.name for o in matching] == expected
-    condition = search.matching_condition(TYPO, Organisation)
-    assert [o.name for o in Organisation.objects.published().filter(condition)] == expected

@@ -162,6 +162,39 @@ def test_every_word_must_match(orgs):
     assert _names(queryset) == _search("Kulturverein") and plan.missing == ["Leipzig"]
 
 
+def test_a_word_with_a_minus_in_front_is_excluded(orgs):
+    assert _search("Kulturverein -Rostock -Entwurf") == ["Kulturverein Schwerin e. V."]
+    # Only exclusions: everything else.
+    assert _search("-Kulturverein", Organisation.objects.published()) == [
+        "Kontakt e. V.",
+        "Verein der Ärzte aus Syrien e. V.",
+    ]
+    # Folded and stemmed like any word; two exclusions.
+    assert _search("verein -KULTURVEREINE -Ärzte", Organisation.objects.published()) == []
+    assert _search("Verein -kulturvereinen", Organisation.objects.published()) == [
+        "Verein der Ärzte aus Syrien e. V."
+    ]
+    # A hyphen inside a word or standing alone excludes nothing.
+    assert search.split_excluded("Deutsch-Russisch - Beratung") == (
+        "Deutsch-Russisch - Beratung",
+        [],
+    )
+    assert search.split_excluded("Beratung -Sport") == ("Beratung  ", ["sport"])
+
+
+def test_an_excluded_word_is_never_relaxed_away(orgs):
+    # No profile holds every word: the relaxed results still leave Rostock out.
+    queryset, plan = search.search(
+        Organisation.objects.published(), "Kulturverein Leipzig -Rostock"
+    )
+    assert _names(queryset) == ["Kulturverein Schwerin e. V."]
+    assert plan.missing == ["Leipzig"]
+    # A typo's suggestion keeps the exclusion.
+    queryset, plan = search.search(Organisation.objects.published(), "Kulturferein -Rostock")
+    assert plan.suggestion == "kulturverein -rostock"
+    assert _names(queryset) == ["Kulturverein Schwerin e. V."]
+
+
 def test_umlauts_and_case(orgs):
     assert _search("ÄRZTE SYRIEN") == ["Verein der Ärzte aus Syrien e. V."]
     assert _search("ärzte") == ["Verein der Ärzte aus Syrien e. V."]
@@ -173,15 +206,12 @@ def test_the_search_keeps_the_given_queryset(orgs):
     ]
 
 
-def test_search_condition_and_matching_condition_find_the_same(orgs):
+def test_search_condition_finds_what_the_search_finds(orgs):
     queries = ("Kulturverein", "kulturverein schwerin", "Russisch", "Familien", "gibtsnicht")
     for scope in (Organisation.objects.published(), Organisation.objects.all()):
         for query in queries:
             by_condition = _names(scope.filter(search.search_condition(query, scope)))
-            by_matching = _names(
-                scope.filter(search.matching_condition(query, Organisation, scope))
-            )
-            assert by_condition == by_matching == _search(query, scope), query
+            assert by_condition == _search(query, scope), query
     everything = Organisation.objects.all()
     assert _names(everything.filter(search.search_condition("Kulturverein", everything))) == [
         "Kulturverein Entwurf e. V.",
@@ -190,12 +220,13 @@ def test_search_condition_and_matching_condition_find_the_same(orgs):
     ]
 
 
-def test_matching_condition_is_a_condition_on_the_primary_key(orgs):
+def test_search_condition_scores_inside_a_case(orgs):
+    """As the partner finder uses it: a wish's condition in its scoring CASE."""
     from django.db.models import Case, IntegerField, Value, When
 
     scored = Organisation.objects.published().annotate(
         score=Case(
-            When(search.matching_condition("Schwerin", Organisation), then=Value(1)),
+            When(search.search_condition("Schwerin"), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )

@@ -177,8 +177,9 @@ def test_printable_checklist(client):
     assert "Zeitplan aufstellen" in html
 
 
-# Finder with results: count, page rows, their terms, the guide's advice.
-FINDER_QUERIES = 4
+# Finder with results: count, page rows, their terms, their identity checks (the
+# badge), the guide's advice.
+FINDER_QUERIES = 5
 
 
 @pytest.mark.parametrize("extra", [0, 30])

@@ -19,6 +19,7 @@ ROOMS = [
     "guidance",
     "finder",
     "cooperation",
+    "intake",
     "support",
     "opendata",
     "portal",

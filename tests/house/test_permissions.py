@@ -36,6 +36,7 @@ from directory.models import Claim, Membership
 from finder.models import SavedSearch, ShortlistEntry
 from finder.services import unsubscribe_token
 from guidance.models import Chapter, Item
+from intake.models import ImportJob
 from opendata.hsds import uid
 from support.models import Expert, Mentor
 from tests import personas
@@ -77,6 +78,7 @@ class Objects:
     search: object
     verify_token: str
     reset: tuple
+    import_job: object
 
 
 def build():
@@ -114,6 +116,13 @@ def build():
         reset=(
             urlsafe_base64_encode(force_bytes(users["institution"].pk)),
             default_token_generator.make_token(users["institution"]),
+        ),
+        import_job=ImportJob.objects.create(
+            source_name="Liste",
+            file_name="liste.csv",
+            state=ImportJob.State.CHECKED,
+            header=["Name"],
+            mapping={"columns": {"0": "name"}, "values": {}},
         ),
     )
 
@@ -168,6 +177,7 @@ TABLE = {
     "widget": (_url("widget"), PUBLIC, PUBLIC),
     # Directory
     "directory:organisation_list": (_url("directory:organisation_list"), PUBLIC, PUBLIC),
+    "directory:organisation_map": (_url("directory:organisation_map"), PUBLIC, NO),
     "directory:organisation_detail": (_url("directory:organisation_detail", mo), PUBLIC, PUBLIC),
     "directory:new": (_url("directory:new"), SIGNED_IN, SIGNED_IN),
     "directory:review_queue": (_url("directory:review_queue"), COORDINATOR, COORDINATOR),
@@ -212,8 +222,26 @@ TABLE = {
         MO_A_ONLY,
     ),
     "directory:claim": (_url("directory:claim", other), SIGNED_IN, SIGNED_IN),
+    # Invitations to take over a profile without a team (issue 19): the link and
+    # the code page are public (they say what to do; signed out, the invitation
+    # is kept in the session while the person signs up or in); the page that
+    # continues after sign-up is public (empty session: on to the code page);
+    # taking over needs an account; only coordinators send invitations.
+    "directory:takeover_link": (lambda o: o.world.takeover_url, PUBLIC, PUBLIC),
+    "directory:takeover_resume": (_url("directory:takeover_resume"), PUBLIC, PUBLIC),
+    "directory:takeover_code": (_url("directory:takeover_code"), PUBLIC, PUBLIC),
+    "directory:takeover_invite": (
+        _url("directory:takeover_invite", lambda o: o.world.teamless_slug),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
     "directory:review": (_url("directory:review", "zur-pruefung"), COORDINATOR, COORDINATOR),
     "directory:history": (_url("directory:history", mo), COORDINATOR, COORDINATOR),
+    "directory:verify_identity": (
+        _url("directory:verify_identity", mo),
+        COORDINATOR,
+        COORDINATOR,
+    ),
     "directory:restore": (
         _url("directory:restore", mo, lambda o: o.history_id),
         post_only(COORDINATOR),
@@ -221,6 +249,18 @@ TABLE = {
     ),
     "directory:assign_owner": (
         _url("directory:assign_owner", other),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "directory:duplicate_pairs": (_url("directory:duplicate_pairs"), COORDINATOR, COORDINATOR),
+    "directory:merge": (_url("directory:merge", mo, other), COORDINATOR, COORDINATOR),
+    "directory:distinct": (
+        _url("directory:distinct", mo, other),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "directory:distinct_undo": (
+        _url("directory:distinct_undo", mo, other),
         post_only(COORDINATOR),
         COORDINATOR,
     ),
@@ -420,6 +460,42 @@ TABLE = {
     "account_reports": (_url("account_reports"), COORDINATOR, COORDINATOR),
     "request_worklist": (_url("request_worklist"), COORDINATOR, COORDINATOR),
     "unreachable": (_url("unreachable"), COORDINATOR, COORDINATOR),
+    "outreach": (_url("outreach"), COORDINATOR, COORDINATOR),
+    "outreach_action": (_url("outreach_action"), post_only(COORDINATOR), COORDINATOR),
+    "outreach_letters": (_url("outreach_letters"), post_only(COORDINATOR), COORDINATOR),
+    # Import of MO lists: coordinators only.
+    "intake:list": (_url("intake:list"), COORDINATOR, COORDINATOR),
+    "intake:job": (_url("intake:job", lambda o: o.import_job.pk), COORDINATOR, COORDINATOR),
+    "intake:mapping": (
+        _url("intake:mapping", lambda o: o.import_job.pk),
+        COORDINATOR,
+        COORDINATOR,
+    ),
+    "intake:remap": (
+        _url("intake:remap", lambda o: o.import_job.pk),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "intake:resolve": (
+        _url("intake:resolve", lambda o: o.import_job.pk),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "intake:start": (
+        _url("intake:start", lambda o: o.import_job.pk),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "intake:undo": (
+        _url("intake:undo", lambda o: o.import_job.pk),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "intake:delete": (
+        _url("intake:delete", lambda o: o.import_job.pk),
+        COORDINATOR,
+        COORDINATOR,
+    ),
     "topics": (_url("topics"), PUBLIC, PUBLIC),
     "term": (_url("term", "rollen", "kooperationspartner"), PUBLIC, PUBLIC),
     # Partner finder and shortlist

@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.models import AccountReport
 from cooperation.models import CooperationRequest, RequestMessage
 from core.once import FIELD
-from directory.models import Claim, Invitation, Organisation
+from directory.models import Claim, IdentityVerification, Invitation, Organisation
 from directory.vocabulary import get_vocabulary
 from finder.models import SavedSearch, ShortlistEntry
 from guidance.models import ChapterNote
@@ -238,6 +238,12 @@ CASES = {
         lambda w: Assessment.objects.count(),
         action=lambda w: reverse("support:assessment_start", args=[w.mo.slug]),
     ),
+    "identity check": Case(
+        "coordinator",
+        lambda w: _registered(w),
+        lambda w: {"register_checked": "online", "note": "Registerportal"},
+        lambda w: IdentityVerification.objects.count(),
+    ),
     "feedback": Case(
         "anonymous",
         lambda w: reverse("page", args=["barrierefreiheit"]),
@@ -245,6 +251,15 @@ CASES = {
         lambda w: Feedback.objects.count(),
     ),
 }
+
+
+def _registered(world) -> str:
+    """The identity check page of the world's MO, once it has a register entry."""
+    from directory.services import organisation_save
+
+    world.mo.register_court, world.mo.register_number = "Amtsgericht Hamburg", "VR 12345"
+    organisation_save(organisation=world.mo, by=None, fields=["register_court", "register_number"])
+    return reverse("directory:verify_identity", args=[world.mo.slug])
 
 
 @pytest.mark.parametrize("name", list(CASES))

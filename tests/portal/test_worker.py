@@ -75,3 +75,41 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch):
     assert waiting.status == OutgoingMail.Status.SENT
     assert dump.is_stale()
     assert not get_user_model().objects.filter(pk=registration.pk).exists()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_between_rounds_the_worker_sends_mail_as_soon_as_it_is_due(monkeypatch):
+    """Requests only queue mail; the worker checks the outbox every few seconds
+    (one indexed probe) and runs the mail job only when something is due."""
+    from mailer.services import queue_mail
+    from portal.management.commands import run_worker
+
+    jobs, naps = [], []
+    real_run = run_worker.Command._run
+
+    def run(self, name, arguments):
+        jobs.append(name)
+        real_run(self, name, arguments)
+
+    def sleep(seconds):  # the worker's pause: the test acts here instead of waiting
+        naps.append(seconds)
+        if len(naps) == 2:
+            queue_mail(to="a@example.org", template="review-approved", context={"organisation": {}})
+        if len(naps) == 4:
+            raise _Stop
+
+    monkeypatch.setattr(run_worker.Command, "_run", run)
+    monkeypatch.setattr(run_worker.time, "sleep", sleep)
+    with pytest.raises(_Stop):
+        call_command(
+            "run_worker", "--interval", "3600", "--mail-interval", "2", stdout=io.StringIO()
+        )
+
+    round_jobs = len(jobs) - 1
+    assert jobs[round_jobs:] == ["send_queued_mail"]  # one round, then mail once, when due
+    assert jobs.count("send_queued_mail") == 2 and naps == [2, 2, 2, 2]
+    assert OutgoingMail.objects.get(to="a@example.org").status == OutgoingMail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
