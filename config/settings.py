@@ -200,6 +200,13 @@ if PORTAL_PROCESS not in ("web", "command"):
 DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 3)
 DB_STATEMENT_TIMEOUT = envint("DB_STATEMENT_TIMEOUT", 10)
 DB_COMMAND_STATEMENT_TIMEOUT = envint("DB_COMMAND_STATEMENT_TIMEOUT", 0)
+# The client's own deadline per database wait in web processes on PostgreSQL
+# (core/dbdeadline.py): ends the wait for a server or network that froze with the
+# connection open, where the server's statement timeout cannot act. Half a second
+# after the statement timeout by default, so that the server's cancel comes first.
+DB_CLIENT_TIMEOUT = envfloat(
+    "DB_CLIENT_TIMEOUT", DB_STATEMENT_TIMEOUT + 0.5 if DB_STATEMENT_TIMEOUT else 0.0
+)
 bound_database_work(
     DATABASES["default"],
     connect_timeout=DB_CONNECT_TIMEOUT,

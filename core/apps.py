@@ -15,6 +15,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the deployment checks)
 
+        _bound_database_waits()
+
         # migrate and flush (Django's) change data in bulk: once per run, not per app.
         post_migrate.connect(_data_replaced, sender=self, dispatch_uid="core.clear_caches")
 
@@ -23,3 +25,22 @@ def _data_replaced(**kwargs: Any) -> None:
     from core.pagecache import clear_all
 
     clear_all()
+
+
+def _bound_database_waits() -> None:
+    """Web processes on PostgreSQL wait for the database at most DB_CLIENT_TIMEOUT
+    per statement (core/dbdeadline.py)."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if (
+        engine == "django.db.backends.postgresql"
+        and settings.PORTAL_PROCESS == "web"
+        and settings.DB_CLIENT_TIMEOUT > 0
+    ):
+        from core import dbdeadline
+
+        dbdeadline.install(
+            statement_seconds=settings.DB_CLIENT_TIMEOUT,
+            connect_seconds=float(settings.DB_CONNECT_TIMEOUT or settings.DB_CLIENT_TIMEOUT),
+        )

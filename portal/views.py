@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import Error as DatabaseError
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -32,7 +33,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         database = "ok"
-    except DatabaseError:
+    except DatabaseError:  # also InterfaceError: a connection broken under us
         database = "unavailable"
     cache = cache_status()
     if database != "ok":
