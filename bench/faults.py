@@ -895,7 +895,7 @@ def report(results: dict, started: str, budget, took: float) -> str:
         "Debian's nginx with `deploy/nginx.conf`; fault proxies (`bench/faultproxy.py`) between "
         "the portal and PostgreSQL, Redis and the mail server; 2 shared cores).",
         "",
-        f"Statement timeout of web requests on this branch: "
+        f"Statement timeout of web requests: "
         f"{f'{budget} s' if budget is not None else 'none (no DB_STATEMENT_TIMEOUT setting)'}.",
         "",
     ]
@@ -956,12 +956,12 @@ def report(results: dict, started: str, budget, took: float) -> str:
                 ]
             else:
                 lines += ["Target: no 5xx, every log-in works, `/healthz` 200.", ""]
-    cache_optional = (ROOT / "core" / "cache.py").exists()
     lines += [
-        "What this tree has: the cache optional at run time (branch `cache`): "
-        f"{'yes' if cache_optional else 'no'}; connect and statement timeouts (branch "
-        f"`dbguard`): {'yes' if budget is not None else 'no'}. Scenarios whose part is missing "
-        "show what that part has to fix and are measured again once it is merged.",
+        "Where each part lives: the optional cache in `core/cache.py`; the connect and "
+        "statement timeouts in `config/database.py`; the client-side deadline for a database "
+        "that hangs on an open connection in `core/dbdeadline.py` (DB_CLIENT_TIMEOUT, default "
+        "the statement timeout + 0.5 s; the health check of a persistent connection "
+        "DB_CONNECT_TIMEOUT).",
         "",
     ]
     return "\n".join(lines)
