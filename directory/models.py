@@ -582,6 +582,9 @@ class ProfileRevision(models.Model):
 class Offer(models.Model):
     """Something an MO offers: counselling, a course, a project, ..."""
 
+    # Goes with the profile: not a use of it (directory.usage).
+    DELETED_WITH_PROFILE = True
+
     class Kind(models.TextChoices):
         COUNSELLING = "counselling", _("Beratung")
         COURSE = "course", _("Kurs oder Schulung")
@@ -781,6 +784,9 @@ class DistinctPair(models.Model):
     """Two profiles a coordinator marked as distinct organisations ("keine
     Dublette"): the duplicate check no longer suggests them to each other.
     Stored once per pair, the lower primary key first."""
+
+    # Goes with the profile: not a use of it (directory.usage).
+    DELETED_WITH_PROFILE = True
 
     first = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("Profil")

@@ -14,6 +14,9 @@ class TakeoverInvitation(models.Model):
     Only a keyed hash of the link's token or the letter's code is stored; a newer
     invitation revokes the older one; used once; expires."""
 
+    # Goes with the profile: not a use of it (directory.usage).
+    DELETED_WITH_PROFILE = True
+
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-Mail")
         LETTER = "letter", _("Brief")

@@ -41,6 +41,9 @@ class AlertSeen(models.Model):
     """An MO that matched a subscribed search when it was subscribed or a digest ran:
     the next digest lists only the MOs that match and are not here."""
 
+    # Goes with the profile: not a use of it (directory.usage).
+    DELETED_WITH_PROFILE = True
+
     search = models.ForeignKey(
         SavedSearch, on_delete=models.CASCADE, related_name="seen", verbose_name=_("Suche")
     )

@@ -24,6 +24,7 @@ from typing import Any
 
 from directory import duplicates
 from directory.models import Organisation, Term
+from directory.reach import has_team
 from directory.vocabulary import get_vocabulary
 from intake.models import ImportJob, ImportRow
 from intake.values import Cleaned, clean, organisation_from
@@ -190,6 +191,8 @@ def plan_row(row: ImportRow, context: Context) -> Plan:
             target = pks[0]
         if target is not None:
             reasons = [{"code": "duplicate_db_update", "pk": target}, *notes]
+            if has_team(target):
+                reasons.insert(1, {"code": "team_fills_empty"})
             return Plan(
                 ImportRow.Action.UPDATE, reasons, candidates, target=target, cleaned=cleaned
             )

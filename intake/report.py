@@ -44,6 +44,21 @@ def reason_text(reason: dict[str, Any]) -> str:
         return _("Mögliche Dublette: Sie haben „Trotzdem neu anlegen“ gewählt.")
     if code == "duplicate_db_update":
         return _("Mögliche Dublette: Sie haben „Vorhandenes Profil aktualisieren“ gewählt.")
+    if code == "team_fills_empty":
+        return _(
+            "Das Profil hat ein Team: Die Liste ergänzt nur leere Felder und ändert nichts, "
+            "was das Team eingetragen hat."
+        )
+    if code == "error":
+        return _(
+            "Die Datenbank hat einen Wert dieser Zeile abgelehnt. Die Zeile wurde übersprungen; "
+            "bitte prüfen Sie ihre Werte."
+        )
+    if code == "too_long":
+        return _("Der Wert bei „%(field)s“ ist zu lang: „%(value)s …“.") % {
+            "field": _field(reason["field"]),
+            "value": reason.get("value", ""),
+        }
     if code == "target_gone":
         return _("Das gewählte Profil gibt es nicht mehr als Kandidat.")
     return str(code)
@@ -56,4 +71,8 @@ def candidate_reasons(codes: list[str]) -> str:
 UNDO_REASONS = {
     "changed": gettext_lazy("Das Profil wurde nach dem Import geändert. Es bleibt, wie es ist."),
     "gone": gettext_lazy("Das Profil gibt es nicht mehr."),
+    "in_use": gettext_lazy(
+        "Das Profil wird inzwischen genutzt (zum Beispiel von einem Team, in einer Anfrage "
+        "oder auf einer Merkliste). Es bleibt."
+    ),
 }

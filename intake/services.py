@@ -17,18 +17,21 @@ import datetime
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.types import User
-from directory.models import Organisation, Term
+from directory.models import Organisation, Term, Visibility
+from directory.reach import has_team
 from directory.services import organisation_save, organisations_delete
+from directory.usage import organisations_in_use
 from directory.vocabulary import get_vocabulary
 from intake import fields as F
 from intake.models import ImportJob, ImportRow, ImportUpload
@@ -39,6 +42,9 @@ from intake.suggest import suggest_values
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+# A batch's write transaction ends after about this long (14 s for 200 rows
+# of a busy PostgreSQL held the profiles' locks that long).
+BATCH_SECONDS = 1.0
 LEASE = datetime.timedelta(minutes=5)
 SOURCE_FIELDS = ["source_name", "source_imported_at"]
 
@@ -341,11 +347,28 @@ def _finished(job: ImportJob) -> ImportJob.State:
     raise JobStateError(job.state)
 
 
+def _timed(rows: list[ImportRow], seconds: float) -> Iterator[ImportRow]:
+    """The rows, until ``seconds`` have passed (at least one): a batch's write
+    transaction stays short whatever one row costs."""
+    deadline = time.monotonic() + seconds
+    for number, row in enumerate(rows):
+        if number and time.monotonic() >= deadline:
+            return
+        yield row
+
+
 def run_batch(
-    *, job_id: int, lease: str, context: Context | None = None, size: int = BATCH
+    *,
+    job_id: int,
+    lease: str,
+    context: Context | None = None,
+    size: int = BATCH,
+    seconds: float | None = None,
 ) -> bool:
-    """One batch of the job's current phase, in one transaction. Returns
-    whether there is more to do (False also when the lease was lost)."""
+    """One batch of the job's current phase, in one transaction: at most
+    ``size`` rows and about ``seconds`` long. Returns whether there is more to
+    do (False also when the lease was lost)."""
+    seconds = BATCH_SECONDS if seconds is None else seconds
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.lease != lease:
@@ -354,32 +377,33 @@ def run_batch(
         rows = list(job.rows.filter(number__gt=job.position + 1).order_by("number")[:size])
         if job.state == ImportJob.State.CHECKING:
             context = context or Context.of(job)
-            for row in rows:
+            done = []
+            for row in _timed(rows, seconds):
                 store_plan(row, plan_row(row, context))
+                done.append(row)
             ImportRow.objects.bulk_update(
-                rows, ["planned", "reasons", "candidates", "duplicate_of_row"]
+                done, ["planned", "reasons", "candidates", "duplicate_of_row"]
             )
         elif job.state == ImportJob.State.RUNNING:
             context = context or Context.of(job)
             context.job = job
             if job.started_at is None:
                 job.started_at = timezone.now()
-            for row in rows:
+            done = []
+            for row in _timed(rows, seconds):
                 if not row.result:
-                    _import_row(row, plan_row(row, context), context)
+                    _import_row_safely(row, context)
+                done.append(row)
             ImportRow.objects.bulk_update(
-                rows,
+                done,
                 ["result", "organisation_pk", "before", "version_after", "reasons", "candidates"],
             )
         elif job.state == ImportJob.State.UNDOING:
-            created = [gone for row in rows if (gone := _undo_row(row, job)) is not None]
-            # The profiles the import created go in one cascade for the batch.
-            organisations_delete(organisations=created, by=job.created_by, reason="import undone")
-            ImportRow.objects.bulk_update(rows, ["undo", "undo_reason"])
+            done = _undo_rows(rows, job, seconds)
         else:
             return False
-        more = len(rows) == size
-        job.position = rows[-1].number - 1 if rows else job.position
+        more = len(done) < len(rows) or len(rows) == size
+        job.position = done[-1].number - 1 if done else job.position
         job.lease_until = timezone.now() + LEASE
         if not more:
             job.position = job.total
@@ -438,6 +462,27 @@ def _version(pk: int) -> int:
     return int(Organisation.objects.filter(pk=pk).values_list("version", flat=True).get())
 
 
+def _import_row_safely(row: ImportRow, context: Context) -> None:
+    """Import the row in its own savepoint: a value the database refuses all
+    the same (a check the cleaning missed) skips this row with the reason
+    "error" instead of failing the batch again and again."""
+    try:
+        with transaction.atomic():
+            _import_row(row, plan_row(row, context), context)
+    except (DatabaseError, ValidationError):
+        logger.exception("import %s row %s failed", context.job.pk, row.number)
+        row.result = ImportRow.Action.SKIP
+        row.organisation_pk, row.before, row.version_after = None, None, None
+        row.reasons = [{"code": "error"}]
+
+
+def _street(changes: dict[str, Any]) -> None:
+    """An imported street is shown to signed-in institutions only (it may be a
+    volunteer's home); the team decides when it takes the profile over."""
+    if changes.get("street"):
+        changes["street_visibility"] = Visibility.INSTITUTIONS
+
+
 def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
     if row.result:  # done before (never twice, whatever the position says)
         return
@@ -449,7 +494,9 @@ def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
     now = job.started_at or timezone.now()
     by = job.created_by
     if plan.action == ImportRow.Action.CREATE:
-        organisation = Organisation(**cleaned.fields)
+        values = dict(cleaned.fields)
+        _street(values)
+        organisation = Organisation(**values)
         organisation.status = (
             Organisation.Status.PUBLISHED if job.publish else Organisation.Status.IN_REVIEW
         )
@@ -465,7 +512,14 @@ def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
     elif plan.action == ImportRow.Action.UPDATE:
         assert plan.target is not None
         stored = Organisation.objects.select_for_update().get(pk=plan.target)
-        changes = {k: v for k, v in cleaned.fields.items() if getattr(stored, k) != v}
+        # A profile with a team is the team's: the list only fills what is empty.
+        team = has_team(stored)
+        changes = {
+            k: v
+            for k, v in cleaned.fields.items()
+            if getattr(stored, k) != v and not (team and getattr(stored, k) not in ("", None))
+        }
+        _street(changes)
         changes.update(source_name=job.source_name, source_imported_at=now)
         before: dict[str, Any] = {
             "fields": {k: _json(getattr(stored, k)) for k in changes},
@@ -489,40 +543,84 @@ def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
         row.version_after = _version(stored.pk)
 
 
-def _undo_row(row: ImportRow, job: ImportJob) -> Organisation | None:
+def _undo_rows(rows: list[ImportRow], job: ImportJob, seconds: float) -> list[ImportRow]:
+    """Undo these rows (as many as ``seconds`` allow); returns those done.
+
+    The profiles are locked first, in the order of their keys (two undos, or an
+    undo and a merge, never wait for each other in a circle), and only then
+    judged: a profile changed since the import keeps its values, a created
+    profile in use (taken over, asked for, remembered: directory.usage) stays.
+    Anything that refers to a profile locks it in PostgreSQL (a foreign key's
+    share lock) or waits for this transaction, so nothing can start using a
+    profile between the judgement and the deletion."""
+    pks = sorted(
+        {
+            row.organisation_pk
+            for row in rows
+            if row.organisation_pk and not row.undo and row.result in UNDOABLE
+        }
+    )
+    locked = {
+        o.pk: o for o in Organisation.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
+    in_use = organisations_in_use(
+        row.organisation_pk
+        for row in rows
+        if row.result == ImportRow.Action.CREATE and row.organisation_pk in locked
+    )
+    done, created = [], []
+    for row in _timed(rows, seconds):
+        gone = _undo_row(row, job, locked, in_use)
+        if gone is not None:
+            created.append(gone)
+        done.append(row)
+    # The profiles the import created go in one cascade for the batch.
+    organisations_delete(organisations=created, by=job.created_by, reason="import undone")
+    ImportRow.objects.bulk_update(done, ["undo", "undo_reason"])
+    return done
+
+
+UNDOABLE = (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
+
+
+def _undo_row(
+    row: ImportRow, job: ImportJob, locked: dict[int, Organisation], in_use: set[int]
+) -> Organisation | None:
     """Undo one row; returns the profile the row created, for the caller to
     delete with the others of its batch."""
-    if row.undo or row.result not in (ImportRow.Action.CREATE, ImportRow.Action.UPDATE):
+    if row.undo or row.result not in UNDOABLE:
         return None
-    stored = Organisation.objects.filter(pk=row.organisation_pk or 0).first()
+    stored = locked.get(row.organisation_pk or 0)
     if stored is None:
         row.undo, row.undo_reason = ImportRow.Undo.LEFT, "gone"
         return None
     if stored.version != row.version_after:
         row.undo, row.undo_reason = ImportRow.Undo.LEFT, "changed"
         return None
-    by = job.created_by
     if row.result == ImportRow.Action.CREATE:
+        if stored.pk in in_use:
+            row.undo, row.undo_reason = ImportRow.Undo.LEFT, "in_use"
+            return None
         row.undo = ImportRow.Undo.DONE
         return stored
-    else:
-        before = row.before or {"fields": {}, "terms": {}}
-        for name, value in before["fields"].items():
-            setattr(stored, name, value)
-        vocabulary = {
-            name: {t.slug: t for t in get_vocabulary().kind(F.BY_NAME[name].term_kind)}
-            for name in before["terms"]
-        }
-        relations = {
-            name: [vocabulary[name][s] for s in slugs if s in vocabulary[name]]
-            for name, slugs in before["terms"].items()
-        }
-        organisation_save(
-            organisation=stored,
-            by=by,
-            relations=relations,
-            fields=[k.removesuffix("_id") for k in before["fields"]],
-            reason="import undone",
-        )
+    before = row.before or {"fields": {}, "terms": {}}
+    for name, value in before["fields"].items():
+        setattr(stored, name, value)
+    vocabulary = {
+        name: {t.slug: t for t in get_vocabulary().kind(F.BY_NAME[name].term_kind)}
+        for name in before["terms"]
+    }
+    relations = {
+        name: [vocabulary[name][s] for s in slugs if s in vocabulary[name]]
+        for name, slugs in before["terms"].items()
+    }
+    organisation_save(
+        organisation=stored,
+        by=job.created_by,
+        relations=relations,
+        fields=[k.removesuffix("_id") for k in before["fields"]],
+        reason="import undone",
+        expected_version=row.version_after,
+    )
     row.undo = ImportRow.Undo.DONE
     return None

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import models
 
 from directory import analysis
 from directory.models import Organisation, Term
@@ -69,6 +70,21 @@ _email = EmailValidator()
 
 def _error(code: str, name: str, value: str) -> dict[str, str]:
     return {"code": code, "field": name, "value": value[:100]}
+
+
+def _refused(attname: str, value: Any) -> str:
+    """Why the profile's own field refuses the value ("" if it takes it): the
+    database must never see a value it rejects (a name of 300 characters
+    failed every batch of its import again and again)."""
+    field = Organisation._meta.get_field(attname.removesuffix("_id"))
+    if not isinstance(field, models.Field) or field.is_relation:
+        return ""
+    try:
+        field.clean(value, None)
+    except ValidationError as error:
+        codes = {e.code for e in error.error_list}
+        return "too_long" if "max_length" in codes else "invalid"
+    return ""
 
 
 def clean(
@@ -140,6 +156,12 @@ def clean(
                 out.fields[name] = int(float(raw))
             else:
                 out.errors.append(_error("invalid", name, raw))
+    for attname, value in list(out.fields.items()):
+        code = _refused(attname, value)
+        if code:
+            del out.fields[attname]
+            name = attname.removesuffix("_id")
+            out.errors.append(_error(code, name, str(value)))
     if not out.fields.get("name", "").strip():
         out.errors.insert(0, {"code": "missing_name", "field": "name", "value": ""})
     return out
