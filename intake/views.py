@@ -71,7 +71,52 @@ def _columns(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any]]:
     return out
 
 
-def _value_sections(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any]]:
+def _posted_mapping(
+    request: HttpRequest, job: ImportJob
+) -> tuple[dict[str, str], dict[str, dict[str, str]], list[str], set[tuple[str, str]]]:
+    """The columns and the values' choices of a posted mapping, with what is
+    wrong in them. Whatever else is posted (unknown keys, a column the file does
+    not have, a field that does not exist or has no vocabulary, a value the
+    column does not hold) is ignored: the page never posts it.
+
+    Returns columns (index as text -> field), the values' choices (field ->
+    value key -> slug or ''), the messages, and the (field, value key) pairs
+    whose slug is not a term of the field's vocabulary."""
+    columns: dict[str, str] = {}
+    for index in range(len(job.header)):
+        name = request.POST.get(f"column-{index}", "")
+        if name in F.BY_NAME:
+            columns[str(index)] = name
+    errors: list[str] = []
+    named = list(columns.values())
+    if len(set(named)) != len(named):
+        errors.append(_("Jedes Feld kann nur einer Spalte zugeordnet werden."))
+    chosen: dict[str, dict[str, str]] = {}
+    wrong: set[tuple[str, str]] = set()
+    slugs: dict[str, set[str]] = {}
+    for key in request.POST:
+        name, separator, value = key.removeprefix("value-").partition("-")
+        spec = F.BY_NAME.get(name)
+        if not key.startswith("value-") or not separator or spec is None or not spec.term_kind:
+            continue
+        if name not in slugs:
+            slugs[name] = {slug for slug, _label in term_choices(spec.term_kind)}
+        slug = request.POST.get(key, "")
+        if slug in slugs[name]:
+            chosen.setdefault(name, {})[value] = slug
+        else:
+            wrong.add((name, value))
+    for name in sorted({name for name, _value in wrong}):
+        errors.append(
+            _("Bitte wählen Sie für „%(field)s“ nur Begriffe aus der Liste.")
+            % {"field": F.BY_NAME[name].label}
+        )
+    return columns, chosen, errors, wrong
+
+
+def _value_sections(
+    job: ImportJob, rows: list[list[str]], wrong: set[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     sections = []
     values = job.mapping.get("values", {})
     for index, name in sorted(job.mapping.get("columns", {}).items(), key=lambda i: int(i[0])):
@@ -85,6 +130,7 @@ def _value_sections(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any
                 "value": v,
                 "key": value_key(v),
                 "slug": values.get(name, {}).get(value_key(v), ""),
+                "wrong": (name, value_key(v)) in (wrong or set()),
             }
             for n, v in enumerate(listed)
         ]
@@ -107,26 +153,13 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if job.state not in (ImportJob.State.MAPPING, ImportJob.State.CHECKED) or job.purged_at:
         return redirect("intake:job", pk=job.pk)
     errors: list[str] = []
+    wrong: set[tuple[str, str]] = set()  # (field, value key): a slug not of its vocabulary
     status = 200
     if request.method == "POST":
-        valid = {f.name for f in F.FIELDS}
-        columns = {}
-        for index in range(len(job.header)):
-            name = request.POST.get(f"column-{index}", "")
-            if name in valid:
-                columns[str(index)] = name
-        named = list(columns.values())
-        if len(set(named)) != len(named):
-            errors.append(_("Jedes Feld kann nur einer Spalte zugeordnet werden."))
+        columns, chosen, errors, wrong = _posted_mapping(request, job)
         check = request.POST.get("action") == "check"
-        if check and "name" not in named:
+        if check and "name" not in columns.values():
             errors.append(_("Bitte ordnen Sie eine Spalte dem Feld „Name“ zu."))
-        chosen: dict[str, dict[str, str]] = {}
-        for key in request.POST:
-            slug = request.POST.get(key, "")
-            if key.startswith("value-"):
-                _prefix, name, value = key.split("-", 2)
-                chosen.setdefault(name, {})[value] = slug
         if errors:
             status = 400
         else:
@@ -145,7 +178,7 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "columns": _columns(job, rows),
-            "sections": _value_sections(job, rows),
+            "sections": _value_sections(job, rows, wrong),
             "field_choices": field_choices(),
             "errors": errors,
         },

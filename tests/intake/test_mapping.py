@@ -1,0 +1,156 @@
+"""The mapping step: whatever is posted never gives a server error (unknown
+keys are ignored, a term that is not of the field's vocabulary gets a message
+next to the field)."""
+
+import string
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from intake import fields as F
+from intake import services
+from intake.models import ImportJob
+from tests.intake.listfile import as_csv, generate
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(job):
+    while services.run_jobs(seconds=60, job_id=job.pk):
+        pass
+    job.refresh_from_db()
+
+
+def _job(coordinator, rows=10):
+    data = generate(rows, existing=0)
+    job = services.job_upload(
+        source_name="Liste", file_name="l.csv", data=as_csv(data, encoding="utf-8"), by=coordinator
+    )
+    _run(job)
+    assert job.state == ImportJob.State.MAPPING
+    return job
+
+
+@pytest.fixture
+def job(coordinator):
+    return _job(coordinator)
+
+
+def _url(job):
+    return reverse("intake:mapping", args=[job.pk])
+
+
+def _columns(job):
+    return {f"column-{i}": name for i, name in job.mapping["columns"].items()}
+
+
+def test_malformed_keys_are_ignored(client, coordinator, job):
+    client.force_login(coordinator)
+    before = job.mapping
+    posted = {
+        **_columns(job),
+        "value-foo": "tr",  # no second dash
+        "value-": "tr",
+        "value--x": "tr",
+        "value-unknownfield-x": "tr",
+        "value-name-x": "tr",  # a field without vocabulary
+        "value-languages-not-in-the-file": "tr",  # a value the column does not hold
+        "column-99": "email",  # a column the file does not have
+        "column-x": "email",
+        "column--1": "email",
+        "column-1": "no_such_field",  # an unknown field: the column is not taken
+        "action": "columns",
+    }
+    response = client.post(_url(job), posted)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING
+    assert "1" not in job.mapping["columns"] and "99" not in job.mapping["columns"]
+    assert job.mapping["columns"] == {k: v for k, v in before["columns"].items() if k != "1"}
+    assert "not in the file" not in str(job.mapping["values"].get("languages", {}))
+    assert "not-in-the-file" not in job.mapping["values"]["languages"]
+
+
+def test_a_term_of_another_vocabulary_gets_a_message_next_to_the_value(client, coordinator, job):
+    client.force_login(coordinator)
+    assert job.mapping["values"]["languages"]["turkisch"] == "tr"
+    posted = {
+        **_columns(job),
+        "value-languages-turkisch": "nordrhein-westfalen",  # a state, not a language
+        "action": "check",
+    }
+    response = client.post(_url(job), posted)
+    assert response.status_code == 400
+    page = response.content.decode()
+    label = F.BY_NAME["languages"].label
+    assert f"Bitte wählen Sie für „{label}“ nur Begriffe aus der Liste." in page
+    assert page.count('aria-invalid="true"') == 1
+    assert "Dieser Begriff gehört nicht zu diesem Feld." in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING
+    assert job.mapping["values"]["languages"]["turkisch"] == "tr"
+    # A term of the vocabulary is taken.
+    posted["value-languages-turkisch"] = "ar"
+    assert client.post(_url(job), posted).status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKING
+    assert job.mapping["values"]["languages"]["turkisch"] == "ar"
+
+
+TERM_FIELDS = [f.name for f in F.FIELDS if f.term_kind]
+keys = st.one_of(
+    st.builds(lambda i: f"column-{i}", st.integers(-3, 20)),
+    st.builds(lambda t: f"column-{t}", st.text(max_size=5)),
+    st.builds(lambda t: f"value-{t}", st.text(max_size=12)),
+    st.builds(
+        lambda f, v: f"value-{f}-{v}",
+        st.sampled_from([*TERM_FIELDS, "name", "nix", ""]),
+        st.one_of(st.sampled_from(["turkisch", "koln", "bildung", ""]), st.text(max_size=8)),
+    ),
+    st.sampled_from(["action", "value-foo", "value-", "column-", "csrfmiddlewaretoken"]),
+    st.text(max_size=10),
+)
+values = st.one_of(
+    st.sampled_from(
+        [
+            *(f.name for f in F.FIELDS),
+            "",
+            "check",
+            "columns",
+            "tr",
+            "nordrhein-westfalen",
+            "bildung",
+            "x",
+        ]
+    ),
+    st.text(alphabet=string.printable, max_size=30),
+    st.text(max_size=10),
+)
+
+
+def test_no_posted_mapping_gives_a_server_error(client, coordinator, job):
+    client.force_login(coordinator)
+    client.raise_request_exception = False
+    url = _url(job)
+    statuses = set()
+
+    @settings(
+        derandomize=True,
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.dictionaries(keys, st.one_of(values, st.lists(values, max_size=3)), max_size=8))
+    def run(data):
+        with transaction.atomic():
+            response = client.post(url, data)
+            transaction.set_rollback(True)
+        assert response.status_code in (200, 302, 400), (response.status_code, data)
+        statuses.add(response.status_code)
+
+    run()
+    assert statuses >= {302, 400}
