@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +63,18 @@ class StartForm(forms.Form):
         initial="0",
         widget=forms.RadioSelect,
     )
+    # The dry run whose report the page showed: when it ended (ImportJob.checked_at,
+    # ISO 8601 to the microsecond).
+    plan = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    @classmethod
+    def of(cls, checked_at: datetime.datetime | None) -> StartForm:
+        return cls(initial={"plan": checked_at.isoformat() if checked_at else ""})
+
+    def clean_plan(self) -> datetime.datetime | None:
+        """The dry run's end as posted (None: missing or not a time)."""
+        try:
+            parsed = parse_datetime(self.cleaned_data["plan"])
+        except ValueError:
+            return None
+        return parsed if parsed is not None and parsed.tzinfo is not None else None

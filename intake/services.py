@@ -139,10 +139,15 @@ def suggest_mapping(
 
 def job_map(*, job: ImportJob, mapping: dict[str, Any], check: bool) -> bool:
     """Store the mapping; with ``check`` the dry run starts (the worker runs it).
-    False when the job is past its mapping (a second tab, a double click)."""
-    changes: dict[str, Any] = {"mapping": mapping, "changed_at": timezone.now()}
+    Without, a job whose dry run was done goes back to its mapping: the dry
+    run's report showed another mapping, so it is void and the import needs a
+    fresh one (``job_start`` refuses it). False when the job is past its
+    mapping (a second tab, a double click)."""
+    changes: dict[str, Any] = {"mapping": mapping, "changed_at": timezone.now(), "checked_at": None}
     if check:
         changes.update(state=ImportJob.State.CHECKING, position=0, lease="", lease_until=None)
+    else:
+        changes.update(state=ImportJob.State.MAPPING)
     done = ImportJob.objects.filter(
         pk=job.pk,
         state__in=[ImportJob.State.MAPPING, ImportJob.State.CHECKED],
@@ -153,10 +158,10 @@ def job_map(*, job: ImportJob, mapping: dict[str, Any], check: bool) -> bool:
 
 
 def job_remap(*, job: ImportJob) -> bool:
-    """Back from the dry run to the mapping."""
+    """Back from the dry run to the mapping (the dry run is void)."""
     done = ImportJob.objects.filter(
         pk=job.pk, state=ImportJob.State.CHECKED, purged_at__isnull=True
-    ).update(state=ImportJob.State.MAPPING, changed_at=timezone.now())
+    ).update(state=ImportJob.State.MAPPING, checked_at=None, changed_at=timezone.now())
     job.refresh_from_db()
     return bool(done)
 
@@ -186,10 +191,16 @@ def job_resolve(*, job: ImportJob, decisions: dict[int, tuple[str, int | None]])
         return len(rows)
 
 
-def job_start(*, job: ImportJob, publish: bool) -> bool:
-    """Queue the import after the dry run (False: already started)."""
+def job_start(*, job: ImportJob, publish: bool, checked_at: datetime.datetime | None) -> bool:
+    """Queue the import after the dry run whose report was shown: the one that
+    finished at ``checked_at``. False when the job is not waiting for its
+    start (already started: a double click), or its dry run is not that one
+    any more (another tab changed the mapping, or checked it again): the
+    import never runs with a plan nobody saw."""
+    if checked_at is None:
+        return False
     done = ImportJob.objects.filter(
-        pk=job.pk, state=ImportJob.State.CHECKED, purged_at__isnull=True
+        pk=job.pk, state=ImportJob.State.CHECKED, checked_at=checked_at, purged_at__isnull=True
     ).update(
         state=ImportJob.State.QUEUED,
         publish=publish,

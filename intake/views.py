@@ -265,7 +265,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else 0,
         # The dry run's decisions and the start (not once the values are purged).
         "deciding": job.state == ImportJob.State.CHECKED and job.purged_at is None,
-        "start_form": StartForm(),
+        "start_form": StartForm.of(job.checked_at),
         "undo_expired_text": undo_expired_text() if job.undo_expired else "",
         "resolutions": ImportRow.Resolution.choices,
         "filters": [
@@ -319,7 +319,10 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie, was mit neuen Profilen geschieht."))
         return redirect("intake:job", pk=job.pk)
-    if services.job_start(job=job, publish=form.cleaned_data["publish"]):
+    started = services.job_start(
+        job=job, publish=form.cleaned_data["publish"], checked_at=form.cleaned_data["plan"]
+    )
+    if started:
         messages.success(request, _("Der Import ist gestartet. Diese Seite zeigt den Fortschritt."))
     elif job.purged_at is not None:
         messages.error(
@@ -327,6 +330,15 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
             _(
                 "Dieser Import lässt sich nicht mehr starten: "
                 "Die Werte seiner Zeilen sind gelöscht."
+            ),
+        )
+    elif job.state in (ImportJob.State.MAPPING, ImportJob.State.CHECKING, ImportJob.State.CHECKED):
+        messages.error(
+            request,
+            _(
+                "Der Import ist nicht gestartet: Die Zuordnung wurde geändert, nachdem "
+                "dieser Probelauf angezeigt wurde. Prüfen Sie den neuen Probelauf und "
+                "starten Sie den Import dann."
             ),
         )
     else:

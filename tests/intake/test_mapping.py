@@ -2,10 +2,12 @@
 keys are ignored, a term that is not of the field's vocabulary gets a message
 next to the field)."""
 
+import re
 import string
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -154,3 +156,91 @@ def test_no_posted_mapping_gives_a_server_error(client, coordinator, job):
 
     run()
     assert statuses >= {302, 400}
+
+
+# --- the mapping after the dry run -------------------------------------------------
+
+
+def _checked(job):
+    assert services.job_map(job=job, mapping=job.mapping, check=True)
+    _run(job)
+    assert job.state == ImportJob.State.CHECKED and job.checked_at is not None
+    return job
+
+
+def _plan(page: str) -> str:
+    found = re.search(r'name="plan" value="([^"]+)"', page)
+    assert found, "the start form carries the dry run it shows"
+    return found.group(1)
+
+
+def _start(client, job, plan):
+    return client.post(
+        reverse("intake:start", args=[job.pk]), {"publish": "0", "plan": plan}, follow=True
+    )
+
+
+CHANGED = "Die Zuordnung wurde geändert, nachdem dieser Probelauf angezeigt wurde."
+
+
+def test_storing_the_columns_after_the_dry_run_voids_it(coordinator, job):
+    _checked(job)
+    assert services.job_map(job=job, mapping=job.mapping, check=False)
+    assert job.state == ImportJob.State.MAPPING and job.checked_at is None
+    assert not services.job_start(job=job, publish=True, checked_at=None)
+    assert job.state == ImportJob.State.MAPPING
+
+
+def test_a_start_from_a_report_whose_mapping_changed_since_is_refused(client, coordinator, job):
+    _checked(job)
+    tab_a, tab_b = client, Client()
+    tab_a.force_login(coordinator)
+    tab_b.force_login(coordinator)
+    plan = _plan(tab_a.get(reverse("intake:job", args=[job.pk])).content.decode())
+
+    # Tab B stores other columns: the job is back in its mapping.
+    columns = _columns(job)
+    columns.pop("column-2")  # the street is not taken
+    assert tab_b.post(_url(job), {**columns, "action": "columns"}).status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING and "2" not in job.mapping["columns"]
+    page = _start(tab_a, job, plan).content.decode()
+    assert CHANGED in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING and job.started_at is None
+
+    # Tab B checks it: a new dry run. Tab A's start still names the old one.
+    assert tab_b.post(_url(job), {**columns, "action": "check"}).status_code == 302
+    page = _start(tab_a, job, plan).content.decode()  # while the worker checks
+    assert CHANGED in page
+    _run(job)
+    assert job.state == ImportJob.State.CHECKED
+    page = _start(tab_a, job, plan).content.decode()
+    assert CHANGED in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKED  # nothing queued
+
+    # The new report's start goes; a double click or a second tab do nothing more.
+    fresh = _plan(tab_a.get(reverse("intake:job", args=[job.pk])).content.decode())
+    assert fresh != plan
+    assert "Der Import ist gestartet." in _start(tab_a, job, fresh).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.QUEUED
+    for tab, posted in ((tab_a, fresh), (tab_b, fresh), (tab_b, plan)):
+        page = _start(tab, job, posted).content.decode()
+        assert "Der Import war schon gestartet." in page and CHANGED not in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.QUEUED
+
+
+def test_a_start_without_or_with_a_broken_plan_is_refused(client, coordinator, job):
+    _checked(job)
+    client.force_login(coordinator)
+    for plan in ("", "gestern", "2024-13-45T99:00:00", job.checked_at.isoformat() + "x"):
+        assert CHANGED in _start(client, job, plan).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKED
+    assert (
+        "Der Import ist gestartet."
+        in _start(client, job, job.checked_at.isoformat()).content.decode()
+    )
