@@ -34,7 +34,7 @@ from intake import fields as F
 from intake.models import ImportJob, ImportRow, ImportUpload
 from intake.plan import Context, Plan, plan_row, store_plan
 from intake.reading import ReadError, check, read
-from intake.suggest import suggest_values
+from intake.suggest import column_values, suggest_values
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,11 @@ def run_read(*, job_id: int, lease: str) -> None:
             logger.exception("import %s: the file could not be read", job_id)
             failure = ReadError(gettext_noop("Die Datei lässt sich nicht lesen."))
     del data
-    mapping = suggest_mapping(job, F.suggest_columns(header), rows) if failure is None else {}
+    values: dict[str, Any] = {}
+    mapping: dict[str, Any] = {}
+    if failure is None:
+        values = column_values(len(header), rows)
+        mapping = suggest_mapping(job, F.suggest_columns(header), column_values=values)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job_id)
         if locked.lease != lease or locked.state != ImportJob.State.READING:
@@ -107,6 +111,7 @@ def run_read(*, job_id: int, lease: str) -> None:
                 batch_size=1000,
             )
             locked.header, locked.total, locked.mapping = header, len(rows), mapping
+            locked.column_values = values
             locked.state = ImportJob.State.MAPPING
         else:
             locked.error = failure.as_json()
@@ -117,20 +122,32 @@ def run_read(*, job_id: int, lease: str) -> None:
         ImportUpload.objects.filter(job_id=job_id).delete()
 
 
-def _all_values(job: ImportJob) -> list[list[str]]:
-    return list(job.rows.order_by("number").values_list("values", flat=True))
+def job_column_values(job: ImportJob) -> dict[str, dict[str, Any]]:
+    """What the mapping shows of the job's columns (``intake.suggest.column_values``).
+    The worker computes it when it reads the file; a job read before that has
+    it computed here, once, from its rows (and stored)."""
+    stored: dict[str, dict[str, Any]] = job.column_values
+    if stored or not job.header or job.purged_at is not None:
+        return stored
+    rows = job.rows.order_by("number").values_list("values", flat=True)
+    stored = column_values(len(job.header), rows.iterator(chunk_size=2000))
+    ImportJob.objects.filter(pk=job.pk).update(column_values=stored)
+    job.column_values = stored
+    return stored
 
 
 def suggest_mapping(
     job: ImportJob,
     columns: dict[str, str],
-    rows: list[list[str]] | None = None,
     values: dict[str, dict[str, str]] | None = None,
+    *,
+    column_values: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The mapping for these columns: the values' suggestions, overridden by
-    the choices made (``values``)."""
-    rows = _all_values(job) if rows is None else rows
-    suggested = suggest_values(columns, rows, get_vocabulary().by_id.values())
+    the choices made (``values``). ``column_values``: the file's (else the job's)."""
+    if column_values is None:
+        column_values = job_column_values(job)
+    suggested = suggest_values(columns, column_values, get_vocabulary().by_id.values())
     for name, chosen in (values or {}).items():
         if name in suggested:
             suggested[name].update({k: v for k, v in chosen.items() if k in suggested[name]})

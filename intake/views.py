@@ -22,8 +22,7 @@ from intake.forms import StartForm, UploadForm, field_choices, term_choices
 from intake.models import ImportJob, ImportRow
 from intake.reading import ReadError
 from intake.report import UNDO_REASONS, candidate_reasons, reason_text
-from intake.suggest import distinct_values
-from intake.values import value_key
+from intake.suggest import listed_values
 
 ROWS_PER_PAGE = 100
 OUTCOMES = {
@@ -55,20 +54,17 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
-def _columns(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any]]:
+def _columns(job: ImportJob, values: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     chosen = job.mapping.get("columns", {})
-    out = []
-    for index, header in enumerate(job.header):
-        samples = [r[index] for r in rows[:200] if index < len(r) and r[index]][:3]
-        out.append(
-            {
-                "index": index,
-                "header": header or f"#{index + 1}",
-                "field": chosen.get(str(index), ""),
-                "samples": samples,
-            }
-        )
-    return out
+    return [
+        {
+            "index": index,
+            "header": header or f"#{index + 1}",
+            "field": chosen.get(str(index), ""),
+            "samples": values.get(str(index), {}).get("samples", []),
+        }
+        for index, header in enumerate(job.header)
+    ]
 
 
 def _posted_mapping(
@@ -115,7 +111,9 @@ def _posted_mapping(
 
 
 def _value_sections(
-    job: ImportJob, rows: list[list[str]], wrong: set[tuple[str, str]] | None = None
+    job: ImportJob,
+    column_values: dict[str, dict[str, Any]],
+    wrong: set[tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     sections = []
     values = job.mapping.get("values", {})
@@ -123,16 +121,17 @@ def _value_sections(
         spec = F.BY_NAME.get(name)
         if spec is None or spec.kind not in (F.TERM, F.TERMS):
             continue
-        listed = distinct_values(rows, int(index), many=spec.kind == F.TERMS)
+        listed = listed_values(column_values, index, many=spec.kind == F.TERMS)
         entries = [
             {
                 "n": n,
-                "value": v,
-                "key": value_key(v),
-                "slug": values.get(name, {}).get(value_key(v), ""),
-                "wrong": (name, value_key(v)) in (wrong or set()),
+                "value": value,
+                "key": key,
+                "count": count,
+                "slug": values.get(name, {}).get(key, ""),
+                "wrong": (name, key) in (wrong or set()),
             }
-            for n, v in enumerate(listed)
+            for n, (key, value, count) in enumerate(listed)
         ]
         entries.sort(key=lambda e: (e["slug"] != "", e["value"].lower()))
         sections.append(
@@ -142,6 +141,7 @@ def _value_sections(
                 "entries": entries,
                 "unknown": sum(1 for e in entries if not e["slug"]),
                 "choices": term_choices(spec.term_kind),
+                "more": column_values.get(index, {}).get("more", False),
             }
         )
     return sections
@@ -171,14 +171,14 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("intake:job", pk=job.pk)
             messages.success(request, _("Die Spalten sind gespeichert. Prüfen Sie nun die Werte."))
             return redirect(reverse("intake:mapping", args=[job.pk]) + "#werte")
-    rows = services._all_values(job)
+    column_values = services.job_column_values(job)
     return render(
         request,
         "intake/mapping.html",
         {
             "job": job,
-            "columns": _columns(job, rows),
-            "sections": _value_sections(job, rows, wrong),
+            "columns": _columns(job, column_values),
+            "sections": _value_sections(job, column_values, wrong),
             "field_choices": field_choices(),
             "errors": errors,
         },

@@ -6,14 +6,15 @@ import re
 import string
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intake import fields as F
-from intake import services
+from intake import services, suggest
 from intake.models import ImportJob
 from tests.intake.listfile import as_csv, generate
 
@@ -244,3 +245,79 @@ def test_a_start_without_or_with_a_broken_plan_is_refused(client, coordinator, j
         "Der Import ist gestartet."
         in _start(client, job, job.checked_at.isoformat()).content.decode()
     )
+
+
+# --- what the mapping page shows of the columns -------------------------------------
+
+
+def _row_queries(queries):
+    return [q["sql"] for q in queries if "intake_importrow" in q["sql"]]
+
+
+def test_the_mapping_page_costs_the_same_queries_for_many_rows_and_reads_no_row(
+    client, coordinator, django_assert_num_queries
+):
+    small, large = _job(coordinator, rows=10), _job(coordinator, rows=300)
+    client.force_login(coordinator)
+    client.get(_url(small))  # the vocabulary is loaded once per process
+    for job in (small, large):
+        with django_assert_num_queries(6) as captured:
+            page = client.get(_url(job)).content.decode()
+        assert not _row_queries(captured.captured_queries)
+        assert "Name der Organisation" in page and 'value="name" selected' in page
+    # Storing the columns and starting the dry run read no row either.
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(_url(large), {**_columns(large), "action": "check"})
+    assert response.status_code == 302 and not _row_queries(captured.captured_queries)
+    large.refresh_from_db()
+    assert large.state == ImportJob.State.CHECKING
+    assert large.mapping["values"]["languages"]["turkisch"] == "tr"
+
+
+def test_the_worker_keeps_samples_and_counted_distinct_values(coordinator):
+    data = generate(40, existing=0)
+    data.rows[0][11] = "Türkisch, " + "Sehr lange Sprache " * 20
+    job = services.job_upload(
+        source_name="L", file_name="l.csv", data=as_csv(data, encoding="utf-8"), by=coordinator
+    )
+    _run(job)
+    values = job.column_values
+    assert set(values) == {str(i) for i in range(len(data.header))}
+    assert values["0"]["samples"] == [row[0] for row in data.rows[:3]]
+    states = {key: (shown, n) for key, shown, n in values["5"]["cells"]}
+    assert sum(n for _shown, n in states.values()) == 40
+    assert "parts" not in values["5"]  # no lists: the parts are the cells
+    languages = {key: n for key, _shown, n in values["11"]["parts"]}
+    expected = sum(row[11].split(", ").count("Türkisch") for row in data.rows)
+    assert languages["turkisch"] == expected
+    long = [shown for _key, shown, _n in values["11"]["parts"] if shown.startswith("Sehr")]
+    assert len(long) == 1 and len(long[0]) == 80 and long[0].endswith("…")
+    assert not values["11"]["more"]
+
+
+def test_a_column_with_too_many_values_lists_the_first_and_says_so(
+    client, coordinator, monkeypatch
+):
+    monkeypatch.setattr(suggest, "MAX_VALUES", 5)
+    job = _job(coordinator, rows=40)
+    assert job.column_values["0"]["more"]  # the names
+    assert len(job.column_values["0"]["cells"]) == 5
+    assert len(job.column_values["11"]["parts"]) == 5 and job.column_values["11"]["more"]
+    client.force_login(coordinator)
+    page = client.get(_url(job)).content.decode()
+    assert page.count("Diese Spalte hat zu viele verschiedene Werte") >= 2
+
+
+def test_a_job_read_before_the_column_values_gets_them_once(
+    client, coordinator, job, django_assert_num_queries
+):
+    stored = job.column_values
+    ImportJob.objects.filter(pk=job.pk).update(column_values={})
+    client.force_login(coordinator)
+    client.get(_url(job))
+    job.refresh_from_db()
+    assert job.column_values == stored
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(_url(job)).content.decode()
+    assert not _row_queries(captured.captured_queries)
+    assert "Türkisch" in page
