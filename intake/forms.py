@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.vocabulary import get_vocabulary
 from intake import fields as F
-from intake.reading import MAX_BYTES, MAX_ROWS
+from intake.reading import MAX_BYTES, MAX_ROWS, NOT_A_TABLE, SPREADSHEETS, ReadError
 
 
 class UploadForm(forms.Form):
@@ -37,6 +37,8 @@ class UploadForm(forms.Form):
                 _("Die Datei ist größer als %(mb)s MB. Bitte teilen Sie sie.")
                 % {"mb": MAX_BYTES // (1024 * 1024)}
             )
+        if upload.name.lower().endswith(SPREADSHEETS):
+            raise forms.ValidationError(str(ReadError(NOT_A_TABLE)))
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Bitte laden Sie eine CSV- oder XLSX-Datei hoch."))
         return upload

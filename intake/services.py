@@ -96,18 +96,43 @@ def run_read(*, job_id: int, lease: str) -> None:
     values: dict[str, Any] = {}
     mapping: dict[str, Any] = {}
     if failure is None:
-        values = column_values(len(header), rows)
-        mapping = suggest_mapping(job, F.suggest_columns(header), column_values=values)
+        try:
+            values = column_values(len(header), rows)
+            mapping = suggest_mapping(job, F.suggest_columns(header), column_values=values)
+        except Exception:
+            logger.exception("import %s: the columns could not be summed up", job_id)
+            failure = ReadError(gettext_noop("Die Datei lässt sich nicht lesen."))
+    try:
+        _store_read(job_id, lease, header, rows, values, mapping, failure)
+    except Exception:  # e.g. a value the database refuses: the job fails, it never hangs
+        logger.exception("import %s: the rows could not be stored", job_id)
+        _store_read(
+            job_id,
+            lease,
+            [],
+            [],
+            {},
+            {},
+            ReadError(gettext_noop("Die Datei lässt sich nicht lesen.")),
+        )
+
+
+def _store_read(
+    job_id: int,
+    lease: str,
+    header: list[str],
+    rows: list[list[str]],
+    values: dict[str, Any],
+    mapping: dict[str, Any],
+    failure: ReadError | None,
+) -> None:
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job_id)
         if locked.lease != lease or locked.state != ImportJob.State.READING:
             return
         if failure is None:
             ImportRow.objects.bulk_create(
-                (
-                    ImportRow(job=locked, number=i + 2, values=values)
-                    for i, values in enumerate(rows)
-                ),
+                (ImportRow(job=locked, number=i + 2, values=cells) for i, cells in enumerate(rows)),
                 batch_size=1000,
             )
             locked.header, locked.total, locked.mapping = header, len(rows), mapping
