@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.vocabulary import get_vocabulary
 from intake import fields as F
-from intake.reading import MAX_BYTES, MAX_ROWS
+from intake.reading import MAX_BYTES, MAX_ROWS, NOT_A_TABLE, SPREADSHEETS, ReadError
 
 
 class UploadForm(forms.Form):
@@ -35,6 +37,8 @@ class UploadForm(forms.Form):
                 _("Die Datei ist größer als %(mb)s MB. Bitte teilen Sie sie.")
                 % {"mb": MAX_BYTES // (1024 * 1024)}
             )
+        if upload.name.lower().endswith(SPREADSHEETS):
+            raise forms.ValidationError(str(ReadError(NOT_A_TABLE)))
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Bitte laden Sie eine CSV- oder XLSX-Datei hoch."))
         return upload
@@ -61,3 +65,18 @@ class StartForm(forms.Form):
         initial="0",
         widget=forms.RadioSelect,
     )
+    # The dry run whose report the page showed: when it ended (ImportJob.checked_at,
+    # ISO 8601 to the microsecond).
+    plan = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    @classmethod
+    def of(cls, checked_at: datetime.datetime | None) -> StartForm:
+        return cls(initial={"plan": checked_at.isoformat() if checked_at else ""})
+
+    def clean_plan(self) -> datetime.datetime | None:
+        """The dry run's end as posted (None: missing or not a time)."""
+        try:
+            parsed = parse_datetime(self.cleaned_data["plan"])
+        except ValueError:
+            return None
+        return parsed if parsed is not None and parsed.tzinfo is not None else None

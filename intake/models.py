@@ -55,6 +55,9 @@ class ImportJob(models.Model):
     header = models.JSONField(_("Spalten"), default=list)
     # {"columns": {"<index>": "<field>"}, "values": {"<field>": {"<value>": "<slug>|''"}}}
     mapping = models.JSONField(_("Zuordnung"), default=dict, blank=True)
+    # What the mapping page shows of the columns, computed once when the file is
+    # read (intake.suggest.column_values): samples, distinct values with counts.
+    column_values = models.JSONField(_("Werte der Spalten"), default=dict, blank=True)
     total = models.PositiveIntegerField(_("Zeilen"), default=0)
     # The worker's place in the current phase: this many rows are done (the
     # data rows up to row number position + 1; the header is row 1).

@@ -15,6 +15,16 @@ from django.utils.translation import gettext_noop as _
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+NOT_A_TABLE = _(
+    "Diese Datei ist keine CSV- oder XLSX-Datei. Speichern Sie sie in Excel oder "
+    "LibreOffice als „CSV UTF-8“ oder „Excel-Arbeitsmappe (.xlsx)“."
+)
+# How files begin that only look like a list: old Excel (.xls) and other
+# OLE2 documents, PDF, UTF-16 text (a byte-order mark).
+NOT_A_TABLE_STARTS = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF", b"\xff\xfe", b"\xfe\xff")
+ZIP_START = b"PK\x03\x04"
+# Control characters that no list's text holds (tab, line ends and form feed may).
+BINARY = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
 
 
 class ReadError(Exception):
@@ -61,6 +71,8 @@ def _delimiter(text: str) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -99,7 +111,7 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
     rows: list[list[str]] = []
     try:
         for row in reader:
-            rows.append([v.strip() for v in row])
+            rows.append([v.replace("\x00", "").strip() for v in row])
             if len(rows) > MAX_ROWS + 1:
                 break
     except csv.Error as error:
@@ -129,46 +141,70 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 HEAD_BYTES = 64 * 1024
+# Spreadsheets of other kinds, refused by name with the advice how to save them.
+SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
 
 
-def check(name: str, data: bytes) -> None:
+def kind(name: str, data: bytes) -> str:
+    """What the file is by its content: "xlsx" (a zip with a workbook) or
+    "csv" (text); ReadError when it is neither (an .xls, an .ods, a PDF, UTF-16
+    text, any binary file), whatever its name says."""
+    if data.startswith(NOT_A_TABLE_STARTS):
+        raise ReadError(NOT_A_TABLE)
+    if data.startswith(ZIP_START):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError) as error:
+            raise ReadError(_("Die Excel-Datei lässt sich nicht lesen.")) from error
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise ReadError(NOT_A_TABLE)  # an .ods, a Word file, another archive
+    if name.lower().endswith(".xlsx"):
+        raise ReadError(_("Die Excel-Datei lässt sich nicht lesen."))
+    head = data[:HEAD_BYTES]
+    controls = sum(head.count(byte) for byte in BINARY)
+    if b"\x00" in head or controls > len(head) // 100:
+        raise ReadError(NOT_A_TABLE)
+    return "csv"
+
+
+def check(name: str, data: bytes) -> str:
     """The quick checks the upload request makes before it stores the file
-    (ReadError: why not): its size and kind, that it is not empty, that an
-    Excel file is a workbook at all, a CSV file's header. They cost
-    milliseconds whatever the size; reading every row is the worker's
-    (``read``), which finds the rest (too many rows, a broken row)."""
+    (ReadError: why not): its size and kind (by name and by content), that it
+    is not empty, a CSV file's header. They cost milliseconds whatever the
+    size; reading every row is the worker's (``read``), which finds the rest
+    (too many rows, a broken row, a workbook that is none). Returns the kind
+    ("csv" or "xlsx")."""
     if len(data) > MAX_BYTES:
         raise ReadError(
             _("Die Datei ist größer als %(mb)s MB. Bitte teilen Sie sie."),
             {"mb": str(MAX_BYTES // (1024 * 1024))},
         )
     lower = name.lower()
+    if lower.endswith(SPREADSHEETS):
+        raise ReadError(NOT_A_TABLE)
     if not lower.endswith((".xlsx", ".csv", ".txt")):
         raise ReadError(_("Bitte laden Sie eine CSV- oder XLSX-Datei hoch."))
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ReadError(_("Die Datei ist leer."))
-    if lower.endswith(".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "xl/workbook.xml" not in archive.namelist():
-                    raise KeyError("xl/workbook.xml")
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise ReadError(_("Die Excel-Datei lässt sich nicht lesen.")) from error
-        return
+    found = kind(name, data)
+    if found == "xlsx":
+        return found
     text = decode(data[:HEAD_BYTES])
     try:
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), [])
     except csv.Error:
-        return  # the worker reads the whole file and says what is wrong
+        return found  # the worker reads the whole file and says what is wrong
     while header and not header[-1].strip():
         header.pop()
     if len(header) > MAX_COLUMNS:
         raise ReadError(_("Die Datei hat mehr als %(n)s Spalten."), {"n": str(MAX_COLUMNS)})
+    return found
 
 
 def read(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of an uploaded file (ReadError: why not)."""
-    check(name, data)
-    if name.lower().endswith(".xlsx"):
+    if check(name, data) == "xlsx":
         return read_xlsx(data)
     return read_csv(data)

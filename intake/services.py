@@ -37,7 +37,7 @@ from intake import fields as F
 from intake.models import ImportJob, ImportRow, ImportUpload
 from intake.plan import Context, Plan, plan_row, store_plan
 from intake.reading import ReadError, check, read
-from intake.suggest import suggest_values
+from intake.suggest import column_values, suggest_values
 
 logger = logging.getLogger(__name__)
 
@@ -99,20 +99,50 @@ def run_read(*, job_id: int, lease: str) -> None:
             logger.exception("import %s: the file could not be read", job_id)
             failure = ReadError(gettext_noop("Die Datei lässt sich nicht lesen."))
     del data
-    mapping = suggest_mapping(job, F.suggest_columns(header), rows) if failure is None else {}
+    values: dict[str, Any] = {}
+    mapping: dict[str, Any] = {}
+    if failure is None:
+        try:
+            values = column_values(len(header), rows)
+            mapping = suggest_mapping(job, F.suggest_columns(header), column_values=values)
+        except Exception:
+            logger.exception("import %s: the columns could not be summed up", job_id)
+            failure = ReadError(gettext_noop("Die Datei lässt sich nicht lesen."))
+    try:
+        _store_read(job_id, lease, header, rows, values, mapping, failure)
+    except Exception:  # e.g. a value the database refuses: the job fails, it never hangs
+        logger.exception("import %s: the rows could not be stored", job_id)
+        _store_read(
+            job_id,
+            lease,
+            [],
+            [],
+            {},
+            {},
+            ReadError(gettext_noop("Die Datei lässt sich nicht lesen.")),
+        )
+
+
+def _store_read(
+    job_id: int,
+    lease: str,
+    header: list[str],
+    rows: list[list[str]],
+    values: dict[str, Any],
+    mapping: dict[str, Any],
+    failure: ReadError | None,
+) -> None:
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job_id)
         if locked.lease != lease or locked.state != ImportJob.State.READING:
             return
         if failure is None:
             ImportRow.objects.bulk_create(
-                (
-                    ImportRow(job=locked, number=i + 2, values=values)
-                    for i, values in enumerate(rows)
-                ),
+                (ImportRow(job=locked, number=i + 2, values=cells) for i, cells in enumerate(rows)),
                 batch_size=1000,
             )
             locked.header, locked.total, locked.mapping = header, len(rows), mapping
+            locked.column_values = values
             locked.state = ImportJob.State.MAPPING
         else:
             locked.error = failure.as_json()
@@ -123,20 +153,32 @@ def run_read(*, job_id: int, lease: str) -> None:
         ImportUpload.objects.filter(job_id=job_id).delete()
 
 
-def _all_values(job: ImportJob) -> list[list[str]]:
-    return list(job.rows.order_by("number").values_list("values", flat=True))
+def job_column_values(job: ImportJob) -> dict[str, dict[str, Any]]:
+    """What the mapping shows of the job's columns (``intake.suggest.column_values``).
+    The worker computes it when it reads the file; a job read before that has
+    it computed here, once, from its rows (and stored)."""
+    stored: dict[str, dict[str, Any]] = job.column_values
+    if stored or not job.header or job.purged_at is not None:
+        return stored
+    rows = job.rows.order_by("number").values_list("values", flat=True)
+    stored = column_values(len(job.header), rows.iterator(chunk_size=2000))
+    ImportJob.objects.filter(pk=job.pk).update(column_values=stored)
+    job.column_values = stored
+    return stored
 
 
 def suggest_mapping(
     job: ImportJob,
     columns: dict[str, str],
-    rows: list[list[str]] | None = None,
     values: dict[str, dict[str, str]] | None = None,
+    *,
+    column_values: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The mapping for these columns: the values' suggestions, overridden by
-    the choices made (``values``)."""
-    rows = _all_values(job) if rows is None else rows
-    suggested = suggest_values(columns, rows, get_vocabulary().by_id.values())
+    the choices made (``values``). ``column_values``: the file's (else the job's)."""
+    if column_values is None:
+        column_values = job_column_values(job)
+    suggested = suggest_values(columns, column_values, get_vocabulary().by_id.values())
     for name, chosen in (values or {}).items():
         if name in suggested:
             suggested[name].update({k: v for k, v in chosen.items() if k in suggested[name]})
@@ -145,10 +187,15 @@ def suggest_mapping(
 
 def job_map(*, job: ImportJob, mapping: dict[str, Any], check: bool) -> bool:
     """Store the mapping; with ``check`` the dry run starts (the worker runs it).
-    False when the job is past its mapping (a second tab, a double click)."""
-    changes: dict[str, Any] = {"mapping": mapping, "changed_at": timezone.now()}
+    Without, a job whose dry run was done goes back to its mapping: the dry
+    run's report showed another mapping, so it is void and the import needs a
+    fresh one (``job_start`` refuses it). False when the job is past its
+    mapping (a second tab, a double click)."""
+    changes: dict[str, Any] = {"mapping": mapping, "changed_at": timezone.now(), "checked_at": None}
     if check:
         changes.update(state=ImportJob.State.CHECKING, position=0, lease="", lease_until=None)
+    else:
+        changes.update(state=ImportJob.State.MAPPING)
     done = ImportJob.objects.filter(
         pk=job.pk,
         state__in=[ImportJob.State.MAPPING, ImportJob.State.CHECKED],
@@ -159,10 +206,10 @@ def job_map(*, job: ImportJob, mapping: dict[str, Any], check: bool) -> bool:
 
 
 def job_remap(*, job: ImportJob) -> bool:
-    """Back from the dry run to the mapping."""
+    """Back from the dry run to the mapping (the dry run is void)."""
     done = ImportJob.objects.filter(
         pk=job.pk, state=ImportJob.State.CHECKED, purged_at__isnull=True
-    ).update(state=ImportJob.State.MAPPING, changed_at=timezone.now())
+    ).update(state=ImportJob.State.MAPPING, checked_at=None, changed_at=timezone.now())
     job.refresh_from_db()
     return bool(done)
 
@@ -192,10 +239,16 @@ def job_resolve(*, job: ImportJob, decisions: dict[int, tuple[str, int | None]])
         return len(rows)
 
 
-def job_start(*, job: ImportJob, publish: bool) -> bool:
-    """Queue the import after the dry run (False: already started)."""
+def job_start(*, job: ImportJob, publish: bool, checked_at: datetime.datetime | None) -> bool:
+    """Queue the import after the dry run whose report was shown: the one that
+    finished at ``checked_at``. False when the job is not waiting for its
+    start (already started: a double click), or its dry run is not that one
+    any more (another tab changed the mapping, or checked it again): the
+    import never runs with a plan nobody saw."""
+    if checked_at is None:
+        return False
     done = ImportJob.objects.filter(
-        pk=job.pk, state=ImportJob.State.CHECKED, purged_at__isnull=True
+        pk=job.pk, state=ImportJob.State.CHECKED, checked_at=checked_at, purged_at__isnull=True
     ).update(
         state=ImportJob.State.QUEUED,
         publish=publish,

@@ -22,8 +22,7 @@ from intake.forms import StartForm, UploadForm, field_choices, term_choices
 from intake.models import ImportJob, ImportRow
 from intake.reading import ReadError
 from intake.report import UNDO_REASONS, candidate_reasons, reason_text
-from intake.suggest import distinct_values
-from intake.values import value_key
+from intake.suggest import listed_values
 
 ROWS_PER_PAGE = 100
 OUTCOMES = {
@@ -55,38 +54,84 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
-def _columns(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any]]:
+def _columns(job: ImportJob, values: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     chosen = job.mapping.get("columns", {})
-    out = []
-    for index, header in enumerate(job.header):
-        samples = [r[index] for r in rows[:200] if index < len(r) and r[index]][:3]
-        out.append(
-            {
-                "index": index,
-                "header": header or f"#{index + 1}",
-                "field": chosen.get(str(index), ""),
-                "samples": samples,
-            }
+    return [
+        {
+            "index": index,
+            "header": header or f"#{index + 1}",
+            "field": chosen.get(str(index), ""),
+            "samples": values.get(str(index), {}).get("samples", []),
+        }
+        for index, header in enumerate(job.header)
+    ]
+
+
+def _posted_mapping(
+    request: HttpRequest, job: ImportJob
+) -> tuple[dict[str, str], dict[str, dict[str, str]], list[str], set[tuple[str, str]]]:
+    """The columns and the values' choices of a posted mapping, with what is
+    wrong in them. Whatever else is posted (unknown keys, a column the file does
+    not have, a field that does not exist or has no vocabulary, a value the
+    column does not hold) is ignored: the page never posts it.
+
+    Returns columns (index as text -> field), the values' choices (field ->
+    value key -> slug or ''), the messages, and the (field, value key) pairs
+    whose slug is not a term of the field's vocabulary."""
+    columns: dict[str, str] = {}
+    for index in range(len(job.header)):
+        name = request.POST.get(f"column-{index}", "")
+        if name in F.BY_NAME:
+            columns[str(index)] = name
+    errors: list[str] = []
+    named = list(columns.values())
+    if len(set(named)) != len(named):
+        errors.append(_("Jedes Feld kann nur einer Spalte zugeordnet werden."))
+    chosen: dict[str, dict[str, str]] = {}
+    wrong: set[tuple[str, str]] = set()
+    slugs: dict[str, set[str]] = {}
+    for key in request.POST:
+        name, separator, value = key.removeprefix("value-").partition("-")
+        spec = F.BY_NAME.get(name)
+        if not key.startswith("value-") or not separator or spec is None or not spec.term_kind:
+            continue
+        if name not in slugs:
+            slugs[name] = {slug for slug, _label in term_choices(spec.term_kind)}
+        slug = request.POST.get(key, "")
+        if slug in slugs[name]:
+            chosen.setdefault(name, {})[value] = slug
+        else:
+            wrong.add((name, value))
+    for name in sorted({name for name, _value in wrong}):
+        errors.append(
+            _("Bitte wählen Sie für „%(field)s“ nur Begriffe aus der Liste.")
+            % {"field": F.BY_NAME[name].label}
         )
-    return out
+    return columns, chosen, errors, wrong
 
 
-def _value_sections(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any]]:
+def _value_sections(
+    job: ImportJob,
+    column_values: dict[str, dict[str, Any]],
+    wrong: set[tuple[str, str]] | None = None,
+) -> list[dict[str, Any]]:
     sections = []
     values = job.mapping.get("values", {})
     for index, name in sorted(job.mapping.get("columns", {}).items(), key=lambda i: int(i[0])):
         spec = F.BY_NAME.get(name)
         if spec is None or spec.kind not in (F.TERM, F.TERMS):
             continue
-        listed = distinct_values(rows, int(index), many=spec.kind == F.TERMS)
+        listed = listed_values(column_values, index, many=spec.kind == F.TERMS)
         entries = [
             {
                 "n": n,
-                "value": v,
-                "key": value_key(v),
-                "slug": values.get(name, {}).get(value_key(v), ""),
+                "value": value,
+                "key": key,
+                "count": count,
+                "slug": values.get(name, {}).get(key, ""),
+                "wrong": (name, key) in (wrong or set()),
             }
-            for n, v in enumerate(listed)
+            for n, (key, value, count) in enumerate(listed)
         ]
         entries.sort(key=lambda e: (e["slug"] != "", e["value"].lower()))
         sections.append(
@@ -96,6 +141,7 @@ def _value_sections(job: ImportJob, rows: list[list[str]]) -> list[dict[str, Any
                 "entries": entries,
                 "unknown": sum(1 for e in entries if not e["slug"]),
                 "choices": term_choices(spec.term_kind),
+                "more": column_values.get(index, {}).get("more", False),
             }
         )
     return sections
@@ -107,26 +153,13 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if job.state not in (ImportJob.State.MAPPING, ImportJob.State.CHECKED) or job.purged_at:
         return redirect("intake:job", pk=job.pk)
     errors: list[str] = []
+    wrong: set[tuple[str, str]] = set()  # (field, value key): a slug not of its vocabulary
     status = 200
     if request.method == "POST":
-        valid = {f.name for f in F.FIELDS}
-        columns = {}
-        for index in range(len(job.header)):
-            name = request.POST.get(f"column-{index}", "")
-            if name in valid:
-                columns[str(index)] = name
-        named = list(columns.values())
-        if len(set(named)) != len(named):
-            errors.append(_("Jedes Feld kann nur einer Spalte zugeordnet werden."))
+        columns, chosen, errors, wrong = _posted_mapping(request, job)
         check = request.POST.get("action") == "check"
-        if check and "name" not in named:
+        if check and "name" not in columns.values():
             errors.append(_("Bitte ordnen Sie eine Spalte dem Feld „Name“ zu."))
-        chosen: dict[str, dict[str, str]] = {}
-        for key in request.POST:
-            slug = request.POST.get(key, "")
-            if key.startswith("value-"):
-                _prefix, name, value = key.split("-", 2)
-                chosen.setdefault(name, {})[value] = slug
         if errors:
             status = 400
         else:
@@ -138,14 +171,14 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("intake:job", pk=job.pk)
             messages.success(request, _("Die Spalten sind gespeichert. Prüfen Sie nun die Werte."))
             return redirect(reverse("intake:mapping", args=[job.pk]) + "#werte")
-    rows = services._all_values(job)
+    column_values = services.job_column_values(job)
     return render(
         request,
         "intake/mapping.html",
         {
             "job": job,
-            "columns": _columns(job, rows),
-            "sections": _value_sections(job, rows),
+            "columns": _columns(job, column_values),
+            "sections": _value_sections(job, column_values, wrong),
             "field_choices": field_choices(),
             "errors": errors,
         },
@@ -232,7 +265,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else 0,
         # The dry run's decisions and the start (not once the values are purged).
         "deciding": job.state == ImportJob.State.CHECKED and job.purged_at is None,
-        "start_form": StartForm(),
+        "start_form": StartForm.of(job.checked_at),
         "undo_expired_text": undo_expired_text() if job.undo_expired else "",
         "resolutions": ImportRow.Resolution.choices,
         "filters": [
@@ -286,7 +319,10 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie, was mit neuen Profilen geschieht."))
         return redirect("intake:job", pk=job.pk)
-    if services.job_start(job=job, publish=form.cleaned_data["publish"]):
+    started = services.job_start(
+        job=job, publish=form.cleaned_data["publish"], checked_at=form.cleaned_data["plan"]
+    )
+    if started:
         messages.success(request, _("Der Import ist gestartet. Diese Seite zeigt den Fortschritt."))
     elif job.purged_at is not None:
         messages.error(
@@ -294,6 +330,15 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
             _(
                 "Dieser Import lässt sich nicht mehr starten: "
                 "Die Werte seiner Zeilen sind gelöscht."
+            ),
+        )
+    elif job.state in (ImportJob.State.MAPPING, ImportJob.State.CHECKING, ImportJob.State.CHECKED):
+        messages.error(
+            request,
+            _(
+                "Der Import ist nicht gestartet: Die Zuordnung wurde geändert, nachdem "
+                "dieser Probelauf angezeigt wurde. Prüfen Sie den neuen Probelauf und "
+                "starten Sie den Import dann."
             ),
         )
     else:

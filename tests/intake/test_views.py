@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from intake import reading, services
-from intake.models import ImportJob, ImportUpload
+from intake.models import ImportJob, ImportRow, ImportUpload
 from tests.intake.listfile import as_csv, as_xlsx, generate
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,84 @@ def test_a_reader_crash_or_a_missing_file_fails_the_job_with_a_message(
     page = client.get(reverse("intake:job", args=[gone.pk])).content.decode()
     assert "Die Datei ist nicht mehr da. Bitte laden Sie sie neu hoch." in page
     assert not ImportUpload.objects.exists() and not broken.rows.exists()
+
+
+NOT_A_TABLE = "Diese Datei ist keine CSV- oder XLSX-Datei."
+
+
+def _zip(*names):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return buffer.getvalue()
+
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+ODS = _zip("mimetype", "content.xml", "META-INF/manifest.xml")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("liste.xls", OLE2),
+        ("liste.ods", ODS),
+        ("liste.csv", OLE2),  # an .xls renamed
+        ("liste.xlsx", OLE2),
+        ("liste.csv", ODS),  # an .ods renamed
+        ("liste.xlsx", ODS),
+        ("liste.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),  # a PDF renamed
+        ("liste.csv", "Name;Ort\nVerein;Köln\n".encode("utf-16")),  # with its BOM
+        ("liste.txt", "Name;Ort\nVerein;Köln\n".encode("utf-16-le")),  # without
+        ("liste.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+    ],
+)
+def test_a_file_that_is_no_list_by_its_content_gets_its_own_message(
+    client, coordinator, name, content
+):
+    client.force_login(coordinator)
+    response = _upload(client, name, content)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert NOT_A_TABLE in page and "„Excel-Arbeitsmappe (.xlsx)“" in page
+    assert not ImportJob.objects.exists() and not ImportUpload.objects.exists()
+    client.cookies["django_language"] = "en"
+    page = _upload(client, name, content).content.decode()
+    assert "This file is not a CSV or XLSX file." in page
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook(client, coordinator):
+    client.force_login(coordinator)
+    assert _upload(client, "liste.csv", as_xlsx(generate(5, existing=0))).status_code == 302
+    job = ImportJob.objects.get()
+    _read(job)
+    assert job.state == ImportJob.State.MAPPING and job.total == 5
+
+
+def test_a_stored_file_that_is_no_list_fails_in_the_worker_never_hangs(
+    client, coordinator, monkeypatch, caplog
+):
+    """Files stored before the content check, and rows the database refuses."""
+    jobs = []
+    for content in (OLE2, "Name;Ort\nVerein;Köln\n".encode("utf-16")):
+        job = ImportJob.objects.create(source_name="L", file_name="l.csv", created_by=coordinator)
+        ImportUpload.objects.create(job=job, data=content)
+        jobs.append(job)
+    for job in jobs:
+        _read(job)
+        assert job.state == ImportJob.State.FAILED
+        assert job.error["message"].startswith(NOT_A_TABLE)
+    client.force_login(coordinator)
+    page = client.get(reverse("intake:job", args=[jobs[0].pk])).content.decode()
+    assert NOT_A_TABLE in page
+
+    def refuse(*args, **kwargs):
+        raise ValueError("the database refuses a value")
+
+    monkeypatch.setattr(ImportRow.objects, "bulk_create", refuse)
+    _upload(client, "liste.csv", as_csv(generate(5, existing=0), encoding="utf-8"))
+    job = ImportJob.objects.latest("pk")
+    _read(job)
+    assert job.state == ImportJob.State.FAILED and job.lease == ""
+    assert "the rows could not be stored" in caplog.text
+    assert not job.rows.exists() and not ImportUpload.objects.filter(job=job).exists()
