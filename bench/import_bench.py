@@ -144,7 +144,7 @@ def main() -> None:
         flagged = list(job.rows.exclude(candidates=[]).values_list("number", flat=True))
         services.job_resolve(job=job, decisions=dict.fromkeys(flagged[:10], ("update", None)))
         planned = dict(job.rows.values_list("number", "planned"))
-        services.job_start(job=job, publish=True, checked_at=job.checked_at)
+        services.job_start(job=job, publish=True, seen=job.changed_at)
         phase("import", lambda: work(job))
         result = dict(job.rows.values_list("number", "result"))
         created = sum(1 for v in result.values() if v == ImportRow.Action.CREATE)

@@ -65,16 +65,16 @@ class StartForm(forms.Form):
         initial="0",
         widget=forms.RadioSelect,
     )
-    # The dry run whose report the page showed: when it ended (ImportJob.checked_at,
-    # ISO 8601 to the microsecond).
+    # The plan the page showed: the job's last change (ImportJob.changed_at: the
+    # dry run's end, or a duplicate decided since), ISO 8601 to the microsecond.
     plan = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     @classmethod
-    def of(cls, checked_at: datetime.datetime | None) -> StartForm:
-        return cls(initial={"plan": checked_at.isoformat() if checked_at else ""})
+    def of(cls, changed_at: datetime.datetime | None) -> StartForm:
+        return cls(initial={"plan": changed_at.isoformat() if changed_at else ""})
 
     def clean_plan(self) -> datetime.datetime | None:
-        """The dry run's end as posted (None: missing or not a time)."""
+        """The plan's time as posted (None: missing or not a time)."""
         try:
             parsed = parse_datetime(self.cleaned_data["plan"])
         except ValueError:

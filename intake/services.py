@@ -234,21 +234,23 @@ def job_resolve(*, job: ImportJob, decisions: dict[int, tuple[str, int | None]])
             rows,
             ["resolution", "resolution_target", "planned", "reasons", "candidates"],
         )
+        # A new plan: a start from a page that showed the old one is refused.
         locked.changed_at = timezone.now()
         locked.save(update_fields=["changed_at"])
-        return len(rows)
+    job.refresh_from_db()
+    return len(rows)
 
 
-def job_start(*, job: ImportJob, publish: bool, checked_at: datetime.datetime | None) -> bool:
-    """Queue the import after the dry run whose report was shown: the one that
-    finished at ``checked_at``. False when the job is not waiting for its
-    start (already started: a double click), or its dry run is not that one
-    any more (another tab changed the mapping, or checked it again): the
-    import never runs with a plan nobody saw."""
-    if checked_at is None:
+def job_start(*, job: ImportJob, publish: bool, seen: datetime.datetime | None) -> bool:
+    """Queue the import after the dry run whose report was shown: ``seen`` is
+    the job's ``changed_at`` on that page. False when the job is not waiting
+    for its start (already started: a double click), or its plan is not the
+    one shown any more (another tab changed the mapping, checked it again or
+    decided duplicates): the import never runs with a plan nobody saw."""
+    if seen is None:
         return False
     done = ImportJob.objects.filter(
-        pk=job.pk, state=ImportJob.State.CHECKED, checked_at=checked_at, purged_at__isnull=True
+        pk=job.pk, state=ImportJob.State.CHECKED, changed_at=seen, purged_at__isnull=True
     ).update(
         state=ImportJob.State.QUEUED,
         publish=publish,

@@ -265,7 +265,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else 0,
         # The dry run's decisions and the start (not once the values are purged).
         "deciding": job.state == ImportJob.State.CHECKED and job.purged_at is None,
-        "start_form": StartForm.of(job.checked_at),
+        "start_form": StartForm.of(job.changed_at),
         "undo_expired_text": undo_expired_text() if job.undo_expired else "",
         "resolutions": ImportRow.Resolution.choices,
         "filters": [
@@ -320,7 +320,7 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bitte wählen Sie, was mit neuen Profilen geschieht."))
         return redirect("intake:job", pk=job.pk)
     started = services.job_start(
-        job=job, publish=form.cleaned_data["publish"], checked_at=form.cleaned_data["plan"]
+        job=job, publish=form.cleaned_data["publish"], seen=form.cleaned_data["plan"]
     )
     if started:
         messages.success(request, _("Der Import ist gestartet. Diese Seite zeigt den Fortschritt."))
@@ -336,9 +336,9 @@ def job_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request,
             _(
-                "Der Import ist nicht gestartet: Die Zuordnung wurde geändert, nachdem "
-                "dieser Probelauf angezeigt wurde. Prüfen Sie den neuen Probelauf und "
-                "starten Sie den Import dann."
+                "Der Import ist nicht gestartet: Die Zuordnung oder eine Entscheidung zu "
+                "Dubletten wurde geändert, nachdem dieser Probelauf angezeigt wurde. Prüfen "
+                "Sie den aktuellen Probelauf und starten Sie den Import dann."
             ),
         )
     else:

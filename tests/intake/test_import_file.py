@@ -150,10 +150,8 @@ def test_dry_run_matches_import_and_undo_restores(data, existing, coordinator):
 
     before = _state()
     profiles_before = Organisation.objects.count()
-    assert services.job_start(job=job, publish=True, checked_at=job.checked_at)
-    assert not services.job_start(
-        job=job, publish=True, checked_at=job.checked_at
-    )  # a double click
+    assert services.job_start(job=job, publish=True, seen=job.changed_at)
+    assert not services.job_start(job=job, publish=True, seen=job.changed_at)  # a double click
     _run(job)
     assert job.state == ImportJob.State.DONE
     result = dict(job.rows.values_list("number", "result"))
@@ -198,7 +196,7 @@ def test_undo_leaves_profiles_changed_since(existing, coordinator):
     services.job_map(job=job, mapping=job.mapping, check=True)
     _run(job)
     services.job_resolve(job=job, decisions={2: ("update", target.pk)})
-    services.job_start(job=job, publish=False, checked_at=job.checked_at)
+    services.job_start(job=job, publish=False, seen=job.changed_at)
     _run(job)
     created = job.rows.filter(result="create").order_by("number")
     assert Organisation.objects.get(pk=created[0].organisation_pk).status == "in_review"

@@ -181,14 +181,14 @@ def _start(client, job, plan):
     )
 
 
-CHANGED = "Die Zuordnung wurde geändert, nachdem dieser Probelauf angezeigt wurde."
+CHANGED = "Die Zuordnung oder eine Entscheidung zu Dubletten wurde geändert, nachdem"
 
 
 def test_storing_the_columns_after_the_dry_run_voids_it(coordinator, job):
     _checked(job)
     assert services.job_map(job=job, mapping=job.mapping, check=False)
     assert job.state == ImportJob.State.MAPPING and job.checked_at is None
-    assert not services.job_start(job=job, publish=True, checked_at=None)
+    assert not services.job_start(job=job, publish=True, seen=None)
     assert job.state == ImportJob.State.MAPPING
 
 
@@ -234,16 +234,43 @@ def test_a_start_from_a_report_whose_mapping_changed_since_is_refused(client, co
     assert job.state == ImportJob.State.QUEUED
 
 
+def test_duplicates_decided_in_another_tab_void_a_start_from_the_older_page(
+    client, coordinator, job
+):
+    from tests.factories import make_organisation
+
+    values = job.rows.get(number=2).values
+    name, postal, town = values[0], values[3], values[4]
+    existing = make_organisation(name, city=town, postal_code=postal, slug=None)
+    _checked(job)
+    assert job.rows.get(number=2).candidates
+    client.force_login(coordinator)
+    tab_b = Client()
+    tab_b.force_login(coordinator)
+    plan = _plan(client.get(reverse("intake:job", args=[job.pk])).content.decode())
+
+    decided = tab_b.post(
+        reverse("intake:resolve", args=[job.pk]), {"row-2": f"update:{existing.pk}"}
+    )
+    assert decided.status_code == 302
+    assert CHANGED in _start(client, job, plan).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKED
+    # The page shows the decision now, and its start goes.
+    fresh = _plan(client.get(reverse("intake:job", args=[job.pk])).content.decode())
+    assert "Der Import ist gestartet." in _start(client, job, fresh).content.decode()
+
+
 def test_a_start_without_or_with_a_broken_plan_is_refused(client, coordinator, job):
     _checked(job)
     client.force_login(coordinator)
-    for plan in ("", "gestern", "2024-13-45T99:00:00", job.checked_at.isoformat() + "x"):
+    for plan in ("", "gestern", "2024-13-45T99:00:00", job.changed_at.isoformat() + "x"):
         assert CHANGED in _start(client, job, plan).content.decode()
     job.refresh_from_db()
     assert job.state == ImportJob.State.CHECKED
     assert (
         "Der Import ist gestartet."
-        in _start(client, job, job.checked_at.isoformat()).content.decode()
+        in _start(client, job, job.changed_at.isoformat()).content.decode()
     )
 
 

@@ -46,7 +46,7 @@ def _job(coordinator, *, until, rows=60, name="Liste"):
     _run(job)
     if until == ImportJob.State.CHECKED:
         return job
-    services.job_start(job=job, publish=True, checked_at=job.checked_at)
+    services.job_start(job=job, publish=True, seen=job.changed_at)
     _run(job)
     assert job.state == ImportJob.State.DONE
     return job

@@ -43,7 +43,7 @@ def _imported(coordinator, rows=12, *, target=None, resolution="update"):
     _run(job)
     if target is not None:
         services.job_resolve(job=job, decisions={2: (resolution, target.pk)})
-    services.job_start(job=job, publish=True)
+    services.job_start(job=job, publish=True, seen=job.changed_at)
     _run(job)
     created = [
         Organisation.objects.get(pk=pk)
@@ -153,7 +153,7 @@ def test_a_list_only_fills_what_a_team_left_empty(coordinator):
     row = job.rows.get(number=2)
     # The dry run says so ...
     assert {"code": "team_fills_empty"} in row.reasons
-    services.job_start(job=job, publish=False)
+    services.job_start(job=job, publish=False, seen=job.changed_at)
     _run(job)
     stored = Organisation.objects.get(pk=target.pk)
     # ... and the import does it: the team's phone stays, the empty street is filled.
@@ -185,7 +185,7 @@ def test_a_value_the_database_refuses_skips_its_row_only(coordinator, monkeypatc
     _run(job)
     services.job_map(job=job, mapping=job.mapping, check=True)
     _run(job)
-    services.job_start(job=job, publish=False)
+    services.job_start(job=job, publish=False, seen=job.changed_at)
     creating = job.rows.filter(planned="create").count()
     bad = job.rows.get(number=4).values[0]
     real = services.organisation_save
@@ -251,7 +251,7 @@ def test_batches_end_after_their_time_and_go_on(coordinator, monkeypatch):
     job.refresh_from_db()
     assert (job.state, calls) == (ImportJob.State.CHECKED, job.total)
     planned = dict(job.rows.values_list("number", "planned"))
-    services.job_start(job=job, publish=False)
+    services.job_start(job=job, publish=False, seen=job.changed_at)
     _run(job)
     assert dict(job.rows.values_list("number", "result")) == planned
 
