@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.vocabulary import get_vocabulary
@@ -63,7 +64,7 @@ def term_choices(kind: str, value: Callable[[Any], str] = _pk) -> Callable[[], l
     widget leaves out unless they are selected.
     """
 
-    def choices() -> list:
+    def compute() -> list:
         terms = collated(get_vocabulary().kind(kind))
         if kind != "language":
             return [(value(t), t.label) for t in terms]
@@ -72,16 +73,24 @@ def term_choices(kind: str, value: Callable[[Any], str] = _pk) -> Callable[[], l
         rest = [(value(t), t.label) for t in terms if t.code not in common]
         return [(str(COMMON_GROUP), first), (str(OTHER_GROUP), rest)]
 
+    def choices() -> list:
+        # Sorted once per process, language and vocabulary version, not per form.
+        key = ("term_choices", kind, value, get_language())
+        return list(get_vocabulary().derived(key, compute))
+
     return choices
 
 
 def hidden_values(kind: str, value: Callable[[Any], str] = _pk) -> Callable[[], frozenset[str]]:
     """The values of the terms left out of the choices (unless selected)."""
 
+    def compute() -> frozenset[str]:
+        excluded = excluded_codes()
+        return frozenset(value(t) for t in get_vocabulary().kind(kind) if t.code in excluded)
+
     def hidden() -> frozenset[str]:
         if kind != "language":
             return frozenset()
-        excluded = excluded_codes()
-        return frozenset(value(t) for t in get_vocabulary().kind(kind) if t.code in excluded)
+        return get_vocabulary().derived(("hidden_values", kind, value), compute)
 
     return hidden

@@ -1,12 +1,20 @@
 """Reading and loading the shared vocabulary.
 
-All terms together are a few hundred rows that every directory page needs, so
-they are read once and kept in the shared cache; whoever changes terms calls
-``invalidate_vocabulary()``.
+All terms together are a few hundred rows that every page needs. Each process keeps
+them (and what is derived from them: sorted choices, labels) in memory, tagged
+with a small version token kept in the shared cache; a request reads only that
+token (a few bytes) and reuses the process's copy while it matches. Whoever
+changes terms calls ``invalidate_vocabulary()``: a new token, so every process
+reads the terms again on its next request. Without the shared cache (an outage,
+core/cache.py) there is no token to compare, and each request reads the terms
+from the database: slower, never stale.
 """
 
 import threading
+import uuid
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -14,7 +22,9 @@ from django.db import transaction
 from directory.relations import MANY_RELATIONS
 from directory.vocabulary_data import vocabulary as initial_vocabulary
 
-CACHE_KEY = "directory:vocabulary:v1"
+VERSION_KEY = "directory:vocabulary:version"
+
+T = TypeVar("T")
 
 # Organisation's many-to-many relations to Term, and the kind each one holds.
 TERM_RELATIONS: dict[str, str] = {r.field: r.kind for r in MANY_RELATIONS}
@@ -25,6 +35,7 @@ class Vocabulary:
     by_id: dict = field(default_factory=dict)
     by_kind: dict = field(default_factory=dict)
     _by_slug: dict = field(default_factory=dict)
+    _derived: dict = field(default_factory=dict)
 
     @classmethod
     def from_terms(cls, terms) -> "Vocabulary":
@@ -41,24 +52,45 @@ class Vocabulary:
     def kind(self, kind: str) -> list:
         return self.by_kind.get(kind, [])
 
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute`` derives from these terms, computed once per key (include
+        the language in the key when the result has labels). Results are shared
+        by every request of the process: treat them as read-only."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
-# The vocabulary of the current request: read from the shared cache once per
-# request (VocabularyMiddleware starts each request afresh), not once per use.
+
+# The vocabulary of the current request (VocabularyMiddleware starts each request
+# afresh) and the process's copy with its version token.
 _local = threading.local()
+_process: tuple[str, Vocabulary] | None = None
 
 
 def get_vocabulary() -> Vocabulary:
-    from directory.models import Term
-
+    global _process
     vocab = getattr(_local, "vocabulary", None)
     if vocab is not None:
         return vocab
-    terms = cache.get(CACHE_KEY)
-    if terms is None:
-        terms = list(Term.objects.all())
-        cache.set(CACHE_KEY, terms, timeout=3600)
-    _local.vocabulary = Vocabulary.from_terms(terms)
-    return _local.vocabulary
+    version = cache.get(VERSION_KEY)
+    kept = _process
+    if version is not None and kept is not None and kept[0] == version:
+        vocab = kept[1]
+    else:
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)  # another process may have been first
+        from directory.models import Term
+
+        # Read after the token: a change committed meanwhile brings a newer
+        # token, and this copy is read again next time (never kept too long).
+        vocab = Vocabulary.from_terms(Term.objects.all())
+        if version is not None:
+            _process = (version, vocab)
+    _local.vocabulary = vocab
+    return vocab
 
 
 def forget_vocabulary() -> None:
@@ -66,8 +98,11 @@ def forget_vocabulary() -> None:
 
 
 def drop_vocabulary(**kwargs) -> None:
-    """Forget the cached vocabulary (also on core.pagecache.cleared)."""
-    cache.delete(CACHE_KEY)
+    """A new version token: every process reads the terms again (also on
+    core.pagecache.cleared)."""
+    global _process
+    _process = None
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     forget_vocabulary()
 
 
@@ -80,7 +115,7 @@ def invalidate_vocabulary() -> None:
 
 
 class VocabularyMiddleware:
-    """Each request reads the vocabulary afresh (once) from the shared cache."""
+    """Each request looks at the vocabulary's version afresh (once)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
