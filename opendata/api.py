@@ -46,6 +46,18 @@ class Pagination(PageNumberPagination):
         except BadParameter as error:
             raise ParseError(str(error)) from None
 
+    def page_end(self, request, total: int) -> int:
+        """Where the page asked for ends (offset + page size), for the choice of
+        the order's plan (opendata.paging); an invalid page is refused later."""
+        size = self.get_page_size(request) or self.page_size
+        number = request.query_params.get(self.page_query_param) or "1"
+        if number in self.last_page_strings:
+            return max(total, size)
+        try:
+            return whole_number(self.page_query_param, number, maximum=MAX_PAGE) * size
+        except BadParameter:
+            return size
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -262,8 +274,10 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         total = queryset.count()
-        queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"))
-        cast(Pagination, self.paginator).known_count = total
+        paginator = cast(Pagination, self.paginator)
+        until = paginator.page_end(request, total)
+        queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"), until=until)
+        paginator.known_count = total
         page = self.paginate_queryset(queryset)
         assert page is not None  # always paginated (Pagination)
         context = dict(self.get_serializer_context())

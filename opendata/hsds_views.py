@@ -116,9 +116,10 @@ class Organizations(HsdsView):
         queryset = _organisations(request)
         total = queryset.count()
         full = request.query_params.get("full") in ("true", "1")
+        number, per_page = self.paging(request)
         return self.paged(
             request,
-            order_for_page(queryset, total, ("pk", "number")),
+            order_for_page(queryset, total, ("pk", "number"), until=number * per_page),
             total,
             lambda rows: _serialise_organisations(rows, full=full),
         )

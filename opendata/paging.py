@@ -7,13 +7,23 @@ rare name at 160,000). So where the count (needed for the page anyway) is small,
 the same order is given as an expression that no index serves: PostgreSQL then
 fetches the few matches through their own indexes and sorts them. The order of
 the results is the same either way.
+
+Which one: the walk passes about (offset + page size) x published / matches
+rows before the page is full. Where that is at most WALK_LIMIT rows, the walk
+is taken; otherwise the sort. (Before, any result under 20,000 was sorted:
+the whole directory at 16,000 MOs was read and sorted for every API page,
+38 ms, where the walk takes about 1 ms.)
 """
 
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast, Concat
 
-SMALL_RESULT = 20_000
+from core.pagecache import cached
+from directory.models import Organisation
+
+# Rows an index walk may pass before the page is full (a few milliseconds).
+WALK_LIMIT = 5_000
 
 
 def unindexed(field: str, kind: str = "text"):
@@ -22,9 +32,22 @@ def unindexed(field: str, kind: str = "text"):
     return Cast(F(field), IntegerField()) + Value(0)
 
 
-def order_for_page(queryset, total: int, *fields: tuple[str, str]):
-    """``fields``: (name, "text" | "number") pairs in order."""
-    if total >= SMALL_RESULT:
+def published_count() -> int:
+    """How many profiles are published (cached per generation of the directory)."""
+    return cached(
+        "published-count",
+        (),
+        lambda: Organisation.objects.published().count(),
+        namespaces=("directory",),
+    )
+
+
+def order_for_page(queryset, total: int, *fields: tuple[str, str], until: int):
+    """``fields``: (name, "text" | "number") pairs in order; ``until``: the end
+    of the page asked for (offset + page size)."""
+    # Every match is published: past WALK_LIMIT the walk is too long whatever
+    # the count (and a page past the end costs no query here).
+    if total and until <= WALK_LIMIT and until * published_count() <= WALK_LIMIT * total:
         return queryset.order_by(*(name for name, _kind in fields))
     return queryset.order_by(*(unindexed(name, kind) for name, kind in fields))
 

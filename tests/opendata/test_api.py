@@ -138,11 +138,33 @@ def test_small_and_large_results_come_in_the_same_order(client, world, settings)
 
     expected = _names(client, page_size=100)
     assert expected == sorted(expected)
-    original = paging.SMALL_RESULT
+    original = paging.WALK_LIMIT
     try:
-        paging.SMALL_RESULT = 0  # every result counts as large: the index order
-        assert _names(client, page_size=100) == expected
+        for limit in (0, 10**9):  # always the sort; always the index walk
+            paging.WALK_LIMIT = limit
+            assert _names(client, page_size=100) == expected
     finally:
-        paging.SMALL_RESULT = original
+        paging.WALK_LIMIT = original
     hsds = [o["id"] for o in client.get("/api/hsds/organizations?per_page=50").json()["contents"]]
     assert len(hsds) == len(expected)
+
+
+def test_the_index_walk_is_taken_where_it_ends_soon(world, monkeypatch):
+    """opendata/paging.py: the walk passes about end x published / matches rows."""
+    from directory.models import Organisation
+    from opendata import paging
+
+    published = Organisation.objects.published()
+    everyone = published.count()
+    assert everyone > 2
+    monkeypatch.setattr(paging, "WALK_LIMIT", 2)
+    fields = (("name", "text"), ("pk", "number"))
+
+    def walks(total, until):
+        ordered = paging.order_for_page(published, total, *fields, until=until)
+        return ordered.query.order_by == ("name", "pk")
+
+    assert walks(everyone, 2)  # the first rows of everything: 2 rows walked
+    assert not walks(everyone, 3)  # 3 rows walked: more than the limit
+    assert not walks(1, 2)  # one match among all: the walk would pass them all
+    assert not walks(0, 2)
