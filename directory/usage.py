@@ -11,15 +11,25 @@ the profile and goes with it is marked on its model with
 ``DELETED_WITH_PROFILE = True`` (its offers, open takeover invitations, the
 coordinators' "not a duplicate" decisions, a saved search's seen list). The
 profile's own term relations and the history tables (which keep no foreign key
-constraint) never count."""
+constraint) never count. Uses that are no foreign key (a guide draft lists the
+profiles it will feature by key) are added by their apps with ``register``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import models
 
 from directory.models import Organisation
+
+# Registered by other apps (AppConfig.ready): pks -> those of them in use there.
+UseCheck = Callable[[list[int]], set[int]]
+checks: list[UseCheck] = []
+
+
+def register(check: UseCheck) -> None:
+    if check not in checks:
+        checks.append(check)
 
 
 def _uses() -> list[tuple[type[models.Model], str]]:
@@ -52,4 +62,6 @@ def organisations_in_use(pks: Iterable[int]) -> set[int]:
     for model, name in _uses():
         rows = model._default_manager.filter(**{f"{name}__in": pks})
         used.update(pk for pk in rows.values_list(name, flat=True) if pk is not None)
+    for check in checks:
+        used |= check(pks)
     return used

@@ -13,6 +13,15 @@ class GuidanceConfig(AppConfig):
 
         extensions.register(extensions.profile_panels, profile_panel)
         _register_merge()
+        _register_use()
+
+
+def _register_use() -> None:
+    """A guide draft that will feature a profile uses it (directory.usage)."""
+    from directory import usage
+    from guidance.services import featured_in_drafts
+
+    usage.register(featured_in_drafts)
 
 
 def _register_merge() -> None:

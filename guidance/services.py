@@ -69,6 +69,16 @@ def parse_tags_snapshot(text: str) -> tuple[list[int], list[int]]:
 # -- working copies
 
 
+def featured_in_drafts(organisation_ids: list[int]) -> set[int]:
+    """Those of these profiles that a draft of the guide will feature (drafts
+    keep them by key, not by a foreign key: directory.usage asks here)."""
+    wanted = set(organisation_ids)
+    found: set[int] = set()
+    for draft in Item.objects.filter(draft__isnull=False).values_list("draft", flat=True):
+        found |= wanted.intersection((draft or {}).get("features") or ())
+    return found
+
+
 def item_snapshot(item: Item) -> dict[str, Any]:
     data = {field: getattr(item, field) for field in ITEM_FIELDS}
     data["en_source_fingerprint"] = item.en_source_fingerprint
@@ -271,8 +281,12 @@ def chapter_publish(*, chapter: Chapter, by: User | None) -> int:
             setattr(item, field, data[field])
         item.en_source_fingerprint = data.get("en_source_fingerprint", "")
         item.terms.set(data["terms"])
-        item.featured_organisations.set(data["features"])
-        item.tags_snapshot = tags_snapshot(data["terms"], data["features"])
+        # A profile deleted since the draft was made is left out.
+        features = list(
+            Organisation.objects.filter(pk__in=data["features"]).values_list("pk", flat=True)
+        )
+        item.featured_organisations.set(features)
+        item.tags_snapshot = tags_snapshot(data["terms"], features)
         item.is_published = True
         item.draft = None
         item.version += 1  # the row is locked

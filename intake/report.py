@@ -20,7 +20,9 @@ def reason_text(reason: dict[str, Any]) -> str:
     code = reason.get("code")
     if code == "missing_name":
         return _("Der Name fehlt.")
-    if code in ("invalid", "unknown") and "value" not in reason:  # purged: no values kept
+    if (
+        code in ("invalid", "unknown", "too_long") and "value" not in reason
+    ):  # purged: no values kept
         return _("Ungültiger oder unbekannter Wert bei „%(field)s“ (Wert gelöscht).") % {
             "field": _field(reason["field"])
         }

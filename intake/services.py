@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -339,8 +339,9 @@ def purge_job(*, job_id: int, now: datetime.datetime | None = None) -> int:
                 .values_list("pk", "number", "reasons")[:PURGE_BATCH]
             )
             if not rows:
-                job.purged_at = now
-                job.save(update_fields=["purged_at"])
+                # The mapping's samples and distinct values are the rows' values too.
+                job.purged_at, job.column_values = now, {}
+                job.save(update_fields=["purged_at", "column_values"])
                 return purged
             quoting = [
                 ImportRow(pk=pk, reasons=_without_values(reasons))
@@ -382,7 +383,7 @@ def claim(job_id: int | None = None) -> tuple[ImportJob, str] | None:
     waiting = waiting.filter(Q(lease="") | Q(lease_until__lt=now))
     if job_id is not None:
         waiting = waiting.filter(pk=job_id)
-    for job in waiting.order_by("created_at", "pk")[:5]:
+    for job in waiting.order_by("created_at", "pk").defer("column_values")[:5]:
         lease = secrets.token_hex(8)
         phase = ImportJob.PHASES.get(ImportJob.State(job.state))
         running = phase[0] if phase else job.state
@@ -412,6 +413,19 @@ def _timed(rows: list[ImportRow], seconds: float) -> Iterator[ImportRow]:
         yield row
 
 
+BATCH_FIELDS = [
+    "position",
+    "lease",
+    "lease_until",
+    "state",
+    "started_at",
+    "changed_at",
+    "checked_at",
+    "finished_at",
+    "undone_at",
+]
+
+
 def run_batch(
     *,
     job_id: int,
@@ -425,7 +439,8 @@ def run_batch(
     do (False also when the lease was lost)."""
     seconds = BATCH_SECONDS if seconds is None else seconds
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        # Not the column values (up to a few MB): a batch neither reads nor writes them.
+        job = ImportJob.objects.select_for_update().defer("column_values").get(pk=job_id)
         if job.lease != lease:
             return False
         # Row numbers count the header as row 1: the data row n is the (n-1)th.
@@ -472,7 +487,7 @@ def run_batch(
                 job.finished_at = now
             elif job.state == ImportJob.State.UNDONE:
                 job.undone_at = now
-        job.save()
+        job.save(update_fields=BATCH_FIELDS)
         return more
 
 
@@ -524,17 +539,20 @@ def _import_row_safely(row: ImportRow, context: Context) -> None:
     try:
         with transaction.atomic():
             _import_row(row, plan_row(row, context), context)
-    except (DatabaseError, ValidationError):
+    except (DataError, IntegrityError, ValidationError):
+        # A value refused for good. A passing failure (a deadlock, a timeout, a
+        # lock) is no reason: it fails the batch, which the worker runs again.
         logger.exception("import %s row %s failed", context.job.pk, row.number)
         row.result = ImportRow.Action.SKIP
         row.organisation_pk, row.before, row.version_after = None, None, None
         row.reasons = [{"code": "error"}]
 
 
-def _street(changes: dict[str, Any]) -> None:
-    """An imported street is shown to signed-in institutions only (it may be a
-    volunteer's home); the team decides when it takes the profile over."""
-    if changes.get("street"):
+def _street(changes: dict[str, Any], current: str = Visibility.PUBLIC) -> None:
+    """An imported street is shown to signed-in institutions at most (it may
+    be a volunteer's home); the team decides when it takes the profile over.
+    A narrower visibility stays as it is."""
+    if changes.get("street") and current == Visibility.PUBLIC:
         changes["street_visibility"] = Visibility.INSTITUTIONS
 
 
@@ -567,14 +585,16 @@ def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
     elif plan.action == ImportRow.Action.UPDATE:
         assert plan.target is not None
         stored = Organisation.objects.select_for_update().get(pk=plan.target)
-        # A profile with a team is the team's: the list only fills what is empty.
+        # A profile with a team is the team's: the list only fills what is empty
+        # (fields and term lists) and leaves the team's settings alone.
         team = has_team(stored)
         changes = {
             k: v
             for k, v in cleaned.fields.items()
             if getattr(stored, k) != v and not (team and getattr(stored, k) not in ("", None))
         }
-        _street(changes)
+        if not team:
+            _street(changes, stored.street_visibility)
         changes.update(source_name=job.source_name, source_imported_at=now)
         before: dict[str, Any] = {
             "fields": {k: _json(getattr(stored, k)) for k in changes},
@@ -583,6 +603,8 @@ def _import_row(row: ImportRow, plan: Plan, context: Context) -> None:
         relations: dict[str, list[Term]] = {}
         for name, slugs in cleaned.terms.items():
             current = list(getattr(stored, name).values_list("slug", flat=True))
+            if team and current:
+                continue
             wanted = current + [s for s in slugs if s not in current]
             if wanted != current:
                 before["terms"][name] = current

@@ -25,6 +25,7 @@ from intake.report import UNDO_REASONS, candidate_reasons, reason_text
 from intake.suggest import listed_values
 
 ROWS_PER_PAGE = 100
+FORM_MARGIN = 20  # the mapping form's fields besides columns and values
 OUTCOMES = {
     "create": ImportRow.Action.CREATE,
     "update": ImportRow.Action.UPDATE,
@@ -50,7 +51,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             # The worker reads the file; the job page shows how far it is.
             return redirect("intake:job", pk=job.pk)
     status = 400 if request.method == "POST" else 200
-    jobs = ImportJob.objects.select_related("created_by")[:50]
+    jobs = ImportJob.objects.select_related("created_by").defer("column_values")[:50]
     return render(request, "intake/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
@@ -117,11 +118,18 @@ def _value_sections(
 ) -> list[dict[str, Any]]:
     sections = []
     values = job.mapping.get("values", {})
+    # One select per value, all in one form: the form must stay under Django's
+    # limit of fields per request (else the page could not be saved at all).
+    budget = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - len(job.header) - FORM_MARGIN
     for index, name in sorted(job.mapping.get("columns", {}).items(), key=lambda i: int(i[0])):
         spec = F.BY_NAME.get(name)
         if spec is None or spec.kind not in (F.TERM, F.TERMS):
             continue
-        listed = listed_values(column_values, index, many=spec.kind == F.TERMS)
+        every = sorted(
+            listed_values(column_values, index, many=spec.kind == F.TERMS), key=lambda e: -e[2]
+        )
+        listed = every[: max(budget, 0)]  # the most frequent first
+        budget -= len(listed)
         entries = [
             {
                 "n": n,
@@ -141,7 +149,7 @@ def _value_sections(
                 "entries": entries,
                 "unknown": sum(1 for e in entries if not e["slug"]),
                 "choices": term_choices(spec.term_kind),
-                "more": column_values.get(index, {}).get("more", False),
+                "more": column_values.get(index, {}).get("more", False) or len(listed) < len(every),
             }
         )
     return sections

@@ -348,3 +348,29 @@ def test_a_job_read_before_the_column_values_gets_them_once(
         page = client.get(_url(job)).content.decode()
     assert not _row_queries(captured.captured_queries)
     assert "Türkisch" in page
+
+
+def test_a_list_with_thousands_of_distinct_values_can_still_be_saved(client, coordinator, settings):
+    """One select per value: two columns of 600 values each would be more form
+    fields than Django takes (a bare 400 on every save). The page lists the
+    most frequent values up to that limit and says that there are more."""
+    lines = ["Name;Sprachen;Handlungsfelder"]
+    lines += [f"Verein {i} e. V.;Sprache {i};Feld {i}" for i in range(600)]
+    lines += ["Verein X e. V.;Sprache 7;Feld 7"] * 3  # the most frequent values
+    job = services.job_upload(
+        source_name="Liste",
+        file_name="l.csv",
+        data="\n".join(lines).encode(),
+        by=coordinator,
+    )
+    _run(job)
+    client.force_login(coordinator)
+    page = client.get(_url(job)).content.decode()
+    names = re.findall(r'<select[^>]*name="((?:column|value)-[^"]+)"', page)
+    fields = dict.fromkeys(names, "")
+    assert len(fields) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert "Sprache 7" in page  # the most frequent value is among those listed
+    assert "zu viele verschiedene Werte" in page
+    posted = {**fields, **_columns(job), "action": "columns"}
+    response = client.post(_url(job), posted)
+    assert response.status_code == 302

@@ -6,7 +6,7 @@ a short transaction, and a row the database refuses does not stall the job."""
 import threading
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DataError, OperationalError, connection, connections, transaction
 
 from directory.models import Claim, Membership, Organisation, Visibility
 from directory.team import owner_assign
@@ -32,6 +32,7 @@ def _imported(coordinator, rows=12, *, target=None, resolution="update"):
     if target is not None:
         data.rows[0][0] = target.name
         data.rows[0][3], data.rows[0][4] = target.postal_code, target.city
+    data.rows[0][11] = "Arabisch, Türkisch"
     job = services.job_upload(
         source_name="Netzwerk",
         file_name="l.csv",
@@ -98,6 +99,32 @@ def test_undo_keeps_a_profile_somebody_asked_for_or_remembered(coordinator, use)
 
 
 @pytest.mark.django_db
+def test_a_guide_draft_featuring_a_profile_keeps_it_and_publishes_after_all(coordinator):
+    """A draft lists the profiles it will feature by key (no foreign key): it
+    counts as a use all the same, and a publication leaves out a profile that
+    is gone since."""
+    from guidance import services as guide
+    from guidance.models import Chapter
+
+    job, created = _imported(coordinator, rows=4)
+    featured = created[0]
+    chapter = Chapter.objects.get(number=8)
+    item = chapter.items.get(slug="zusammenarbeit-4")
+    guide.item_save_draft(item=item, data={"features": [featured.pk]})
+
+    assert organisations_in_use([o.pk for o in created]) == {featured.pk}
+    assert _undo(job) == {featured.pk: "in_use"}
+    # Gone another way (a coordinator deleted it): the chapter still publishes.
+    from directory.services import organisations_delete
+
+    organisations_delete(organisations=[featured], by=coordinator)
+    guide.chapter_publish(chapter=chapter, by=coordinator)
+    item.refresh_from_db()
+    assert item.draft is None
+    assert not item.featured_organisations.filter(pk=featured.pk).exists()
+
+
+@pytest.mark.django_db
 def test_what_goes_with_a_profile_is_no_use(coordinator, mo_a, mo_b):
     """Offers, takeover invitations and "not a duplicate" decisions belong to
     the profile; a team member, a claim or a merged profile is a use."""
@@ -135,6 +162,8 @@ def test_a_list_only_fills_what_a_team_left_empty(coordinator):
         postal_code="50667",
         phone="0221 123456",
         street="",
+        street_visibility=Visibility.HIDDEN,
+        languages=["vi"],
     )
     owner_assign(organisation=target, user=personas.create("member"))
     data = generate(4, seed=7, existing=0)
@@ -156,11 +185,37 @@ def test_a_list_only_fills_what_a_team_left_empty(coordinator):
     services.job_start(job=job, publish=False, seen=job.changed_at)
     _run(job)
     stored = Organisation.objects.get(pk=target.pk)
-    # ... and the import does it: the team's phone stays, the empty street is filled.
+    # ... and the import does it: the team's phone, languages and visibility
+    # stay; the empty street is filled.
     assert stored.phone == "0221 123456"
     assert data.rows[0][8] and data.rows[0][8] != "0221 123456"
+    assert list(stored.languages.values_list("slug", flat=True)) == ["vi"]
     assert stored.street == data.rows[0][2]
-    assert stored.street_visibility == Visibility.INSTITUTIONS
+    assert stored.street_visibility == Visibility.HIDDEN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (Visibility.PUBLIC, Visibility.INSTITUTIONS),
+        (Visibility.INSTITUTIONS, Visibility.INSTITUTIONS),
+        (Visibility.HIDDEN, Visibility.HIDDEN),
+    ],
+)
+def test_an_imported_street_never_widens_who_sees_it(coordinator, before, after):
+    target = make_organisation(
+        "Kulturverein Sonnenblume e. V.",
+        city="Köln",
+        postal_code="50667",
+        street="Alte Straße 1",
+        street_visibility=before,
+    )
+    job, _created = _imported(coordinator, rows=3, target=target)
+    assert job.rows.get(number=2).result == "update"
+    stored = Organisation.objects.get(pk=target.pk)
+    assert stored.street != "Alte Straße 1"
+    assert stored.street_visibility == after
 
 
 @pytest.mark.django_db
@@ -192,7 +247,7 @@ def test_a_value_the_database_refuses_skips_its_row_only(coordinator, monkeypatc
 
     def refusing(*, organisation, **kwargs):
         if organisation.name == bad:
-            raise DatabaseError("value too long for type character varying(200)")
+            raise DataError("value too long for type character varying(200)")
         return real(organisation=organisation, **kwargs)
 
     monkeypatch.setattr(services, "organisation_save", refusing)
@@ -202,6 +257,46 @@ def test_a_value_the_database_refuses_skips_its_row_only(coordinator, monkeypatc
     assert (row.result, row.reasons, row.organisation_pk) == ("skip", [{"code": "error"}], None)
     assert not Organisation.objects.filter(name=bad).exists()
     assert job.rows.filter(result="create").count() == creating - 1
+
+
+@pytest.mark.django_db
+def test_a_passing_database_failure_retries_the_batch_not_skips_the_row(coordinator, monkeypatch):
+    """A deadlock or a timeout says nothing about the row: the batch fails and
+    the worker does it again; the row is imported, not skipped for good."""
+    data = generate(4, seed=7, existing=0)
+    job = services.job_upload(
+        source_name="Netzwerk",
+        file_name="l.csv",
+        data=as_csv(data, encoding="utf-8"),
+        by=coordinator,
+    )
+    _run(job)
+    services.job_map(job=job, mapping=job.mapping, check=True)
+    _run(job)
+    services.job_start(job=job, publish=False, seen=job.changed_at)
+    creating = job.rows.filter(planned="create").count()
+    real = services.organisation_save
+    failures = []
+
+    def deadlocked_once(**kwargs):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("deadlock detected")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "organisation_save", deadlocked_once)
+    claimed = services.claim(job.pk)
+    assert claimed is not None
+    with pytest.raises(OperationalError):
+        services.run_batch(job_id=job.pk, lease=claimed[1])
+    job.refresh_from_db()
+    assert job.position == 0 and not job.rows.exclude(result="").exists()
+    while services.run_batch(job_id=job.pk, lease=claimed[1]):
+        pass
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert job.rows.filter(result="create").count() == creating
+    assert not [r for r in job.rows.all() if {"code": "error"} in r.reasons]
 
 
 @pytest.mark.django_db
