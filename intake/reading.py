@@ -24,7 +24,9 @@ NOT_A_TABLE = _(
 NOT_A_TABLE_STARTS = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF", b"\xff\xfe", b"\xfe\xff")
 ZIP_START = b"PK\x03\x04"
 # Control characters that no list's text holds (tab, line ends and form feed may).
-BINARY = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
+# Control characters no text table has. Not: tab, line breaks, form feed, the
+# vertical tab (FileMaker's line break inside a cell), DOS's end-of-file mark.
+BINARY = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
 
 
 class ReadError(Exception):
@@ -164,7 +166,7 @@ def kind(name: str, data: bytes) -> str:
         raise ReadError(_("Die Excel-Datei lässt sich nicht lesen."))
     head = data[:HEAD_BYTES]
     controls = sum(head.count(byte) for byte in BINARY)
-    if b"\x00" in head or controls > len(head) // 100:
+    if b"\x00" in head or controls > max(len(head) // 100, 1):
         raise ReadError(NOT_A_TABLE)
     return "csv"
 

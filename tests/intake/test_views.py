@@ -246,6 +246,18 @@ def test_a_file_that_is_no_list_by_its_content_gets_its_own_message(
     assert "This file is not a CSV or XLSX file." in page
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Name;Ort\r\nVerein;K\xf6ln\r\n\x1a",  # a short file with DOS's end-of-file mark
+        b"Name;Notiz\n" + b"Verein;Zeile 1\x0bZeile 2\n" * 40,  # FileMaker
+    ],
+)
+def test_real_lists_with_odd_control_characters_are_taken(client, coordinator, content):
+    client.force_login(coordinator)
+    assert _upload(client, "liste.csv", content).status_code == 302
+
+
 def test_a_workbook_named_csv_is_read_as_a_workbook(client, coordinator):
     client.force_login(coordinator)
     assert _upload(client, "liste.csv", as_xlsx(generate(5, existing=0))).status_code == 302
