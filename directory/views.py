@@ -20,6 +20,7 @@ from core.pagecache import (
 )
 from directory import extensions, identity, merging
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
+from directory.facet_html import options_html
 from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, DirectoryPageFilter, radius_km
 from directory.geo import DISTANCE, km_from_squared
@@ -250,6 +251,9 @@ def _facet_groups(filterset, counts, querydict=None):
     groups.sort(key=lambda group: not group.get("long", False))
     for group in groups:
         group["selected_any"] = any(option.selected for option in group["options"])
+        group["options_html"] = options_html(
+            group["param"], group["options"], multiple=group["multiple"]
+        )
     return groups
 
 
