@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from directory.relations import MANY_RELATIONS
 from directory.vocabulary_data import vocabulary as initial_vocabulary
@@ -165,38 +165,56 @@ def _through(relation: str):
     return getattr(Organisation, relation).through
 
 
+def _union_parts(relations: tuple[str, ...]) -> list[str]:
+    """Per relation, the SELECT of its through table (its rows for a list of
+    profiles filled in later); the table and column names come from the models."""
+    parts = []
+    for relation in relations:
+        if relation not in TERM_RELATIONS:  # a name of ours, never a parameter's text
+            raise ValueError(relation)
+        meta = _through(relation)._meta
+        organisation = meta.get_field("organisation").column
+        term = meta.get_field("term").column
+        parts.append(
+            f"SELECT '{relation}', {organisation}, {term} FROM {meta.db_table} "
+            f"WHERE {organisation} IN ({{ids}})"
+        )
+    return parts
+
+
 def terms_by_organisation(organisation_ids, relations=None) -> dict[int, dict[str, list]]:
     """The terms of each organisation, by relation, in one query.
 
     Returns {organisation_id: {relation: [Term, ...]}}, terms in vocabulary order.
-    One UNION ALL over the through tables; the terms come from the cached vocabulary.
+    One UNION ALL over the through tables, written as SQL once per process: the
+    ORM compiled the ten-part union anew for every page (about 3 ms of a profile
+    page); the terms come from the process's vocabulary.
     """
-    from django.db.models import CharField, Value
-
-    relations = list(relations or TERM_RELATIONS)
-    organisation_ids = list(organisation_ids)
+    relations = tuple(relations or TERM_RELATIONS)
+    organisation_ids = [int(pk) for pk in organisation_ids]
     result: dict[int, dict[str, list]] = {
         pk: {relation: [] for relation in relations} for pk in organisation_ids
     }
     if not organisation_ids:
         return result
-    query = None
-    for relation in relations:
-        part = (
-            _through(relation)
-            .objects.filter(organisation_id__in=organisation_ids)
-            .annotate(relation=Value(relation, output_field=CharField()))
-            .values_list("relation", "organisation_id", "term_id")
-        )
-        query = part if query is None else query.union(part, all=True)
-    assert query is not None  # relations is never empty
+    parts = _UNION_PARTS.get(relations)
+    if parts is None:
+        parts = _UNION_PARTS[relations] = _union_parts(relations)
+    marks = ", ".join(["%s"] * len(organisation_ids))
+    sql = " UNION ALL ".join(part.format(ids=marks) for part in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, organisation_ids * len(parts))
+        rows = cursor.fetchall()
     vocab = get_vocabulary()
-    for relation, organisation_id, term_id in query:
+    for relation, organisation_id, term_id in rows:
         term = vocab.by_id.get(term_id)
         if term is not None:
             result[organisation_id][relation].append(term)
-    order = {term.pk: index for index, term in enumerate(vocab.by_id.values())}
+    order = vocab.derived("term_order", lambda: {pk: n for n, pk in enumerate(vocab.by_id)})
     for relations_of_one in result.values():
         for terms in relations_of_one.values():
             terms.sort(key=lambda t: order.get(t.pk, 0))
     return result
+
+
+_UNION_PARTS: dict[tuple[str, ...], list[str]] = {}
