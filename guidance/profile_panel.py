@@ -3,8 +3,11 @@ organisation, derived from its roles, resources and capacities."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.pagecache import cached
 from directory.vocabulary import get_vocabulary
 from guidance.models import Item
 
@@ -68,11 +71,18 @@ def guide_sections_for(organisation, terms: dict) -> list[tuple[str, list]]:
 
 
 def profile_panel(request, organisation, terms=None, **kwargs) -> str:
-    groups = guide_sections_for(organisation, terms or {})
-    if not groups:
-        return ""
-    return render_to_string(
-        "guidance/includes/profile_panel.html",
-        {"groups": groups, "organisation": organisation},
-        request=request,
-    )
+    """The panel's HTML, the same for every visitor: kept per version of the
+    profile (its roles, resources and capacities) and generation of the guide
+    (what it features; a change of the vocabulary advances it too)."""
+
+    def render() -> str:
+        groups = guide_sections_for(organisation, terms or {})
+        if not groups:
+            return ""
+        return render_to_string(
+            "guidance/includes/profile_panel.html",
+            {"groups": groups, "organisation": organisation},
+        )
+
+    parts = (organisation.pk, organisation.version, get_language())
+    return mark_safe(cached("guide-panel", parts, render, namespaces=("guide",)))

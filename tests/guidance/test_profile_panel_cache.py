@@ -1,0 +1,54 @@
+"""'Aus dem Leitfaden' on a profile is kept between requests and follows
+every change that decides it: the profile's roles and capacities (its
+version) and the guide (what it features)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directory.services import organisation_save
+from guidance import services as guide
+from guidance.models import Chapter
+from tests.factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+FEATURED = "Diese Organisation wird im Leitfaden vorgestellt"
+NO_STAFF = "Weil Ihre Organisation ohne hauptamtliche Strukturen arbeitet"
+
+
+def test_the_panel_follows_the_profile_and_the_guide(
+    client, member, coordinator, django_capture_on_commit_callbacks
+):
+    organisation = make_organisation(
+        "Brückenbauer e. V.", roles=["kooperationspartner"], paid_staff=3, has_rooms=True
+    )
+    client.force_login(member)  # signed in: no page cache
+    url = organisation.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "Aus dem Leitfaden" in first and NO_STAFF not in first and FEATURED not in first
+
+    # The profile changes: a new version, a new panel.
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.paid_staff = 0
+        organisation_save(organisation=organisation, by=None, fields=["paid_staff"])
+    assert NO_STAFF in client.get(url).content.decode()
+
+    # The guide features it: a new generation of the guide, a new panel.
+    chapter = Chapter.objects.get(number=8)
+    item = chapter.items.get(slug="zusammenarbeit-4")
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.item_save_draft(item=item, data={"features": [organisation.pk]})
+        guide.chapter_publish(chapter=chapter, by=coordinator)
+    assert FEATURED in client.get(url).content.decode()
+
+
+def test_the_panel_is_not_computed_again_for_the_next_visitor(client, member):
+    organisation = make_organisation("Brückenbauer e. V.", roles=["kooperationspartner"])
+    url = organisation.get_absolute_url()
+    client.force_login(member)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Aus dem Leitfaden" in page
+    assert not [q for q in queries.captured_queries if "guidance_item" in q["sql"]]
