@@ -25,14 +25,9 @@ def _run(job, **kwargs):
     job.refresh_from_db()
 
 
-def _imported(coordinator, rows=12, *, target=None, resolution="update"):
-    """A small list imported (its first row a duplicate of ``target``, to be
-    updated); returns the job and its created profiles in row order."""
-    data = generate(rows, seed=7, existing=0)
-    if target is not None:
-        data.rows[0][0] = target.name
-        data.rows[0][3], data.rows[0][4] = target.postal_code, target.city
-    data.rows[0][11] = "Arabisch, Türkisch"
+def _checked(coordinator, data, *, run=True):
+    """The list uploaded, read and mapped as suggested; its dry run started
+    (and with ``run`` done)."""
     job = services.job_upload(
         source_name="Netzwerk",
         file_name="l.csv",
@@ -41,7 +36,19 @@ def _imported(coordinator, rows=12, *, target=None, resolution="update"):
     )
     _run(job)
     services.job_map(job=job, mapping=job.mapping, check=True)
-    _run(job)
+    if run:
+        _run(job)
+    return job
+
+
+def _imported(coordinator, rows=12, *, target=None, resolution="update"):
+    """A small list imported (its first row a duplicate of ``target``, to be
+    updated); returns the job and its created profiles in row order."""
+    data = generate(rows, seed=7, existing=0)
+    if target is not None:
+        data.rows[0][0] = target.name
+        data.rows[0][3], data.rows[0][4] = target.postal_code, target.city
+    job = _checked(coordinator, data)
     if target is not None:
         services.job_resolve(job=job, decisions={2: (resolution, target.pk)})
     services.job_start(job=job, publish=True, seen=job.changed_at)
@@ -169,15 +176,8 @@ def test_a_list_only_fills_what_a_team_left_empty(coordinator):
     data = generate(4, seed=7, existing=0)
     data.rows[0][0] = target.name
     data.rows[0][3], data.rows[0][4] = target.postal_code, target.city
-    job = services.job_upload(
-        source_name="Netzwerk",
-        file_name="l.csv",
-        data=as_csv(data, encoding="utf-8"),
-        by=coordinator,
-    )
-    _run(job)
-    services.job_map(job=job, mapping=job.mapping, check=True)
-    _run(job)
+    data.rows[0][11] = "Arabisch, Türkisch"
+    job = _checked(coordinator, data)
     services.job_resolve(job=job, decisions={2: ("update", target.pk)})
     row = job.rows.get(number=2)
     # The dry run says so ...
@@ -231,15 +231,7 @@ def test_a_value_the_database_refuses_skips_its_row_only(coordinator, monkeypatc
     """A row whose write fails is skipped with a reason; the batch and the
     other rows go on (before, the batch failed again at every round)."""
     data = generate(6, seed=7, existing=0)
-    job = services.job_upload(
-        source_name="Netzwerk",
-        file_name="l.csv",
-        data=as_csv(data, encoding="utf-8"),
-        by=coordinator,
-    )
-    _run(job)
-    services.job_map(job=job, mapping=job.mapping, check=True)
-    _run(job)
+    job = _checked(coordinator, data)
     services.job_start(job=job, publish=False, seen=job.changed_at)
     creating = job.rows.filter(planned="create").count()
     bad = job.rows.get(number=4).values[0]
@@ -264,15 +256,7 @@ def test_a_passing_database_failure_retries_the_batch_not_skips_the_row(coordina
     """A deadlock or a timeout says nothing about the row: the batch fails and
     the worker does it again; the row is imported, not skipped for good."""
     data = generate(4, seed=7, existing=0)
-    job = services.job_upload(
-        source_name="Netzwerk",
-        file_name="l.csv",
-        data=as_csv(data, encoding="utf-8"),
-        by=coordinator,
-    )
-    _run(job)
-    services.job_map(job=job, mapping=job.mapping, check=True)
-    _run(job)
+    job = _checked(coordinator, data)
     services.job_start(job=job, publish=False, seen=job.changed_at)
     creating = job.rows.filter(planned="create").count()
     real = services.organisation_save
@@ -304,15 +288,7 @@ def test_values_the_profile_would_refuse_are_reported_in_the_dry_run(coordinator
     data = generate(3, seed=7, existing=0)
     data.rows[0][10] = "99999999999999999999999"  # members: beyond any integer column
     data.rows[1][8] = "+49 " + "1" * 60  # a phone number longer than the field
-    job = services.job_upload(
-        source_name="Netzwerk",
-        file_name="l.csv",
-        data=as_csv(data, encoding="utf-8"),
-        by=coordinator,
-    )
-    _run(job)
-    services.job_map(job=job, mapping=job.mapping, check=True)
-    _run(job)
+    job = _checked(coordinator, data)
     planned = {row.number: (row.planned, row.reasons) for row in job.rows.all()}
     assert planned[2][0] == "skip"
     assert "members" in {r["field"] for r in planned[2][1] if r["code"] == "invalid"}
@@ -326,14 +302,7 @@ def test_batches_end_after_their_time_and_go_on(coordinator, monkeypatch):
     dry run's report still equals the import."""
     monkeypatch.setattr(services, "BATCH_SECONDS", 0.0)
     data = generate(8, seed=7, existing=0)
-    job = services.job_upload(
-        source_name="Netzwerk",
-        file_name="l.csv",
-        data=as_csv(data, encoding="utf-8"),
-        by=coordinator,
-    )
-    _run(job)
-    services.job_map(job=job, mapping=job.mapping, check=True)
+    job = _checked(coordinator, data, run=False)
     claimed = services.claim(job.pk)
     assert claimed is not None
     assert services.run_batch(job_id=job.pk, lease=claimed[1], seconds=0.0)
