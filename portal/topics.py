@@ -1,10 +1,11 @@
 """Term pages: everything the portal knows about one vocabulary term — the
 guide items that carry it and the MOs that do."""
 
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
-from core.pagecache import anonymous_page
+from core.pagecache import anonymous_page, cached
 from directory.models import Organisation, Term
 from directory.relations import BY_KIND
 from directory.vocabulary import get_vocabulary
@@ -29,6 +30,23 @@ def topics_index(request):
     )
 
 
+def _counts(field: str) -> dict[int, int]:
+    """Published profiles per term of one relation (or of the state, a
+    foreign key), in one grouped query."""
+    through = getattr(getattr(Organisation, field), "through", None)
+    if through is None:
+        published = Organisation.objects.published().exclude(**{f"{field}__isnull": True})
+        rows = published.values_list(f"{field}_id").annotate(n=Count("pk")).order_by()
+        return dict(rows.values_list(f"{field}_id", "n"))
+    rows = (
+        through.objects.filter(organisation__status=Organisation.Status.PUBLISHED)
+        .values_list("term_id")
+        .annotate(n=Count("organisation_id"))
+        .order_by()
+    )
+    return dict(rows.values_list("term_id", "n"))
+
+
 def _organisations(term):
     relation = BY_KIND.get(term.kind)
     if relation is None:
@@ -39,7 +57,12 @@ def _organisations(term):
         .only("name", "slug", "city", "state__label_de", "state__label_en", "confirmed_at")
         .order_by("-confirmed_at", "name")[:ORGANISATIONS_SHOWN]
     )
-    return queryset.count(), shown
+    # Counted for all terms of the relation at once and kept until the directory
+    # changes: counting one common term anew cost 110 ms at 160,000 MOs.
+    counts = cached(
+        "term-counts", (relation.field,), lambda: _counts(relation.field), namespaces=("directory",)
+    )
+    return counts.get(term.pk, 0), shown
 
 
 @anonymous_page("directory", "guide")

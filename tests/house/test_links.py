@@ -100,3 +100,24 @@ def test_topics_index_links_the_languages(client):
     html = client.get(reverse("topics")).content.decode()
     assert f'href="{reverse("term", args=["sprachen", "ru"])}">Russisch</a>' in html
     assert '<a href=""></a>' not in html
+
+
+def test_term_page_count_follows_the_directory(client, member, django_capture_on_commit_callbacks):
+    """The count is kept per generation of the directory (one grouped query
+    for all terms of the relation): a publication or withdrawal shows at once;
+    profiles not published never count."""
+    from directory.models import Organisation
+    from directory.services import organisation_save
+
+    url = reverse("term", args=["rollen", "kooperationspartner"])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_organisation("Erster e. V.", roles=["kooperationspartner"])
+        draft = make_organisation(
+            "Entwurf e. V.", roles=["kooperationspartner"], status=Organisation.Status.DRAFT
+        )
+    client.force_login(member)  # signed in: no page cache, the count's cache only
+    assert "1 Organisation trägt diesen Begriff." in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Organisation.Status.PUBLISHED
+        organisation_save(organisation=draft, by=None, fields=["status"])
+    assert "2 Organisationen tragen diesen Begriff." in client.get(url).content.decode()
