@@ -443,8 +443,14 @@ def run_batch(
         job = ImportJob.objects.select_for_update().defer("column_values").get(pk=job_id)
         if job.lease != lease:
             return False
-        # Row numbers count the header as row 1: the data row n is the (n-1)th.
-        rows = list(job.rows.filter(number__gt=job.position + 1).order_by("number")[:size])
+        if job.state == ImportJob.State.UNDOING:
+            # The newest rows first: a profile two rows of the list updated goes
+            # back step by step to what the first of them found.
+            waiting = job.rows.filter(undo="", result__in=UNDOABLE)
+            rows = list(waiting.order_by("-number")[:size])
+        else:
+            # Row numbers count the header as row 1: the data row n is the (n-1)th.
+            rows = list(job.rows.filter(number__gt=job.position + 1).order_by("number")[:size])
         if job.state == ImportJob.State.CHECKING:
             context = context or Context.of(job)
             done = []
@@ -473,7 +479,10 @@ def run_batch(
         else:
             return False
         more = len(done) < len(rows) or len(rows) == size
-        job.position = done[-1].number - 1 if done else job.position
+        if job.state == ImportJob.State.UNDOING:
+            job.position = min(job.total, job.position + len(done))
+        else:
+            job.position = done[-1].number - 1 if done else job.position
         job.lease_until = timezone.now() + LEASE
         if not more:
             job.position = job.total
@@ -647,7 +656,7 @@ def _undo_rows(rows: list[ImportRow], job: ImportJob, seconds: float) -> list[Im
     )
     done, created = [], []
     for row in _timed(rows, seconds):
-        gone = _undo_row(row, job, locked, in_use)
+        gone = _undo_row(row, job, locked, in_use, rows)
         if gone is not None:
             created.append(gone)
         done.append(row)
@@ -661,7 +670,11 @@ UNDOABLE = (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
 
 
 def _undo_row(
-    row: ImportRow, job: ImportJob, locked: dict[int, Organisation], in_use: set[int]
+    row: ImportRow,
+    job: ImportJob,
+    locked: dict[int, Organisation],
+    in_use: set[int],
+    batch: list[ImportRow],
 ) -> Organisation | None:
     """Undo one row; returns the profile the row created, for the caller to
     delete with the others of its batch."""
@@ -699,5 +712,27 @@ def _undo_row(
         reason="import undone",
         expected_version=row.version_after,
     )
+    stored.version = _version(stored.pk)
+    # An earlier row of this list that wrote the version this row found
+    # (nobody saved in between) is undone against the version restored now.
+    assert row.version_after is not None
+    earlier = {
+        "job": job,
+        "organisation_pk": stored.pk,
+        "result": ImportRow.Action.UPDATE,
+        "undo": "",
+        "version_after": row.version_after - 1,
+        "number__lt": row.number,
+    }
+    ImportRow.objects.filter(**earlier).update(version_after=stored.version)
+    for other in batch:
+        if (
+            other.organisation_pk == stored.pk
+            and other.result == ImportRow.Action.UPDATE
+            and other.number < row.number
+            and not other.undo
+            and other.version_after == row.version_after - 1
+        ):
+            other.version_after = stored.version
     row.undo = ImportRow.Undo.DONE
     return None

@@ -162,6 +162,39 @@ def test_undo_of_an_update_binds_to_the_version_it_wrote(coordinator):
 
 
 @pytest.mark.django_db
+def test_two_rows_updating_one_profile_are_undone_back_to_the_start(coordinator):
+    """Rows 2 and 3 both update one profile (found by name and town, and by
+    its website): the undo goes newest first and restores what row 2 found."""
+    target = make_organisation(
+        "Kulturverein Sonnenblume e. V.",
+        city="Köln",
+        postal_code="50667",
+        website="https://www.sonnenblume-koeln.de",
+        phone="",
+        street="",
+    )
+    original = Organisation.objects.get(pk=target.pk)
+    data = generate(5, seed=7, existing=0)
+    data.rows[0][0] = target.name
+    data.rows[0][3], data.rows[0][4] = target.postal_code, target.city
+    data.rows[0][6] = data.rows[0][7] = ""  # row 2 leaves e-mail and website alone
+    data.rows[1][7] = target.website
+    job = _checked(coordinator, data)
+    assert {c["pk"] for c in job.rows.get(number=3).candidates} == {target.pk}
+    services.job_resolve(job=job, decisions={2: ("update", target.pk), 3: ("update", target.pk)})
+    services.job_start(job=job, publish=False, seen=job.changed_at)
+    _run(job)
+    assert dict(job.rows.filter(number__in=[2, 3]).values_list("number", "result")) == {
+        2: "update",
+        3: "update",
+    }
+    assert _undo(job) == {}
+    restored = Organisation.objects.get(pk=target.pk)
+    for field in ("name", "street", "phone", "email", "city", "postal_code", "source_name"):
+        assert getattr(restored, field) == getattr(original, field), field
+
+
+@pytest.mark.django_db
 def test_a_list_only_fills_what_a_team_left_empty(coordinator):
     target = make_organisation(
         "Kulturverein Sonnenblume e. V.",
