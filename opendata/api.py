@@ -22,7 +22,7 @@ from directory.vocabulary import TERM_RELATIONS, get_vocabulary, terms_by_organi
 from guidance.models import Chapter, Item
 from opendata.hsds import PUBLIC
 from opendata.licence import licence
-from opendata.paging import CountedPaginator, order_for_page
+from opendata.paging import CountedPaginator, filtered_count, order_for_page
 from opendata.queries import MAX_PAGE, BadParameter, whole_number
 from support.models import SupportOffer
 
@@ -273,7 +273,7 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        total = queryset.count()
+        total = filtered_count(queryset, request.query_params)
         paginator = cast(Pagination, self.paginator)
         until = paginator.page_end(request, total)
         queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"), until=until)

@@ -15,7 +15,7 @@ from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
 from opendata import hsds
 from opendata.licence import licence
-from opendata.paging import order_for_page
+from opendata.paging import filtered_count, order_for_page
 from opendata.queries import (
     MAX_PAGE,
     BadParameter,
@@ -114,7 +114,7 @@ def _serialise_organisations(organisations, *, full: bool):
 class Organizations(HsdsView):
     def get(self, request):
         queryset = _organisations(request)
-        total = queryset.count()
+        total = filtered_count(queryset, request.query_params)
         full = request.query_params.get("full") in ("true", "1")
         number, per_page = self.paging(request)
         return self.paged(
@@ -167,7 +167,8 @@ def _serialise_offers(offers):
 class Services(HsdsView):
     def get(self, request):
         queryset = _offers(request)
-        return self.paged(request, queryset, queryset.count(), _serialise_offers)
+        total = filtered_count(queryset, request.query_params)
+        return self.paged(request, queryset, total, _serialise_offers)
 
 
 class ServiceDetail(HsdsView):

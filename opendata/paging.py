@@ -42,6 +42,26 @@ def published_count() -> int:
     )
 
 
+# Query parameters that choose the page or the format, not the rows.
+PAGE_PARAMETERS = frozenset({"page", "page_size", "per_page", "format", "full"})
+
+
+def filtered_count(queryset, params) -> int:
+    """How many rows of ``queryset`` (published profiles, or what hangs on them,
+    filtered by ``params``, a QueryDict) there are: counted once per generation of
+    the directory, which every change to a profile or its publication renews, so
+    the figure is exact. The same for every client (nothing personal is
+    counted). At 160,000 MOs a COUNT of a common filter takes 100-300 ms; a
+    client paging through a list asks it again on every page."""
+    key = sorted((k, sorted(v)) for k, v in params.lists() if k not in PAGE_PARAMETERS)
+    return cached(
+        "filtered-count",
+        (queryset.model._meta.label, key),
+        queryset.count,
+        namespaces=("directory",),
+    )
+
+
 def order_for_page(queryset, total: int, *fields: tuple[str, str], until: int):
     """``fields``: (name, "text" | "number") pairs in order; ``until``: the end
     of the page asked for (offset + page size)."""

@@ -10,6 +10,7 @@ from tests.pages import build_world
 
 pytestmark = pytest.mark.django_db
 ORGS = "/api/organisations/"
+HSDS_ORGS = "/api/hsds/organizations"
 
 
 @pytest.fixture
@@ -168,3 +169,33 @@ def test_the_index_walk_is_taken_where_it_ends_soon(world, monkeypatch):
     assert not walks(everyone, 3)  # 3 rows walked: more than the limit
     assert not walks(1, 2)  # one match among all: the walk would pass them all
     assert not walks(0, 2)
+
+
+def test_a_lists_count_is_made_once_and_follows_every_change(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The count of a filtered list is kept per generation of the directory: the
+    next page asks no COUNT, and an archived profile leaves the count at once,
+    in the API and in HSDS alike."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.services import organisation_archive
+
+    before = client.get(ORGS, {"page_size": 1}).json()["count"]
+    hsds_before = client.get(HSDS_ORGS, {"per_page": 1}).json()["total_items"]
+    assert before == hsds_before == Organisation.objects.published().count() >= 2
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ORGS, {"page_size": 1, "page": 2}).json()["count"] == before
+        assert client.get(HSDS_ORGS, {"per_page": 1, "page": 2}).json()[
+            "total_items"
+        ] == before
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_archive(organisation=world.mo, by=None)
+    assert client.get(ORGS, {"page_size": 1, "page": 2}).json()["count"] == before - 1
+    hsds = client.get(HSDS_ORGS, {"per_page": 1, "page": 2}).json()
+    assert hsds["total_items"] == before - 1
+    # Another filter is another count.
+    assert client.get(ORGS, {"q": "Kontakt"}).json()["count"] == 0
