@@ -187,9 +187,7 @@ def test_a_lists_count_is_made_once_and_follows_every_change(
     assert before == hsds_before == Organisation.objects.published().count() >= 2
     with CaptureQueriesContext(connection) as queries:
         assert client.get(ORGS, {"page_size": 1, "page": 2}).json()["count"] == before
-        assert client.get(HSDS_ORGS, {"per_page": 1, "page": 2}).json()[
-            "total_items"
-        ] == before
+        assert client.get(HSDS_ORGS, {"per_page": 1, "page": 2}).json()["total_items"] == before
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
 
     with django_capture_on_commit_callbacks(execute=True):
