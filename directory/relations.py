@@ -37,6 +37,8 @@ class Relation:
     help_text: Text = ""  # the profile form's help
     many: bool = True  # many terms (ManyToManyField); else one (ForeignKey)
     long_list: bool = False  # a long list: a select box in the form, facet sorted by count
+    # The letter of its terms in a profile's term tokens (Organisation.term_tokens).
+    token: str = ""
 
 
 ROLES = Relation(
@@ -46,6 +48,7 @@ ROLES = Relation(
     label=_("Rolle"),
     verbose_name=_("Rollen"),
     help_text=_("Welche Rollen kann Ihre Organisation in einer Zusammenarbeit übernehmen?"),
+    token="r",
 )
 RESOURCES = Relation(
     field="resources",
@@ -54,6 +57,7 @@ RESOURCES = Relation(
     label=_("Ressource"),
     verbose_name=_("Ressourcen"),
     help_text=_("Was bringt Ihre Organisation in eine Zusammenarbeit ein?"),
+    token="s",
 )
 FIELDS = Relation(
     field="fields",
@@ -62,6 +66,7 @@ FIELDS = Relation(
     label=_("Handlungsfeld"),
     verbose_name=_("Handlungsfelder"),
     help_text=_("In welchen Bereichen ist Ihre Organisation aktiv?"),
+    token="f",
 )
 TARGET_GROUPS = Relation(
     field="target_groups",
@@ -70,6 +75,7 @@ TARGET_GROUPS = Relation(
     label=_("Zielgruppe"),
     verbose_name=_("Zielgruppen"),
     help_text=_("Für wen sind Ihre Angebote vor allem?"),
+    token="t",
 )
 COMMUNITIES = Relation(
     field="communities",
@@ -78,6 +84,7 @@ COMMUNITIES = Relation(
     label=_("Community / Herkunft"),
     verbose_name=_("Communities"),
     help_text=_("Mit welchen Communities oder Herkunftsländern arbeiten Sie?"),
+    token="c",
 )
 LANGUAGES = Relation(
     field="languages",
@@ -87,6 +94,7 @@ LANGUAGES = Relation(
     verbose_name=_("Gesprochene Sprachen"),
     help_text=LANGUAGE_HELP,
     long_list=True,
+    token="l",
 )
 ADVICE_LANGUAGES = Relation(
     field="advice_languages",
@@ -96,6 +104,7 @@ ADVICE_LANGUAGES = Relation(
     verbose_name=_("Beratungssprachen"),
     help_text=LANGUAGE_HELP,
     long_list=True,
+    token="b",
 )
 COOPERATION_EXPERIENCE = Relation(
     field="cooperation_experience",
@@ -104,6 +113,7 @@ COOPERATION_EXPERIENCE = Relation(
     label=_("Hat kooperiert mit"),
     verbose_name=_("Kooperationserfahrung mit"),
     help_text=_("Mit welchen Institutionen haben Sie schon zusammengearbeitet?"),
+    token="k",
 )
 STATE = Relation(
     field="state",
@@ -129,6 +139,12 @@ RELATIONS: tuple[Relation, ...] = (
 )
 # The many-to-many relations (all but the state).
 MANY_RELATIONS: tuple[Relation, ...] = tuple(r for r in RELATIONS if r.many)
+
+
+def term_token(relation: Relation, term_id: int) -> str:
+    """A term of a profile as one word of its term tokens: "r3" for the role 3."""
+    return f"{relation.token}{term_id}"
+
 
 BY_FIELD: dict[str, Relation] = {r.field: r for r in RELATIONS}
 BY_PARAM: dict[str, Relation] = {r.param: r for r in RELATIONS}

@@ -39,6 +39,7 @@ from directory.models import (
 )
 from directory.places import coordinates
 from directory.reach import Reach, reach_of
+from directory.relations import MANY_RELATIONS, term_token
 from directory.search import (
     build_search_document,
     build_search_index,
@@ -61,6 +62,7 @@ DERIVED_FIELDS = [
     "snapshot",
     "search_document",
     "search_index",
+    "term_tokens",
     "latitude",
     "longitude",
     "website_host",
@@ -152,6 +154,19 @@ def search_document_from(organisation: Organisation, snapshot: Mapping[str, Any]
     return build_search_document(organisation=organisation, term_labels=labels, offers=offers)
 
 
+def term_tokens_from(snapshot: Mapping[str, Any]) -> str:
+    """The term tokens of a snapshot's terms (Organisation.term_tokens), each
+    between spaces: a token is found as " r3 "."""
+    vocab = get_vocabulary()
+    tokens = []
+    for relation in MANY_RELATIONS:
+        for slug in snapshot["terms"].get(relation.field, []):
+            term = vocab.get(relation.kind, slug)
+            if term:
+                tokens.append(term_token(relation, term.pk))
+    return f" {' '.join(tokens)} " if tokens else ""
+
+
 def derive_search(organisations: Iterable[Organisation]) -> None:
     """Derive the search document and the search index of these profiles from
     their fields and snapshots, and add their words to the typo vocabulary."""
@@ -164,6 +179,7 @@ def derive_search(organisations: Iterable[Organisation]) -> None:
         organisation.search_index = build_search_index(
             organisation=organisation, term_labels=labels, offers=offers
         )
+        organisation.term_tokens = term_tokens_from(organisation.snapshot)
     record_words(o.search_document for o in organisations)
 
 
@@ -831,7 +847,7 @@ def refresh_derived(organisation_ids: Iterable[int]) -> int:
             )
         derive_search(organisations)
         Organisation.objects.bulk_update(
-            organisations, ["snapshot", "search_document", "search_index"]
+            organisations, ["snapshot", "search_document", "search_index", "term_tokens"]
         )
     if ids:
         bump("directory")

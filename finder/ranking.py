@@ -17,7 +17,10 @@ headline counts the MOs that meet every wish and those that meet some
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from directory import geo, identity
@@ -25,12 +28,14 @@ from directory.filters import DEFAULT_RADIUS
 from directory.models import Organisation
 from directory.relations import (
     ADVICE_LANGUAGES,
+    BY_FIELD,
     COMMUNITIES,
     COOPERATION_EXPERIENCE,
     FIELDS,
     LANGUAGES,
     ROLES,
     TARGET_GROUPS,
+    term_token,
 )
 from directory.search import clean_query, place_condition, search_condition
 
@@ -89,10 +94,12 @@ def budget_labels() -> dict[str, tuple[str, str]]:
 
 
 def _has(relation: str, term_id: int) -> Q:
-    """``id IN (SELECT organisation_id ...)``: PostgreSQL evaluates the subquery once
-    (a hashed subplan), also inside the scoring CASE, instead of once per row."""
-    through = getattr(Organisation, relation).through
-    return Q(pk__in=through.objects.filter(term_id=term_id).values("organisation_id"))
+    """The profile holds the term: its token in the row's term tokens (one test
+    of a short text per row, on both databases). Before, ``id IN (SELECT
+    organisation_id ...)`` built a hash of every holder of the term per wish:
+    at 160,000 MOs 40-60 ms per wish, more than the rest of the scoring."""
+    token = term_token(BY_FIELD[relation], term_id)
+    return Q(GreaterThan(StrIndex(F("term_tokens"), Value(f" {token} ")), 0))
 
 
 def _term_test(relation: str, term_id: int):
@@ -321,28 +328,71 @@ def _wish_score(criteria: list[Criterion]) -> Expression:
     return score
 
 
+def _counts(criteria: list[Criterion], by_score: dict[int, int]) -> dict[str, int]:
+    """The headline's figures from the number of listed MOs per wishes met."""
+    wishes = sum(1 for c in criteria if c.importance == NICE)
+    total = sum(by_score.values())
+    if not wishes:  # every listed MO meets every wish
+        return {"total": total, "all": total, "some": total}
+    has_must = any(c.importance == MUST for c in criteria)
+    # With a must, every listed MO meets at least that one.
+    some = total if has_must else sum(n for met, n in by_score.items() if met > 0)
+    return {"total": total, "all": by_score.get(wishes, 0), "some": some}
+
+
 def count_matches(criteria: list[Criterion], *, open_only: bool = True) -> dict[str, int]:
     """One query: how many MOs are listed (they meet every must), how many meet every
     wish and how many meet at least one. The listed MOs are grouped by the number of
     wishes they meet, so that each wish's condition (a topic search among them) is
     evaluated once per MO: counting "every wish" and "some wish" as two filtered
     counts ran each subquery twice (1.9 s instead of 0.2 s at 160,000 MOs)."""
-    wishes = sum(1 for c in criteria if c.importance == NICE)
     listed = _listed(criteria, open_only=open_only).order_by()
-    if not wishes:  # every listed MO meets every wish
-        total = listed.count()
-        return {"total": total, "all": total, "some": total}
     by_score = dict(
         listed.annotate(wishes_met=_wish_score(criteria))
         .values("wishes_met")
         .annotate(number=Count("pk"))
         .values_list("wishes_met", "number")
     )
-    total = sum(by_score.values())
-    has_must = any(c.importance == MUST for c in criteria)
-    # With a must, every listed MO meets at least that one.
-    some = total if has_must else sum(n for met, n in by_score.items() if met > 0)
-    return {"total": total, "all": by_score.get(wishes, 0), "some": some}
+    return _counts(criteria, by_score)
+
+
+def ranked_page(
+    criteria: list[Criterion], *, open_only: bool, offset: int, limit: int
+) -> tuple[list[int], dict[str, int]]:
+    """The primary keys of one page of ``rank`` and the figures of
+    ``count_matches`` from one pass over the listed MOs: each is scored once
+    into a materialised table, which is then counted by score and cut to the
+    page. (Two queries scored every listed MO twice: at 160,000 MOs each pass
+    is a scan of 128,000 rows.)"""
+    centre = next((c.centre for c in criteria if c.centre is not None), None)
+    columns = ["row_id", "score", "confirmed", "row_name"]
+    if centre is not None:
+        columns.append(geo.DISTANCE)
+    scored = (
+        rank(criteria, open_only=open_only)
+        .order_by()
+        .annotate(row_id=F("pk"), confirmed=F("confirmed_at"), row_name=F("name"))
+        .values(*columns)
+    )
+    inner, params = scored.query.sql_with_params()
+    distance = f"{geo.DISTANCE} ASC NULLS LAST, " if centre is not None else ""
+    sql = (
+        f"WITH scored ({', '.join(columns)}) AS MATERIALIZED ({inner}) "
+        "SELECT CAST(NULL AS BIGINT), score, COUNT(*) FROM scored GROUP BY score "
+        "UNION ALL SELECT * FROM (SELECT row_id, score, CAST(NULL AS BIGINT) FROM scored ORDER BY "
+        f"score DESC, {distance}confirmed DESC NULLS LAST, row_name, row_id "
+        "LIMIT %s OFFSET %s) page"
+    )
+    ids: list[int] = []
+    by_score: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        for row_id, score, number in cursor.fetchall():
+            if row_id is None:
+                by_score[score] = number
+            else:
+                ids.append(row_id)
+    return ids, _counts(criteria, by_score)
 
 
 def explain(organisation, terms: dict, criteria: list[Criterion]) -> Explanation:

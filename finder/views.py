@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
@@ -32,10 +32,23 @@ from directory.vocabulary import terms_by_organisation
 from finder import services
 from finder.forms import BUDGET_CHOICES, FinderForm, SavedSearchForm, ShortlistNoteForm
 from finder.models import SavedSearch, ShortlistEntry
-from finder.ranking import MUST, NICE, build_criteria, count_matches, explain, rank
+from finder.ranking import MUST, NICE, build_criteria, explain, rank, ranked_page
 from guidance.models import Item
 
 PAGE_SIZE = 20
+CARD_FIELDS = (
+    "name",
+    "slug",
+    "city",
+    "postal_code",
+    "state_id",
+    "paid_staff",
+    "volunteers",
+    "budget_band",
+    "has_rooms",
+    "confirmed_at",
+    "identity_key",
+)
 
 
 def shortlist_action(request, organisation, **kwargs) -> str:
@@ -172,27 +185,28 @@ def finder(request):
     if bound and form.has_criteria():
         data = form.cleaned_data
         criteria = build_criteria(data)
-        results = rank(criteria, open_only=data.get("open_only", False)).only(
-            "name",
-            "slug",
-            "city",
-            "postal_code",
-            "state_id",
-            "paid_staff",
-            "volunteers",
-            "budget_band",
-            "has_rooms",
-            "confirmed_at",
-            "identity_key",
-        )
-        counts = count_matches(criteria, open_only=data.get("open_only", False))
-        paginator = Paginator(results, PAGE_SIZE)
-        paginator.count = counts["total"]  # counted with the others: no second COUNT
+        open_only = data.get("open_only", False)
         try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except (PageNotAnInteger, EmptyPage):
+            number = int(request.GET.get("page") or 1)
+        except ValueError:
             raise Http404(_("Diese Seite gibt es nicht.")) from None
-        rows = list(page.object_list)
+        if number < 1:
+            raise Http404(_("Diese Seite gibt es nicht."))
+        # One pass scores the listed MOs for the page and the figures.
+        ids, counts = ranked_page(
+            criteria, open_only=open_only, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        paginator = Paginator(range(counts["total"]), PAGE_SIZE)
+        try:
+            page = paginator.page(number)
+        except EmptyPage:
+            raise Http404(_("Diese Seite gibt es nicht.")) from None
+        # The page's MOs, with what their cards explain (the wishes decided in
+        # the database, the distance), in the order of the ranking.
+        found = rank(criteria, open_only=open_only).filter(pk__in=ids).only(*CARD_FIELDS)
+        by_pk = {o.pk: o for o in found}
+        rows = [by_pk[pk] for pk in ids if pk in by_pk]
+        page.object_list = rows
         terms = terms_by_organisation([o.pk for o in rows])
         identity.attach(rows)
         for organisation in rows:
