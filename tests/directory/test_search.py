@@ -121,3 +121,24 @@ def test_sqlite_keeps_its_fts5_table_in_step(on_postgres):
     assert indexed("kontakt") == [] and indexed("dialog") == [organisation.pk]
     Organisation.objects.filter(pk=organisation.pk).delete()
     assert indexed("dialog") == []
+
+
+def test_the_plan_of_a_misspelt_query_is_made_once_and_follows_the_directory(
+    django_capture_on_commit_callbacks,
+):
+    """The typo correction counts over the scope once per generation of the
+    directory; a profile that holds the typed word is seen at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_organisation("Kontakt e. V.", city="Schwerin")
+        make_organisation("Dialog e. V.", city="Berlin")
+    assert _search("Kontackt") == ["Kontakt e. V."]
+    with CaptureQueriesContext(connection) as queries:
+        assert _search("Kontackt") == ["Kontakt e. V."]
+    assert len(queries.captured_queries) == 1  # the results only, no plan
+    # A profile that holds the word as typed: no correction any more.
+    with django_capture_on_commit_callbacks(execute=True):
+        make_organisation("Kontackt Verein e. V.", city="Hamburg")
+    assert _search("Kontackt") == ["Kontackt Verein e. V."]

@@ -111,12 +111,16 @@ def test_seeded_synonyms_are_searched_too(corpus):
     assert _names("Sprachmittlung") == ["Brücke e. V."]  # Dolmetschen
 
 
-def test_synonyms_curated_by_a_coordinator_apply_at_once(corpus):
+def test_synonyms_curated_by_a_coordinator_apply_at_once(
+    corpus, django_capture_on_commit_callbacks
+):
     assert _names("Treffpunkt") == []
-    services.synonym_group_save(group=SynonymGroup(words="Treffpunkt\nElterncafé"))
+    with django_capture_on_commit_callbacks(execute=True):  # the new generation
+        services.synonym_group_save(group=SynonymGroup(words="Treffpunkt\nElterncafé"))
     assert _names("Treffpunkt") == ["Anadolu Kulturverein e. V."]
     group = SynonymGroup.objects.get(words__startswith="Treffpunkt")
-    services.synonym_group_delete(group=group)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.synonym_group_delete(group=group)
     assert _names("Treffpunkt") == []
 
 
