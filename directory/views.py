@@ -25,6 +25,7 @@ from directory.facets import facet_counts
 from directory.filters import SORT_CHOICES, DirectoryPageFilter, radius_km
 from directory.geo import DISTANCE, km_from_squared
 from directory.models import Offer, Organisation
+from directory.paging import order_for_page
 from directory.relations import BY_PARAM, LANGUAGES, MANY_RELATIONS, ROLES, STATE, Text
 from directory.term_choices import german_key
 from directory.vocabulary import get_vocabulary, terms_by_organisation
@@ -300,7 +301,16 @@ def organisation_list(request):
     if sort not in dict(sort_choices):
         sort = "name"
 
-    ordered = _ordered(results, sort, searching, near).select_related("state")
+    ordered = _ordered(results, sort, searching, near)
+    if sort == "name":
+        # A rare filter by name: its few matches sorted, not the index walked past
+        # nearly every profile (directory.paging; 260 ms for a rare language at
+        # 160,000 MOs).
+        number = request.GET.get("page") or "1"
+        end = (int(number) if number.isdigit() else 1) * settings.DIRECTORY_PAGE_SIZE
+        fields = (("name", "text"), ("pk", "number"))
+        ordered = order_for_page(results, counts.total, *fields, until=end)
+    ordered = ordered.select_related("state")
     ordered = ordered.only(*LIST_FIELDS)
     paginator = Paginator(ordered, settings.DIRECTORY_PAGE_SIZE)
     paginator.__dict__["count"] = counts.total  # known from the facet query

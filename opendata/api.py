@@ -18,11 +18,11 @@ from directory import identity, merging
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
 from directory.models import Organisation, Term
+from directory.paging import CountedPaginator, filtered_count, order_for_page
 from directory.vocabulary import TERM_RELATIONS, get_vocabulary, terms_by_organisation
 from guidance.models import Chapter, Item
 from opendata.hsds import PUBLIC
 from opendata.licence import licence
-from opendata.paging import CountedPaginator, filtered_count, order_for_page
 from opendata.queries import MAX_PAGE, BadParameter, whole_number
 from support.models import SupportOffer
 

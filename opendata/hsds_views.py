@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 
 from directory import identity, merging
 from directory.models import Offer, Organisation, Term
+from directory.paging import filtered_count, order_for_page
 from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
 from opendata import hsds
 from opendata.licence import licence
-from opendata.paging import filtered_count, order_for_page
 from opendata.queries import (
     MAX_PAGE,
     BadParameter,

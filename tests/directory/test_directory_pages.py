@@ -164,3 +164,33 @@ def test_pages_render_in_english(client):
     assert 'lang="en"' in html
     assert "Bavaria" in html
     assert "Cooperation partner" in html
+
+
+def test_a_rare_filter_is_sorted_and_a_common_one_walked_in_the_same_order(
+    client, settings, monkeypatch
+):
+    """By name, a page of the directory comes from the name index where the walk
+    ends soon and from sorting the matches otherwise (directory/paging.py):
+    the same names in the same order, on every page."""
+    from django.core.cache import cache
+
+    from directory import paging
+
+    settings.DIRECTORY_PAGE_SIZE = 2
+    for name in ("Ömer e. V.", "anadolu e. V.", "Zeta e. V.", "Brücke e. V.", "Adler e. V."):
+        make_organisation(name, languages=["ru"])
+    make_organisation("Sonst e. V.", languages=["ar"])
+
+    def names(limit, page):
+        monkeypatch.setattr(paging, "WALK_LIMIT", limit)
+        cache.clear()
+        response = client.get(URL, {"language": "ru", "page": page})
+        assert response.status_code == 200
+        ordered = response.context["page"].object_list.query.order_by
+        return [o.name for o in response.context["organisations"]], ordered
+
+    for page in (1, 2, 3):
+        walked, walk_order = names(10**9, page)
+        sorted_, sort_order = names(0, page)
+        assert walked == sorted_ and walked
+        assert walk_order == ("name", "pk") and sort_order != walk_order

@@ -134,8 +134,8 @@ def test_schema_and_interactive_documentation_without_a_cdn(client):
 
 
 def test_small_and_large_results_come_in_the_same_order(client, world, settings):
-    """Small results are sorted by an unindexed expression (opendata/paging.py)."""
-    from opendata import paging
+    """Small results are sorted by an unindexed expression (directory/paging.py)."""
+    from directory import paging
 
     expected = _names(client, page_size=100)
     assert expected == sorted(expected)
@@ -151,9 +151,9 @@ def test_small_and_large_results_come_in_the_same_order(client, world, settings)
 
 
 def test_the_index_walk_is_taken_where_it_ends_soon(world, monkeypatch):
-    """opendata/paging.py: the walk passes about end x published / matches rows."""
+    """directory/paging.py: the walk passes about end x published / matches rows."""
+    from directory import paging
     from directory.models import Organisation
-    from opendata import paging
 
     published = Organisation.objects.published()
     everyone = published.count()
