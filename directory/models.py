@@ -394,6 +394,31 @@ class Organisation(models.Model):
             models.Index(fields=["status", "name"], name="org_status_name"),
             models.Index(fields=["status", "-confirmed_at"], name="org_status_confirmed"),
             models.Index(fields=["status", "state"], name="org_status_state"),
+            # The partner finder scores every published MO open for cooperation:
+            # on PostgreSQL from this narrow copy of what its wishes test (an
+            # index-only scan of about 40 MB at 160,000 MOs instead of the
+            # 500 MB table). Other databases ignore ``include``.
+            models.Index(
+                fields=["id"],
+                include=[
+                    "open_for_cooperation",
+                    "term_tokens",
+                    "city",
+                    "postal_code",
+                    "state",
+                    "paid_staff",
+                    "has_rooms",
+                    "volunteers",
+                    "budget_band",
+                    "identity_key",
+                    "latitude",
+                    "longitude",
+                    "confirmed_at",
+                    "name",
+                ],
+                condition=models.Q(status="published"),
+                name="org_finder_cover",
+            ),
             models.Index(fields=["postal_code"], name="org_postal_code"),
             models.Index(fields=["city"], name="org_city"),
             # Radius searches narrow by the bounding box first (directory.geo).
