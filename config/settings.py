@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security.SecurityHeadersMiddleware",
+    "core.compression.OpenDataGZipMiddleware",  # JSON and CSV, after the ETag is set
     "directory.vocabulary.VocabularyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

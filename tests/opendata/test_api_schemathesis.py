@@ -40,6 +40,8 @@ def test_every_api_operation_conforms_to_its_schema(connections_stay_open):
         )
         @given(case=operation.as_strategy())
         def check(case):
-            case.call_and_validate()
+            # The WSGI transport does not unpack gzip as HTTP clients do
+            # (compression: tests/opendata/test_compression.py).
+            case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
         check()
