@@ -151,24 +151,27 @@ def test_small_and_large_results_come_in_the_same_order(client, world, settings)
 
 
 def test_the_index_walk_is_taken_where_it_ends_soon(world, monkeypatch):
-    """directory/paging.py: the walk passes about end x published / matches rows."""
+    """directory/paging.py: the walk passes about end x published / matches rows;
+    it is taken where that is short, or small next to the matches to sort."""
     from directory import paging
     from directory.models import Organisation
 
     published = Organisation.objects.published()
-    everyone = published.count()
-    assert everyone > 2
     monkeypatch.setattr(paging, "WALK_LIMIT", 2)
+    monkeypatch.setattr(paging, "SORT_FACTOR", 4)
+    monkeypatch.setattr(paging, "published_count", lambda: 1000)
     fields = (("name", "text"), ("pk", "number"))
 
     def walks(total, until):
         ordered = paging.order_for_page(published, total, *fields, until=until)
         return ordered.query.order_by == ("name", "pk")
 
-    assert walks(everyone, 2)  # the first rows of everything: 2 rows walked
-    assert not walks(everyone, 3)  # 3 rows walked: more than the limit
+    assert walks(1000, 2)  # the first rows of everything: 2 rows walked
+    assert walks(1000, 200)  # a later page of everything: 200 walked, not 1,000 sorted
+    assert not walks(1000, 300)  # 300 walked: more than a quarter of the 1,000
+    assert walks(400, 10)  # 25 rows walked to find 10 of 400 matches
+    assert not walks(100, 30)  # 300 walked to find 30 of 100 matches: sorted
     assert not walks(1, 2)  # one match among all: the walk would pass them all
-    assert not walks(0, 2)
 
 
 def test_a_lists_count_is_made_once_and_follows_every_change(
