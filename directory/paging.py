@@ -76,6 +76,10 @@ def order_for_page(queryset, total: int, *fields: tuple[str, str], until: int):
     of the page asked for (offset + page size)."""
     if not total:  # nothing to order (and a page past the end costs no query)
         return queryset
+    if until > WALK_LIMIT and until * SORT_FACTOR > total:
+        # The walk passes at least ``until`` rows: the sort, without counting
+        # the published profiles (a page past the end costs no query here).
+        return queryset.order_by(*(unindexed(name, kind) for name, kind in fields))
     walked = until * published_count()  # x total: the rows the walk passes
     # A short walk; or one that passes a small part of what the sort would
     # fetch and sort (a later page of a large result: page 38 of all 160,000
