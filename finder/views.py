@@ -36,6 +36,7 @@ from finder.ranking import MUST, NICE, build_criteria, explain, rank, ranked_pag
 from guidance.models import Item
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000  # 2,000,000 MOs
 CARD_FIELDS = (
     "name",
     "slug",
@@ -190,7 +191,7 @@ def finder(request):
             number = int(request.GET.get("page") or 1)
         except ValueError:
             raise Http404(_("Diese Seite gibt es nicht.")) from None
-        if number < 1:
+        if not 1 <= number <= MAX_PAGE:  # a larger offset would overflow SQL's bigint
             raise Http404(_("Diese Seite gibt es nicht."))
         # One pass scores the listed MOs for the page and the figures.
         ids, counts = ranked_page(

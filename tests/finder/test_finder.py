@@ -203,6 +203,8 @@ def test_finder_query_count_is_pinned(client, scene, django_assert_num_queries, 
     [
         ({"page": "99", "role": ("role", "kooperationspartner")}, 404),  # past the last page
         ({"page": "x", "role": ("role", "kooperationspartner")}, 404),
+        ({"page": "0", "role": ("role", "kooperationspartner")}, 404),
+        ({"page": "9" * 30, "role": ("role", "kooperationspartner")}, 404),  # no SQL overflow
         ({"languages": ["x"]}, 400),
         ({"role": "999999"}, 400),  # no such term
         ({"role": ("language", "ru")}, 400),  # a term, but not a role
