@@ -258,14 +258,29 @@ def _facet_groups(filterset, counts, querydict=None):
     return groups
 
 
-def _ordered(queryset, sort: str, searching: bool, near: bool = False):
+def _page_end(request) -> int:
+    """Where the page asked for ends (an invalid page: the first; the paginator
+    refuses it later)."""
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:  # also "²", which isdigit() takes for a digit
+        number = 1
+    return number * settings.DIRECTORY_PAGE_SIZE
+
+
+def _ordered(
+    queryset, sort: str, searching: bool, near: bool = False, *, total: int = 0, until: int = 0
+):
+    """The page's order. By name, a rare filter's few matches are sorted instead
+    of walking the name index past nearly every profile (directory.paging:
+    ``total`` matches, the page ending at ``until``)."""
     if sort == "distance" and near:
         return queryset.order_by(DISTANCE, "name", "pk")
     if sort == "confirmed":
         return queryset.order_by(F("confirmed_at").desc(nulls_last=True), "name", "pk")
     if sort == "relevance" and searching:
         return queryset.order_by("-rank", "name", "pk")
-    return queryset.order_by("name", "pk")
+    return order_for_page(queryset, total, ("name", "text"), ("pk", "number"), until=until)
 
 
 def _relax_suggestions(request, active):
@@ -301,15 +316,7 @@ def organisation_list(request):
     if sort not in dict(sort_choices):
         sort = "name"
 
-    ordered = _ordered(results, sort, searching, near)
-    if sort == "name":
-        # A rare filter by name: its few matches sorted, not the index walked past
-        # nearly every profile (directory.paging; 260 ms for a rare language at
-        # 160,000 MOs).
-        number = request.GET.get("page") or "1"
-        end = (int(number) if number.isdigit() else 1) * settings.DIRECTORY_PAGE_SIZE
-        fields = (("name", "text"), ("pk", "number"))
-        ordered = order_for_page(results, counts.total, *fields, until=end)
+    ordered = _ordered(results, sort, searching, near, total=counts.total, until=_page_end(request))
     ordered = ordered.select_related("state")
     ordered = ordered.only(*LIST_FIELDS)
     paginator = Paginator(ordered, settings.DIRECTORY_PAGE_SIZE)

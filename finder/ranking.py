@@ -17,6 +17,7 @@ headline counts the MOs that meet every wish and those that meet some
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex
@@ -374,7 +375,10 @@ def ranked_page(
         .annotate(row_id=F("pk"), confirmed=F("confirmed_at"), row_name=F("name"))
         .values(*columns)
     )
-    inner, params = scored.query.sql_with_params()
+    try:
+        inner, params = scored.query.sql_with_params()
+    except EmptyResultSet:  # a must that nothing can meet
+        return [], _counts(criteria, {})
     distance = f"{geo.DISTANCE} ASC NULLS LAST, " if centre is not None else ""
     sql = (
         f"WITH scored ({', '.join(columns)}) AS MATERIALIZED ({inner}) "

@@ -273,7 +273,7 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        total = filtered_count(queryset, request.query_params)
+        total = filtered_count(queryset)
         paginator = cast(Pagination, self.paginator)
         until = paginator.page_end(request, total)
         queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"), until=until)

@@ -114,7 +114,7 @@ def _serialise_organisations(organisations, *, full: bool):
 class Organizations(HsdsView):
     def get(self, request):
         queryset = _organisations(request)
-        total = filtered_count(queryset, request.query_params)
+        total = filtered_count(queryset)
         full = request.query_params.get("full") in ("true", "1")
         number, per_page = self.paging(request)
         return self.paged(
@@ -167,7 +167,7 @@ def _serialise_offers(offers):
 class Services(HsdsView):
     def get(self, request):
         queryset = _offers(request)
-        total = filtered_count(queryset, request.query_params)
+        total = filtered_count(queryset)
         return self.paged(request, queryset, total, _serialise_offers)
 
 

@@ -117,6 +117,8 @@ def test_unknown_profile_is_404(client):
         {"page": "abc"},
         {"page": "-1"},
         {"page": "0"},
+        {"page": "²"},  # a digit to str.isdigit(), not to int()
+        {"page": "9" * 30},
     ],
 )
 def test_pages_out_of_range_are_404(client, params):

@@ -200,3 +200,8 @@ def test_a_lists_count_is_made_once_and_follows_every_change(
     assert hsds["total_items"] == before - 1
     # Another filter is another count.
     assert client.get(ORGS, {"q": "Kontakt"}).json()["count"] == 0
+    # The same parameter read differently is another count too: the API ignores
+    # modified_after, HSDS filters by it.
+    future = {"modified_after": "2099-01-01"}
+    assert client.get(ORGS, future).json()["count"] == before - 1
+    assert client.get(HSDS_ORGS, future).json()["total_items"] == 0
