@@ -173,6 +173,16 @@ def term_urls(n: int = 200, *, seed: int = 5) -> list[str]:
     return sorted(_sample(urls, n, seed))
 
 
+def static_urls(n: int = 200, *, seed: int = 9) -> list[str]:
+    """The portal's text pages (imprint, privacy...) in both languages: the layout and
+    one row read, no cache. The cheapest page the portal renders, as a reference for
+    what the template engine costs before a page does any work of its own."""
+    from portal.models import Page
+
+    paths = [f"/seiten/{slug}/" for slug in Page.objects.values_list("slug", flat=True)]
+    return [f"{lang}|{path}" for lang in ("de", "en") for path in sorted(paths)][:n]
+
+
 def api_urls(n: int = 200, *, seed: int = 6) -> list[str]:
     return [
         url.replace("/organisationen/?", "/api/organisations/?")
@@ -216,6 +226,7 @@ PAGE_TYPES = {
     "partner finder": finder_urls,
     "guide chapter": chapter_urls,
     "term page": term_urls,
+    "static page (never cached)": static_urls,
     "API list": api_urls,
     "HSDS organizations": hsds_urls,
 }

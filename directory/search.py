@@ -360,31 +360,61 @@ class WordScore(Func):
     occurs in, as a whole word (a part of a word counts half). Decided by LIKE
     patterns that place the stem before or between the section markers (each
     marker occurs once), tried from the best down: no position is computed,
-    which PostgreSQL does slowly for long UTF-8 texts."""
+    which PostgreSQL does slowly for long UTF-8 texts.
+
+    One LIKE first asks whether the stem occurs in the head (name or offers,
+    before the terms' marker): only then are the head's four patterns tried; a
+    profile that has the word in its terms or description only (most of the
+    matches of a common word) is decided by at most five patterns instead of
+    eight (at 160,000 profiles: "Beratung" ranked in 515 instead of 733 ms)."""
 
     output_field = FloatField()
+    HEAD = 2  # the sections before this one (name, offers) are the head
 
     def __init__(self, stem: str) -> None:
         super().__init__(F("search_index"))
         self.stem = stem
 
-    def patterns(self) -> list[tuple[str, float]]:
+    def sections(self) -> list[list[tuple[str, float]]]:
+        """Per section: (pattern, weight) for the stem as a whole word and as a part."""
         whole, part = f"% {self.stem} %", f"%{analysis.pattern(self.stem)}%"
         bounds = ["", *(f"{analysis.MARKERS[s]}%" for s in analysis.SECTIONS[1:])]
         found = []
         for n, weight in enumerate(SECTION_WEIGHTS):
             before = f"%{bounds[n]}" if n else ""
             after = bounds[n + 1] if n + 1 < len(bounds) else ""
-            found.append((before + whole + after, weight))
-            found.append((before + part + after, weight * PART))
-        return sorted(found, key=lambda p: -p[1])
+            found.append(
+                [
+                    ((before + whole + after).replace("%%", "%"), weight),
+                    ((before + part + after).replace("%%", "%"), weight * PART),
+                ]
+            )
+        return found
+
+    def in_head(self) -> str:
+        """The stem somewhere before the first section after the head."""
+        marker = analysis.MARKERS[analysis.SECTIONS[self.HEAD]]
+        return f"%{analysis.pattern(self.stem)}%{marker}%"
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         column, column_params = compiler.compile(self.source_expressions[0])
-        whens, params = [], []
-        for pattern, weight in self.patterns():
+        sections = self.sections()
+        best_first = lambda patterns: sorted(patterns, key=lambda p: -p[1])  # noqa: E731
+        head = best_first([p for section in sections[: self.HEAD] for p in section])
+        rest = best_first([p for section in sections[self.HEAD :] for p in section])
+        # Nesting keeps the order of a flat CASE, best first, because no pattern
+        # after the head weighs more than one in it.
+        assert head[-1][1] >= rest[0][1]
+        # A stem in the head matches at least the head's weakest pattern: the ELSE.
+        inner, inner_params = [], []
+        for pattern, weight in head[:-1]:
+            inner.append(f"WHEN {column} LIKE %s THEN {weight}")
+            inner_params += [*column_params, pattern]
+        whens = [f"WHEN {column} LIKE %s THEN (CASE {' '.join(inner)} ELSE {head[-1][1]} END)"]
+        params = [*column_params, self.in_head(), *inner_params]
+        for pattern, weight in rest:
             whens.append(f"WHEN {column} LIKE %s THEN {weight}")
-            params += [*column_params, pattern.replace("%%", "%")]
+            params += [*column_params, pattern]
         return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
 
 
