@@ -98,3 +98,32 @@ def test_a_finder_search_by_distance_makes_a_fixed_number_of_queries(
         make_organisation(f"Nachbar {n} e. V.", postal_code="19055", city="Schwerin")
     with django_assert_max_num_queries(7):
         client.get(URL, {"near": "Schwerin", "radius": "50", "open_only": "on"})
+
+
+def test_a_topic_wish_joined_to_the_scores_keeps_distance_as_the_tie_breaker(client, orgs):
+    """A topic is collected in a pass of its own (ranking.ranked_page) and joined:
+    its point adds to the others, and the distance still orders equal scores."""
+    from directory.models import Organisation
+    from directory.services import refresh_derived
+
+    advising = Organisation.objects.filter(name__in=["A Hamburg e. V.", "E Greifswald e. V."])
+    advising.update(description="Sprachkurse und Beratung")
+    refresh_derived(advising.values_list("pk", flat=True))
+    found = _find(
+        client,
+        near="Schwerin",
+        radius="50",
+        near_importance="nice",
+        topic="Beratung",
+        topic_importance="nice",
+    )
+    assert [(name, score) for name, score, *_ in found] == [
+        ("D Schwerin e. V.", 1),  # near, 1 km
+        ("C Wismar e. V.", 1),  # near, 30 km
+        ("A Hamburg e. V.", 1),  # topic, 93 km
+        ("E Greifswald e. V.", 1),  # topic, 139 km
+        ("B Ohne Adresse e. V.", 0),
+    ]
+    explanations = {name: text for name, _, text, _ in found}
+    assert "✓ Thema „Beratung“" in explanations["A Hamburg e. V."]
+    assert "✗ Thema „Beratung“ nicht erwähnt" in explanations["D Schwerin e. V."]
