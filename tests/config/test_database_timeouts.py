@@ -33,16 +33,16 @@ def _run(command, **extra):
 
 def test_a_web_process_gets_the_statement_timeout_and_a_command_none():
     web = _run([sys.executable, "-c", f"import django;django.setup();{PRINT}"])
-    assert web.stdout.strip() == "web|-c random_page_cost=1.1 -c statement_timeout=10000|3", (
-        web.stderr
-    )
+    assert (
+        web.stdout.strip() == "web|-c random_page_cost=1.1 -c jit=off -c statement_timeout=10000|3"
+    ), web.stderr
     command = _run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", PRINT],
         DB_CONNECT_TIMEOUT="5",
     )
-    assert command.stdout.strip().splitlines()[-1] == "command|-c random_page_cost=1.1|5", (
-        command.stderr
-    )
+    assert (
+        command.stdout.strip().splitlines()[-1] == "command|-c random_page_cost=1.1 -c jit=off|5"
+    ), command.stderr
 
 
 def test_commands_may_be_given_a_statement_timeout_and_a_wrong_process_kind_stops():
