@@ -256,6 +256,7 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Organisation.objects.published()
+            .without_search_texts()
             .prefetch_related("offers__languages")
             .order_by("name", "pk")
         )

@@ -25,7 +25,7 @@ def clean_search(value: str | None) -> str:
 
 
 def published():
-    return Organisation.objects.published().select_related("state")
+    return Organisation.objects.published().without_search_texts().select_related("state")
 
 
 def term_by_uid(value: str):
