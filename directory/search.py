@@ -399,9 +399,8 @@ class WordScore(Func):
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         column, column_params = compiler.compile(self.source_expressions[0])
         sections = self.sections()
-        best_first = lambda patterns: sorted(patterns, key=lambda p: -p[1])  # noqa: E731
-        head = best_first([p for section in sections[: self.HEAD] for p in section])
-        rest = best_first([p for section in sections[self.HEAD :] for p in section])
+        head = _best_first([p for section in sections[: self.HEAD] for p in section])
+        rest = _best_first([p for section in sections[self.HEAD :] for p in section])
         # Nesting keeps the order of a flat CASE, best first, because no pattern
         # after the head weighs more than one in it.
         assert head[-1][1] >= rest[0][1]
@@ -416,6 +415,10 @@ class WordScore(Func):
             whens.append(f"WHEN {column} LIKE %s THEN {weight}")
             params += [*column_params, pattern]
         return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
+
+
+def _best_first(patterns: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    return sorted(patterns, key=lambda pattern: -pattern[1])
 
 
 def rank_expression(words: list[Word]):
