@@ -442,6 +442,13 @@ def _published():
     return Organisation.objects.published()
 
 
+def searches_something(query: str) -> bool:
+    """Whether ``query`` holds a word to search for or to exclude (single
+    letters and punctuation do not)."""
+    query, excluded = split_excluded(clean_query(query))
+    return bool(analysis.query_words(query) or excluded)
+
+
 def search_condition(query: str, scope: QuerySet | None = None) -> Q:
     """The condition under which an organisation of ``scope`` (default: the
     published profiles) matches ``query`` (all its words, typos corrected)."""

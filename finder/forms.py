@@ -13,6 +13,7 @@ from directory.relations import (
     STATE,
     TARGET_GROUPS,
 )
+from directory.search import searches_something
 from directory.vocabulary_fields import relation_choice_field, searchable_terms_field
 from finder.ranking import MUST, NICE
 
@@ -155,6 +156,19 @@ class FinderForm(forms.Form):
                 widget.attrs["class"] = "form-select"
             else:
                 widget.attrs["class"] = "form-control"
+
+    def clean_topic(self) -> str:
+        topic: str = self.cleaned_data.get("topic", "")
+        if topic and not searches_something(topic):
+            raise forms.ValidationError(
+                _(
+                    "Dieses Thema enthält kein Wort, nach dem gesucht werden kann. Bitte "
+                    "geben Sie ein Stichwort mit mindestens zwei Buchstaben ein, z. B. "
+                    "„Anerkennung“."
+                ),
+                code="nothing_to_search",
+            )
+        return topic
 
     def has_criteria(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.get(f) for f in self.CRITERIA)

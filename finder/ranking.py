@@ -38,7 +38,7 @@ from directory.relations import (
     TARGET_GROUPS,
     term_token,
 )
-from directory.search import clean_query, place_condition, search_condition
+from directory.search import clean_query, place_condition, search_condition, searches_something
 
 MUST, NICE = "must", "nice"
 
@@ -208,7 +208,9 @@ def build_criteria(data: dict) -> list[Criterion]:
             )
         )
     topic = clean_query(data.get("topic"))
-    if topic:
+    # Without a word to search (the form says so; an alert saved before may hold
+    # one), there is no condition: When() refuses an empty one.
+    if topic and searches_something(topic):
         criteria.append(
             Criterion(
                 key="topic",

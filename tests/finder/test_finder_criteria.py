@@ -284,6 +284,28 @@ def test_the_topic_is_whitespace_normalised(client):
     ]
 
 
+@pytest.mark.parametrize("topic", ["a", "-", "„ “", "x y"])
+def test_a_topic_without_a_word_to_search_is_explained_next_to_the_field(client, topic):
+    """Single letters and punctuation are not searched: a topic of only those has
+    no condition (it made a 500); the form says so next to the field."""
+    _mo("Verein e. V.")
+    for importance in (NICE, MUST):
+        response = client.get(URL, {"topic": topic, "topic_importance": importance})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'id="id_topic_error"' in html
+        assert "kein Wort, nach dem gesucht werden kann" in html
+        assert response.context["searched"] is False
+
+
+def test_an_alert_saved_with_a_topic_without_words_ranks_without_it():
+    """A saved search from before the form refused such topics: no 500, no topic."""
+    _mo("Verein e. V.")
+    criteria = build_criteria({"topic": "a", "topic_importance": MUST})
+    assert [c.key for c in criteria] == []
+    assert list(rank(criteria).values_list("name", flat=True)) == ["Verein e. V."]
+
+
 # -- languages
 
 
