@@ -149,6 +149,11 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", _("Nicht anzeigen")
 
 
+# What is derived for search and history: read by the search and the review, by
+# no list or export (OrganisationQuerySet.without_search_texts).
+SEARCH_TEXTS = ("snapshot", "search_document", "search_index", "term_tokens")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self) -> Self:
         return self.filter(status=Organisation.Status.PUBLISHED)
@@ -157,7 +162,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Without what is derived for search and history (snapshot, search
         document and index, term tokens): about 1.6 KB of a profile's 2 KB row,
         read by no list or export; the search document lies in the TOAST table."""
-        return self.defer("snapshot", "search_document", "search_index", "term_tokens")
+        return self.defer(*SEARCH_TEXTS)
 
     def in_state(self, code: str) -> Self:
         return self.filter(state__code=code)

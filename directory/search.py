@@ -399,6 +399,14 @@ class WordScore(Func):
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         column, column_params = compiler.compile(self.source_expressions[0])
         sections = self.sections()
+        if " " in self.stem:
+            # A phrase (never ranked today: a word's first stem is one word) could
+            # begin at a marker's letter ("o saft" in " :o saft "), which the head's
+            # test cannot tell apart: one flat CASE, best first.
+            flat = _best_first([p for section in sections for p in section])
+            whens = [f"WHEN {column} LIKE %s THEN {weight}" for _pattern, weight in flat]
+            params = [value for pattern, _ in flat for value in (*column_params, pattern)]
+            return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
         head = _best_first([p for section in sections[: self.HEAD] for p in section])
         rest = _best_first([p for section in sections[self.HEAD :] for p in section])
         # Nesting keeps the order of a flat CASE, best first, because no pattern

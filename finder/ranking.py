@@ -399,6 +399,7 @@ def ranked_page(
                 .filter(criterion.condition)
                 .order_by()
                 .values("pk")
+                .distinct()  # one row per MO, whatever a condition joins
             )
             try:
                 match_sql, match_params = matches.query.sql_with_params()

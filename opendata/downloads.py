@@ -108,7 +108,8 @@ def _rows(request, queryset):
 
 
 def _filtered(request):
-    filterset = OrganisationFilter(request.GET, queryset=Organisation.objects.published())
+    published = Organisation.objects.published().without_search_texts()
+    filterset = OrganisationFilter(request.GET, queryset=published)
     return filterset.qs.select_related("state")
 
 

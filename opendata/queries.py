@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
-from directory.models import Offer, Organisation
+from directory.models import SEARCH_TEXTS, Offer, Organisation
 from directory.relations import BY_KIND
 from directory.search import clean_query
 from directory.vocabulary import get_vocabulary, terms_by_organisation
@@ -76,6 +76,7 @@ def offers_of_published():
     return (
         Offer.objects.filter(organisation__status=Organisation.Status.PUBLISHED)
         .select_related("organisation", "organisation__state")
+        .defer(*(f"organisation__{name}" for name in SEARCH_TEXTS))
         .prefetch_related("languages")
         .order_by("pk")
     )

@@ -19,11 +19,12 @@ STEMS = ["berat", "sprach", "ab", "jugend", "frau", "abend", "kur"]
 
 
 def expected(text: str, stem: str) -> float:
-    markers = [text.index(analysis.MARKERS[s]) for s in analysis.SECTIONS[1:]]
-    bounds = [0, *markers, len(text)]
+    markers = [analysis.MARKERS[s] for s in analysis.SECTIONS[1:]]
+    starts = [0, *(text.index(m) + len(m) for m in markers)]  # after each marker
+    ends = [*(text.index(m) for m in markers), len(text)]
     best = 0.0
     for n, weight in enumerate(SECTION_WEIGHTS):
-        section = text[bounds[n] : bounds[n + 1]]
+        section = text[starts[n] : ends[n]]
         if f" {stem} " in section:
             best = max(best, weight)
         elif analysis.pattern(stem) in section:
@@ -56,6 +57,15 @@ def test_word_scores_equal_their_definition_for_random_profiles():
             assert score == expected(text, stem), (stem, text)
             checked += score > 0
     assert checked > 100  # the texts hold the stems in every section and as parts
+
+
+def test_a_phrase_that_begins_like_a_marker_scores_by_its_section():
+    """ "o saft" occurs at the offers' marker (" :o saft "): not in the name."""
+    organisation = make_organisation(name="Saft")
+    text = " verein :o saft :t :d "
+    Organisation.objects.filter(pk=organisation.pk).update(search_index=text)
+    score = Organisation.objects.annotate(score=WordScore("o saft")).get().score
+    assert score == expected(text, "o saft") == 0.0
 
 
 def test_a_stem_in_the_name_and_the_description_scores_the_name():
