@@ -398,31 +398,33 @@ class WordScore(Func):
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         column, column_params = compiler.compile(self.source_expressions[0])
+
+        def whens(patterns: list[tuple[str, float]]) -> tuple[str, list]:
+            clauses = " ".join(f"WHEN {column} LIKE %s THEN {weight}" for _, weight in patterns)
+            return clauses, [
+                value for pattern, _ in patterns for value in (*column_params, pattern)
+            ]
+
         sections = self.sections()
         if " " in self.stem:
             # A phrase (never ranked today: a word's first stem is one word) could
             # begin at a marker's letter ("o saft" in " :o saft "), which the head's
             # test cannot tell apart: one flat CASE, best first.
-            flat = _best_first([p for section in sections for p in section])
-            whens = [f"WHEN {column} LIKE %s THEN {weight}" for _pattern, weight in flat]
-            params = [value for pattern, _ in flat for value in (*column_params, pattern)]
-            return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
+            flat, params = whens(_best_first([p for section in sections for p in section]))
+            return f"(CASE {flat} ELSE 0.0 END)", params
         head = _best_first([p for section in sections[: self.HEAD] for p in section])
         rest = _best_first([p for section in sections[self.HEAD :] for p in section])
         # Nesting keeps the order of a flat CASE, best first, because no pattern
         # after the head weighs more than one in it.
         assert head[-1][1] >= rest[0][1]
         # A stem in the head matches at least the head's weakest pattern: the ELSE.
-        inner, inner_params = [], []
-        for pattern, weight in head[:-1]:
-            inner.append(f"WHEN {column} LIKE %s THEN {weight}")
-            inner_params += [*column_params, pattern]
-        whens = [f"WHEN {column} LIKE %s THEN (CASE {' '.join(inner)} ELSE {head[-1][1]} END)"]
-        params = [*column_params, self.in_head(), *inner_params]
-        for pattern, weight in rest:
-            whens.append(f"WHEN {column} LIKE %s THEN {weight}")
-            params += [*column_params, pattern]
-        return f"(CASE {' '.join(whens)} ELSE 0.0 END)", params
+        inner, inner_params = whens(head[:-1])
+        outer, outer_params = whens(rest)
+        sql = (
+            f"(CASE WHEN {column} LIKE %s THEN (CASE {inner} ELSE {head[-1][1]} END) "
+            f"{outer} ELSE 0.0 END)"
+        )
+        return sql, [*column_params, self.in_head(), *inner_params, *outer_params]
 
 
 def _best_first(patterns: list[tuple[str, float]]) -> list[tuple[str, float]]:
