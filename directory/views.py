@@ -7,8 +7,11 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.pagecache import (
@@ -380,6 +383,38 @@ def organisation_list(request):
     return response
 
 
+@dataclass(frozen=True)
+class ProfileParts:
+    head: SafeString
+    body: SafeString
+    has_owner: bool
+
+
+def profile_parts(organisation: Organisation, loaded: dict[str, Any] | None = None) -> ProfileParts:
+    """The parts of a profile page that are the same for every visitor who may see
+    it (its heading and what the MO says about itself), rendered once per version
+    of the profile, language and generation of the directory's data (a change of
+    the vocabulary, an identity check or of the team advances it): a signed-in
+    visitor, for whom no page is kept, gets them without their five queries.
+    ``loaded`` receives the terms when they were read."""
+
+    def render_parts() -> ProfileParts:
+        terms = terms_by_organisation([organisation.pk])[organisation.pk]
+        if loaded is not None:
+            loaded["terms"] = terms
+        offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
+        identity.attach([organisation])
+        context = {"organisation": organisation, "terms": terms, "offers": offers}
+        return ProfileParts(
+            head=mark_safe(render_to_string("directory/includes/profile_head.html", context)),
+            body=mark_safe(render_to_string("directory/includes/profile_body.html", context)),
+            has_owner=organisation.memberships.filter(role="owner").exists(),
+        )
+
+    parts = (organisation.pk, organisation.version, get_language())
+    return cached("profile-parts", parts, render_parts, namespaces=("directory",))
+
+
 @anonymous_page("directory", "guide")
 def organisation_detail(request, slug):
     try:
@@ -394,26 +429,27 @@ def organisation_detail(request, slug):
         ):
             raise Http404
         return HttpResponsePermanentRedirect(target.get_absolute_url())
-    terms = terms_by_organisation([organisation.pk])[organisation.pk]
-    offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
+    loaded: dict[str, Any] = {}
+    parts = profile_parts(organisation, loaded)
     membership = membership_of(request.user, organisation)
-    claimable = (
-        organisation.is_published
-        and membership is None
-        and not organisation.memberships.filter(role="owner").exists()
-    )
-    identity.attach([organisation])
+
+    def panel_terms() -> Any:
+        if "terms" not in loaded:
+            loaded["terms"] = terms_by_organisation([organisation.pk])[organisation.pk]
+        return loaded["terms"]
+
+    # Read only by a panel that is not kept (guidance.profile_panel).
+    terms = SimpleLazyObject(panel_terms)
     return render(
         request,
         "directory/organisation_detail.html",
         {
             "organisation": organisation,
-            "terms": terms,
-            "offers": offers,
+            "parts": parts,
             "contact": visible_contact(organisation, request.user),
             "membership": membership,
             "reviewer": is_reviewer(request.user),
-            "claimable": claimable,
+            "claimable": organisation.is_published and membership is None and not parts.has_owner,
             "panels": extensions.render_all(
                 extensions.profile_panels, request, organisation, terms=terms
             ),

@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,13 +70,27 @@ def chapter_detail(request, slug):
     return _render_chapter(request, slug)
 
 
+def chapter_body(chapter: Chapter) -> SafeString:
+    """A chapter's text and items with their figures, the same for every reader:
+    rendered once per language and generation of the guide and the directory (the
+    items feature profiles and count them), so that a signed-in reader, for whom no
+    page is kept, gets it without its four queries."""
+
+    def render_body() -> SafeString:
+        items = _attach_lists(list(published_items([chapter.pk])), statistics=True)
+        context = {"chapter": chapter, "items": items, "LANGUAGE_CODE": get_language()}
+        return mark_safe(render_to_string("guidance/includes/chapter_body.html", context))
+
+    parts = (chapter.pk, get_language())
+    return cached("chapter-body", parts, render_body, namespaces=("guide", "directory"))
+
+
 def _render_chapter(request, slug, note_form=None, status=200):
     chapters = list(Chapter.objects.order_by("number"))
     index = next((i for i, c in enumerate(chapters) if c.slug == slug), None)
     if index is None:
         raise Http404(_("Dieses Kapitel gibt es nicht."))
     chapter = chapters[index]
-    items = _attach_lists(list(published_items([chapter.pk])), statistics=True)
     if request.user.is_authenticated and note_form is None:
         note = ChapterNote.objects.filter(user=request.user, chapter=chapter).first()
         note_form = NoteForm(initial={"text": note.text if note else ""})
@@ -83,7 +100,7 @@ def _render_chapter(request, slug, note_form=None, status=200):
         {
             "guide": _guide(),
             "chapter": chapter,
-            "items": items,
+            "body": chapter_body(chapter),
             "previous": chapters[index - 1] if index > 0 else None,
             "next": chapters[index + 1] if index + 1 < len(chapters) else None,
             "note_form": note_form,

@@ -21,6 +21,19 @@ def item(chapter):
     return chapter.items.get(slug="zusammenarbeit-4")
 
 
+@pytest.fixture
+def published(client, django_capture_on_commit_callbacks):
+    """Publish a chapter as the coordinator signed in on ``client`` does, with what
+    happens when the publication commits (the kept chapter pages make way)."""
+
+    def publish(chapter):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("guidance:curate_publish", args=[chapter.slug]))
+        assert response.status_code == 302
+
+    return publish
+
+
 def _curation_requests(chapter, item):
     """Every curation URL with every method it answers, and what a coordinator
     gets: 200, or the page the change redirects to."""
@@ -113,7 +126,7 @@ def _edit(client, item, **changes):
     return client.post(reverse("guidance:curate_item", args=[item.pk]), form)
 
 
-def test_a_draft_is_invisible_until_published(client, coordinator, item):
+def test_a_draft_is_invisible_until_published(client, published, coordinator, item):
     client.force_login(coordinator)
     response = _edit(client, item, body="Rollen gleich zu Beginn gemeinsam klären")
     assert response.status_code == 302
@@ -123,7 +136,7 @@ def test_a_draft_is_invisible_until_published(client, coordinator, item):
     preview = client.get(reverse("guidance:curate_preview", args=[item.chapter.slug]))
     assert "Rollen gleich zu Beginn gemeinsam klären" in preview.content.decode()
 
-    client.post(reverse("guidance:curate_publish", args=[item.chapter.slug]))
+    published(item.chapter)
     public = client.get(item.chapter.get_absolute_url()).content.decode()
     assert "Rollen gleich zu Beginn gemeinsam klären" in public
     assert "Rollenklärung am Anfang vornehmen" not in public
@@ -181,7 +194,7 @@ def test_nothing_a_coordinator_types_can_run_script(client, coordinator, item, p
             assert dangerous_markup(html) == [], (language, url)
 
 
-def test_add_remove_and_reorder_items(client, coordinator, chapter):
+def test_add_remove_and_reorder_items(client, published, coordinator, chapter):
     client.force_login(coordinator)
     client.post(
         reverse("guidance:curate_item_new", args=[chapter.slug]),
@@ -197,7 +210,7 @@ def test_add_remove_and_reorder_items(client, coordinator, chapter):
     assert "Ergebnisse gemeinsam auswerten" not in html  # still a draft
     assert "Potenziale erkennen, sichtbar machen" in html
 
-    client.post(reverse("guidance:curate_publish", args=[chapter.slug]))
+    published(chapter)
     html = visible_text(client.get(chapter.get_absolute_url()).content.decode())
     assert "Ergebnisse gemeinsam auswerten" in html
     assert "Potenziale erkennen, sichtbar machen" not in html
@@ -291,13 +304,13 @@ def test_editing_the_german_text_flags_the_english_as_outdated(client, coordinat
     assert not item.en_outdated
 
 
-def test_chapter_text_is_curated_too(client, coordinator, chapter):
+def test_chapter_text_is_curated_too(client, published, coordinator, chapter):
     client.force_login(coordinator)
     data = services.chapter_working_copy(chapter)
     data.pop("en_source_fingerprint")
     data["subtitle"] = "Das Wichtigste in Kürze"
     client.post(reverse("guidance:curate_chapter", args=[chapter.slug]), data)
     assert "Das Wichtigste in Kürze" not in client.get(chapter.get_absolute_url()).content.decode()
-    client.post(reverse("guidance:curate_publish", args=[chapter.slug]))
+    published(chapter)
     assert "Das Wichtigste in Kürze" in client.get(chapter.get_absolute_url()).content.decode()
     assert chapter.history.first().history_user == coordinator
