@@ -41,6 +41,7 @@ EVERYTHING = "*"  # the generation of all data, part of every key
 PAGE_TIMEOUT = 3600
 
 T = TypeVar("T")
+V = TypeVar("V")
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
@@ -138,6 +139,30 @@ def cached(
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_each(
+    name: str,
+    items: Sequence[T],
+    parts: Callable[[T], object],
+    compute: Callable[[list[T]], list[V]],
+    *,
+    namespaces: Sequence[str] = NAMESPACES,
+    timeout: int = PAGE_TIMEOUT,
+) -> list[V]:
+    """One value per item, each computed once per generation of its data (and per
+    ``parts(item)``): those not kept are computed together by ``compute`` (one
+    value per item given, in order) and kept."""
+    generation = generations(namespaces)
+    keys = [f"cached:{name}:{generation}:{hash_params(parts(item))}" for item in items]
+    found = cache.get_many(keys)
+    missing = [index for index, key in enumerate(keys) if key not in found]
+    if missing:
+        values = compute([items[index] for index in missing])
+        computed = {keys[index]: value for index, value in zip(missing, values, strict=True)}
+        cache.set_many(computed, timeout)
+        found.update(computed)
+    return [found[key] for key in keys]
 
 
 def anonymous_page(*namespaces: str) -> Callable[[View[P]], View[P]]:

@@ -1,8 +1,10 @@
 """The read-only JSON API (/api/): published organisations with the same filters
 and search as the web directory, vocabulary terms, the guide, support offers."""
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django_filters import rest_framework as filters
@@ -14,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
+from core.pagecache import cached_each
 from directory import identity, merging
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
@@ -235,10 +238,29 @@ class LenientFilterBackend(filters.DjangoFilterBackend):
     raise_exception = False
 
     def filter_queryset(self, request, queryset, view):
+        # One filter set and form per request (DjangoFilterBackend would build a second).
         filterset = self.get_filterset(request, queryset, view)
-        if filterset is not None and not filterset.is_valid():
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
             view.ignored_parameters = sorted(filterset.errors)
-        return super().filter_queryset(request, queryset, view)
+        return filterset.qs
+
+
+def _serialised(organisations: list[Organisation], context: Mapping[str, Any]) -> list[dict]:
+    """The organisations as the list shows them, the same for every client (the
+    public contact data only): kept per version of the profile and generation of
+    the directory's data. ``url`` is the profile's path (the client's host is
+    added to it)."""
+    prefetch_related_objects(organisations, "offers__languages")
+    terms = terms_by_organisation([o.pk for o in organisations])
+    context = {**context, "terms": terms}
+    identity.attach(organisations)
+    data = OrganisationSerializer(organisations, many=True, context=context).data
+    return [
+        {**row, "url": organisation.get_absolute_url()}
+        for row, organisation in zip(data, organisations, strict=True)
+    ]
 
 
 class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
@@ -279,13 +301,18 @@ class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
         until = paginator.page_end(request, total)
         queryset = order_for_page(queryset, total, ("name", "text"), ("pk", "number"), until=until)
         paginator.known_count = total
-        page = self.paginate_queryset(queryset)
+        # The offers are read only for the organisations not kept (serialised).
+        page = self.paginate_queryset(queryset.prefetch_related(None))
         assert page is not None  # always paginated (Pagination)
-        context = dict(self.get_serializer_context())
-        context["terms"] = terms_by_organisation([o.pk for o in page])
-        identity.attach(page)
-        data = OrganisationSerializer(page, many=True, context=context).data
-        return self.get_paginated_response(data)
+        rows = cached_each(
+            "api-organisation",
+            page,
+            lambda organisation: (organisation.pk, organisation.version),
+            lambda missing: _serialised(missing, self.get_serializer_context()),
+            namespaces=("directory",),
+        )
+        build = request.build_absolute_uri
+        return self.get_paginated_response([{**row, "url": build(row["url"])} for row in rows])
 
 
 class TermSerializer(serializers.ModelSerializer):

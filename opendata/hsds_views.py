@@ -6,9 +6,11 @@ import uuid
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.pagecache import cached_each
 from directory import identity, merging
 from directory.models import Offer, Organisation, Term
 from directory.paging import filtered_count, order_for_page
@@ -98,6 +100,8 @@ def _organisations(request):
 
 
 def _serialise_organisations(organisations, *, full: bool):
+    """HSDS organizations, the same for every client (the public contact data only):
+    a list keeps them per version of the profile and generation of the directory's data."""
     terms = with_terms(organisations)
     identity.attach(organisations)
     offers: dict[int, list[Offer]] = {}
@@ -121,7 +125,13 @@ class Organizations(HsdsView):
             request,
             order_for_page(queryset, total, ("pk", "number"), until=number * per_page),
             total,
-            lambda rows: _serialise_organisations(rows, full=full),
+            lambda rows: cached_each(
+                "hsds-organization",
+                rows,
+                lambda organisation: (organisation.pk, organisation.version, full, get_language()),
+                lambda missing: _serialise_organisations(missing, full=full),
+                namespaces=("directory",),
+            ),
         )
 
 
