@@ -142,3 +142,26 @@ def test_the_plan_of_a_misspelt_query_is_made_once_and_follows_the_directory(
     with django_capture_on_commit_callbacks(execute=True):
         make_organisation("Kontackt Verein e. V.", city="Hamburg")
     assert _search("Kontackt") == ["Kontackt Verein e. V."]
+
+
+@pytest.mark.postgres
+def test_postgres_finds_a_place_through_an_index():
+    from django.db import connection
+
+    from directory.models import Organisation
+    from directory.search import place_condition
+
+    make_organisation("Kontakt e. V.", city="Frankfurt am Main")
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Verein {i}", slug=f"verein-{i}", city=f"Ort {i % 300}",
+                     status="published")
+        for i in range(3000)
+    )  # fmt: skip
+    queryset = Organisation.objects.published().filter(place_condition("frankfurt"))
+    assert list(queryset.values_list("name", flat=True)) == ["Kontakt e. V."]
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organisation")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "org_city_upper" in plan
