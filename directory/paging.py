@@ -34,6 +34,8 @@ WALK_LIMIT = 200
 # A walk is also taken where it is expected to pass at most this fraction of
 # the matches (a margin of four for the cost per row, four for an uneven spread).
 SORT_FACTOR = 16
+# A walked row costs about four sorted ones (see WALK_LIMIT).
+WALKED_ROW_COST = 4
 
 
 def unindexed(field: str, kind: str = "text"):
@@ -73,17 +75,39 @@ def order_for_page(queryset, total: int, *fields: tuple[str, str], until: int):
     of the page asked for (offset + page size)."""
     if not total:  # nothing to order (and a page past the end costs no query)
         return queryset
+    if until > WALK_LIMIT and until >= total:
+        # A long walk past every match to the last page, or beyond it (where a
+        # page past the end costs no query: the published are not counted).
+        return _sorted(queryset, fields, until)
+    published = published_count()
+    if total >= published:
+        # Every profile matches: the walk passes exactly ``until`` rows (no uneven
+        # spread), the sort reads and sorts all of them. Page 38 of 50 at 16,000:
+        # sorted 43 ms, walked 3 ms.
+        if until * WALKED_ROW_COST <= total:
+            return queryset.order_by(*(name for name, _kind in fields))
+        return _sorted(queryset, fields, until)
     if until > WALK_LIMIT and until * SORT_FACTOR > total:
-        # The walk passes at least ``until`` rows: the sort, without counting
-        # the published profiles (a page past the end costs no query here).
-        return queryset.order_by(*(unindexed(name, kind) for name, kind in fields))
-    walked = until * published_count()  # x total: the rows the walk passes
+        # The walk passes at least ``until`` rows: the sort.
+        return _sorted(queryset, fields, until)
+    walked = until * published  # x total: the rows the walk passes
     # A short walk; or one that passes a small part of what the sort would
     # fetch and sort (a later page of a large result: page 38 of all 160,000
     # walks 1,900 rows in a few ms, sorting them all takes 320 ms).
     if walked <= WALK_LIMIT * total or walked * SORT_FACTOR <= total * total:
         return queryset.order_by(*(name for name, _kind in fields))
-    return queryset.order_by(*(unindexed(name, kind) for name, kind in fields))
+    return _sorted(queryset, fields, until)
+
+
+def _sorted(queryset, fields: tuple[tuple[str, str], ...], until: int):
+    """The matches sorted by an expression no index serves, in two steps: the
+    keys of the first ``until`` (from the published profiles' covering index
+    where it holds the order's columns, without reading a row), then the rows of
+    those only. Sorting whole rows read every matching row: a third of 16,000
+    profiles, 30 ms."""
+    order = [unindexed(name, kind) for name, kind in fields]
+    first = queryset.order_by(*order).values("pk")[:until]
+    return queryset.filter(pk__in=first).order_by(*order)
 
 
 class CountedPaginator(Paginator):

@@ -172,6 +172,10 @@ def test_the_index_walk_is_taken_where_it_ends_soon(world, monkeypatch):
     assert walks(400, 10)  # 25 rows walked to find 10 of 400 matches
     assert not walks(100, 30)  # 300 walked to find 30 of 100 matches: sorted
     assert not walks(1, 2)  # one match among all: the walk would pass them all
+    # Everything matches: the walk passes exactly the rows up to the page's end, a
+    # walked row costing four sorted ones, whatever margin an uneven spread needs.
+    monkeypatch.setattr(paging, "SORT_FACTOR", 16)
+    assert walks(1000, 250) and not walks(1000, 251)
 
 
 def test_a_lists_count_is_made_once_and_follows_every_change(
