@@ -70,10 +70,10 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## messages: extract the translatable strings into the English catalogue and compile it
+## messages: extract the translatable strings into the English catalogue; compile it and the German overrides
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l en --ignore=node_modules
-	$(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py compilemessages -l en -l de --ignore=.venv --ignore=node_modules
 
 ## migrations-check: fail when a model change has no migration
 migrations-check: $(VENV)/.installed

@@ -132,7 +132,16 @@ class LoginForm(AuthenticationForm):
     login is attempted (Django sets max_length after the field is built, so it is
     not validated; an over-long name then broke the lockout's records), and the
     address normalised once (core.security.normalise_identity), so that
-    ``authenticate()`` and the lockout see one identity whatever its case."""
+    ``authenticate()`` and the lockout see one identity whatever its case.
+    A wrong password is called so (Django's German asked to "enter" both)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Die E-Mail-Adresse oder das Passwort stimmt nicht. Bitte prüfen Sie beide "
+            "Angaben; bei beiden zählt die Groß- und Kleinschreibung."
+        ),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
