@@ -151,6 +151,10 @@ class Visibility(models.TextChoices):
 
 # What is derived for search and history: read by the search and the review, by
 # no list or export (OrganisationQuerySet.without_search_texts).
+# A profile not confirmed for this long is due for a reminder (directory.outreach)
+# and is shown with a warning that it may be out of date.
+CONFIRMATION_DUE_DAYS = 365
+
 SEARCH_TEXTS = ("snapshot", "search_document", "search_index", "term_tokens")
 
 
@@ -481,6 +485,19 @@ class Organisation(models.Model):
             return False
         imported = timezone.localdate(self.source_imported_at)
         return self.confirmed_at is None or self.confirmed_at < imported
+
+    @property
+    def last_confirmed(self) -> datetime.date | None:
+        """The day the profile was last known to be current: its confirmation,
+        or its import where that is later (directory.outreach.unconfirmed_q)."""
+        imported = timezone.localdate(self.source_imported_at) if self.source_imported_at else None
+        return max(filter(None, (self.confirmed_at, imported)), default=None)
+
+    def confirmation_overdue(self, today: datetime.date | None = None) -> bool:
+        """Not confirmed for 12 months: visitors are warned that it may be out of date."""
+        last = self.last_confirmed
+        due = (today or timezone.localdate()) - datetime.timedelta(days=CONFIRMATION_DUE_DAYS)
+        return last is None or last < due
 
     @property
     def has_paid_staff(self) -> bool:

@@ -27,6 +27,7 @@ from core.types import User
 from directory import identity, revisions
 from directory.duplicates import contact_keys
 from directory.models import (
+    CONFIRMATION_DUE_DAYS,
     IdentityVerification,
     Membership,
     Offer,
@@ -54,7 +55,7 @@ from directory.vocabulary import (
 )
 from mailer.services import mail_user, queue_mail
 
-REMIND_AFTER_DAYS = 365
+REMIND_AFTER_DAYS = CONFIRMATION_DUE_DAYS
 REMIND_AGAIN_AFTER_DAYS = 30
 REFRESH_BATCH = 500
 # What organisation_recorded derives on every save, from the fields and terms.

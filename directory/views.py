@@ -44,6 +44,7 @@ LIST_FIELDS = [
     "has_rooms",
     "open_for_cooperation",
     "confirmed_at",
+    "source_imported_at",
     "area",
     "identity_key",
 ]
@@ -404,14 +405,21 @@ def profile_parts(organisation: Organisation, loaded: dict[str, Any] | None = No
             loaded["terms"] = terms
         offers = Offer.objects.filter(organisation=organisation).prefetch_related("languages")
         identity.attach([organisation])
-        context = {"organisation": organisation, "terms": terms, "offers": offers}
+        context = {
+            "organisation": organisation,
+            "terms": terms,
+            "offers": offers,
+            "overdue": overdue,
+        }
         return ProfileParts(
             head=mark_safe(render_to_string("directory/includes/profile_head.html", context)),
             body=mark_safe(render_to_string("directory/includes/profile_body.html", context)),
             has_owner=organisation.memberships.filter(role="owner").exists(),
         )
 
-    parts = (organisation.pk, organisation.version, get_language())
+    # Whether it is overdue changes with the date, not with a version.
+    overdue = organisation.confirmation_overdue()
+    parts = (organisation.pk, organisation.version, get_language(), overdue)
     return cached("profile-parts", parts, render_parts, namespaces=("directory",))
 
 

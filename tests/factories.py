@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from directory.models import Organisation
 from directory.services import organisation_save
 from directory.vocabulary import TERM_RELATIONS, get_vocabulary
@@ -44,7 +46,7 @@ def make_organisation(
     values.setdefault("status", Organisation.Status.PUBLISHED)
     values.setdefault("city", "Hamburg")
     values.setdefault("postal_code", "20095")
-    values.setdefault("confirmed_at", datetime.date(2026, 1, 1))
+    values.setdefault("confirmed_at", timezone.localdate() - datetime.timedelta(days=30))
     if state:
         values["state"] = term("state", state)
     return organisation_save(

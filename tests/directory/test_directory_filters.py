@@ -181,9 +181,10 @@ def test_unknown_values_are_reported_next_to_the_filters(client, orgs):
 
 
 def test_sorting_by_recently_confirmed(client, orgs):
-    import datetime
+    from django.utils import timezone
 
-    Organisation.objects.filter(pk=orgs["umut"].pk).update(confirmed_at=datetime.date(2026, 10, 1))
+    # The others were confirmed 30 days ago (tests.factories).
+    Organisation.objects.filter(pk=orgs["umut"].pk).update(confirmed_at=timezone.localdate())
     response = client.get(URL, {"sort": "confirmed"})
     assert [o.name for o in response.context["organisations"]][0] == "Umut Elternverein e. V."
     response = client.get(URL, {"sort": "name"})

@@ -65,6 +65,7 @@ def scene():
             languages=["ru"],
             paid_staff=5,
             open_for_cooperation=False,
+            confirmed_at="2026-07-01",
         ),
     }
 
