@@ -459,7 +459,7 @@ def organisation_detail(request, slug):
             "reviewer": is_reviewer(request.user),
             "claimable": organisation.is_published and membership is None and not parts.has_owner,
             "panels": extensions.render_all(
-                extensions.profile_panels, request, organisation, terms=terms
+                extensions.profile_panels, request, organisation, terms=terms, membership=membership
             ),
             "actions": extensions.render_all(
                 extensions.profile_actions, request, organisation, terms=terms

@@ -14,7 +14,8 @@ from tests.factories import make_organisation
 pytestmark = pytest.mark.django_db
 
 FEATURED = "Diese Organisation wird im Leitfaden vorgestellt"
-NO_STAFF = "Weil Ihre Organisation ohne hauptamtliche Strukturen arbeitet"
+NO_STAFF = "Für Organisationen ohne hauptamtliche Strukturen wie diese"
+NO_STAFF_OWN = "Weil Ihre Organisation ohne hauptamtliche Strukturen arbeitet"
 
 
 def test_the_panel_follows_the_profile_and_the_guide(
@@ -52,3 +53,23 @@ def test_the_panel_is_not_computed_again_for_the_next_visitor(client, member):
         page = client.get(url).content.decode()
     assert "Aus dem Leitfaden" in page
     assert not [q for q in queries.captured_queries if "guidance_item" in q["sql"]]
+
+
+def test_the_panel_speaks_to_the_mo_only_when_its_own_team_looks(
+    client, mo_a, editor_a, editor_b, institution_user, coordinator
+):
+    """'Weil Ihre Organisation ...' is said to the MO's team; every other visitor
+    (anonymous, an institution, another MO's team, a coordinator) reads about the
+    organisation. Both panels are kept, each for its own audience."""
+    mo_a.paid_staff = 0
+    organisation_save(organisation=mo_a, by=None, fields=["paid_staff"])
+    url = mo_a.get_absolute_url()
+    for visitor in (editor_a, None, institution_user, editor_b, coordinator, editor_a):
+        client.logout()
+        if visitor is not None:
+            client.force_login(visitor)
+        page = client.get(url).content.decode()
+        own = visitor == editor_a
+        assert (NO_STAFF_OWN in page) is own, visitor
+        assert (NO_STAFF in page) is not own, visitor
+        assert ("zu Ihrer Organisation passen" in page) is own, visitor

@@ -39,7 +39,7 @@ def test_best_practice_items_show_their_profiles_and_the_profiles_show_the_item(
 def test_a_volunteer_run_mo_sees_the_first_prerequisite_and_the_support_formats(client):
     organisation = make_organisation("Ehrenamt e. V.", paid_staff=0, has_rooms=True)
     text = visible_text(client.get(organisation.get_absolute_url()).content.decode())
-    assert "Weil Ihre Organisation ohne hauptamtliche Strukturen arbeitet" in text
+    assert "Für Organisationen ohne hauptamtliche Strukturen wie diese" in text  # anonymous
     assert "1. In der MO sollten hauptamtliche Strukturen vorliegen" in text
     html = client.get(organisation.get_absolute_url()).content.decode()
     assert "#item-angebot-schulung" in html and "#item-angebot-austauschplattform" in html
