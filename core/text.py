@@ -26,3 +26,11 @@ def word_diff(old: str, new: str) -> SafeString:
         if op in ("insert", "replace"):
             out.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
     return mark_safe(" ".join(out))
+
+
+def before_stop(value: object) -> str:
+    """A name that ends a sentence without doubling its own full stop: "Verein
+    e. V." before the sentence's "." gives "Verein e. V.", not "e. V..". For
+    translated sentences that end with the name (``%(name)s.``, ``{{ name }}.``)."""
+    text = str(value)
+    return text[:-1] if text.endswith(".") else text

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
+from core.text import before_stop
 from directory import duplicates, extensions, revisions, services, team
 from directory.access import member_view
 from directory.forms import (
@@ -510,7 +511,8 @@ def invitation_accept(request, token):
         else:
             messages.success(
                 request,
-                _("Willkommen im Team von %(name)s.") % {"name": invitation.organisation.name},
+                _("Willkommen im Team von %(name)s.")
+                % {"name": before_stop(invitation.organisation.name)},
             )
             return redirect("directory:edit", slug=invitation.organisation.slug)
     return render(

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
+from core.text import before_stop
 from directory import outreach
 from directory.access import REVIEW_PERMISSION
 from directory.models import Organisation, TakeoverInvitation
@@ -88,7 +89,7 @@ def _taken_over(request, organisation):
             "Sie sind jetzt verantwortlich für das Profil von %(name)s. Bitte prüfen Sie "
             "die Angaben und bestätigen Sie, dass sie aktuell sind."
         )
-        % {"name": organisation.name},
+        % {"name": before_stop(organisation.name)},
     )
     return redirect("directory:edit", slug=organisation.slug)
 
