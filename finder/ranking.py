@@ -23,6 +23,7 @@ from django.db.models import Case, Count, Expression, F, IntegerField, Q, QueryS
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory import geo, identity
 from directory.filters import DEFAULT_RADIUS
@@ -254,8 +255,18 @@ def build_criteria(data: dict) -> list[Criterion]:
                 key="volunteers",
                 condition=Q(volunteers__gte=volunteers),
                 importance=importance("volunteers"),
-                met_label=_("mindestens %(count)s Ehrenamtliche") % {"count": volunteers},
-                missed_label=_("weniger als %(count)s Ehrenamtliche") % {"count": volunteers},
+                met_label=ngettext(
+                    "mindestens %(count)s Ehrenamtliche",
+                    "mindestens %(count)s Ehrenamtliche",
+                    volunteers,
+                )
+                % {"count": volunteers},
+                missed_label=ngettext(
+                    "weniger als %(count)s Ehrenamtliche",
+                    "weniger als %(count)s Ehrenamtliche",
+                    volunteers,
+                )
+                % {"count": volunteers},
                 test=lambda o, terms, count=volunteers: o.volunteers >= count,
             )
         )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
@@ -115,7 +116,13 @@ def chapter_publish(request, slug):
     chapter = _chapter(slug)
     changed = services.chapter_publish(chapter=chapter, by=request.user)
     messages.success(
-        request, _("Veröffentlicht: %(n)s Änderungen sind jetzt öffentlich.") % {"n": changed}
+        request,
+        ngettext(
+            "Veröffentlicht: %(n)s Änderung ist jetzt öffentlich.",
+            "Veröffentlicht: %(n)s Änderungen sind jetzt öffentlich.",
+            changed,
+        )
+        % {"n": changed},
     )
     return redirect("guidance:curate_chapter", slug=chapter.slug)
 

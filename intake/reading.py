@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop as _
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+TOO_MANY_COLUMNS = _("Die Datei hat zu viele Spalten (höchstens %(n)s).")
 NOT_A_TABLE = _(
     "Diese Datei ist keine CSV- oder XLSX-Datei. Speichern Sie sie in Excel oder "
     "LibreOffice als „CSV UTF-8“ oder „Excel-Arbeitsmappe (.xlsx)“."
@@ -93,7 +94,7 @@ def _rows_limited(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     while header and not header[-1]:  # empty cells after the last column
         header.pop()
     if len(header) > MAX_COLUMNS:
-        raise ReadError(_("Die Datei hat mehr als %(n)s Spalten."), {"n": str(MAX_COLUMNS)})
+        raise ReadError(TOO_MANY_COLUMNS, {"n": str(MAX_COLUMNS)})
     body = rows[1:]
     if len(body) > MAX_ROWS:
         raise ReadError(
@@ -201,7 +202,7 @@ def check(name: str, data: bytes) -> str:
     while header and not header[-1].strip():
         header.pop()
     if len(header) > MAX_COLUMNS:
-        raise ReadError(_("Die Datei hat mehr als %(n)s Spalten."), {"n": str(MAX_COLUMNS)})
+        raise ReadError(TOO_MANY_COLUMNS, {"n": str(MAX_COLUMNS)})
     return found
 
 

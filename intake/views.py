@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
@@ -314,7 +315,10 @@ def job_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except services.JobStateError:
         messages.info(request, _("Der Probelauf ist schon abgeschlossen."))
         return redirect("intake:job", pk=job.pk)
-    messages.success(request, _("%(n)s Entscheidungen gespeichert.") % {"n": changed})
+    saved = ngettext(
+        "%(n)s Entscheidung gespeichert.", "%(n)s Entscheidungen gespeichert.", changed
+    )
+    messages.success(request, saved % {"n": changed})
     query = request.POST.get("next_query", "")
     return redirect(reverse("intake:job", args=[job.pk]) + (f"?{query}" if query else ""))
 
@@ -368,10 +372,14 @@ def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def undo_expired_text() -> str:
-    return _(
+    days = settings.IMPORT_RETENTION_DAYS
+    return ngettext(
+        "Rückgängig machen ist nur %(days)s Tag lang möglich. Die Werte der Zeilen, die "
+        "dafür nötig sind, werden danach gelöscht.",
         "Rückgängig machen ist nur %(days)s Tage lang möglich. Die Werte der Zeilen, die "
-        "dafür nötig sind, werden danach gelöscht."
-    ) % {"days": settings.IMPORT_RETENTION_DAYS}
+        "dafür nötig sind, werden danach gelöscht.",
+        days,
+    ) % {"days": days}
 
 
 @permission_required_or_403(PERMISSION)

@@ -38,7 +38,7 @@ def test_a_file_of_another_kind_or_broken_gets_a_message_next_to_the_field(clien
     wide = ";".join(f"Spalte {i}" for i in range(61)).encode() + b"\nA;B\n"
     response = _upload(client, "breit.csv", wide)
     assert response.status_code == 400
-    assert "Die Datei hat mehr als 60 Spalten." in response.content.decode()
+    assert "Die Datei hat zu viele Spalten (höchstens 60)." in response.content.decode()
     assert not ImportJob.objects.exists() and not ImportUpload.objects.exists()
 
 
