@@ -14,6 +14,8 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
@@ -21,11 +23,19 @@ RETRY_AFTER_SECONDS = 30
 API_PATH = "/api/"  # where config/urls.py mounts the open-data API
 
 
-def _page(status: int, title: str, message: str, hint: str = "") -> HttpResponse:
-    html = render_to_string(
-        "errors/page.html", {"status": status, "title": title, "message": message, "hint": hint}
-    )
-    return HttpResponse(html, status=status)
+def _page(status: int, title: str, message: str, hint: str = "", **extra: object) -> HttpResponse:
+    context = {"status": status, "title": title, "message": message, "hint": hint, **extra}
+    return HttpResponse(render_to_string("errors/page.html", context), status=status)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether the visitor is signed in, as far as is known without the database
+    (the view that refused has usually loaded the user already)."""
+    try:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+    except DatabaseError:
+        return False
 
 
 def bad_request(
@@ -45,14 +55,24 @@ def bad_request(
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A signed-in visitor is told that the account lacks the right; only a
+    visitor who is not signed in is asked to sign in (and comes back here)."""
+    if _signed_in(request):
+        return _page(
+            403,
+            _("Kein Zugriff"),
+            _("Ihr Konto hat keine Berechtigung für diese Seite."),
+            _(
+                "Wenn Sie glauben, dass das ein Fehler ist, wenden Sie sich an die "
+                "Koordination. Unter „Mein Bereich“ sehen Sie, was Ihr Konto darf."
+            ),
+        )
     return _page(
         403,
         _("Kein Zugriff"),
-        _("Sie haben keine Berechtigung für diese Seite."),
-        _(
-            "Wenn Sie glauben, dass das ein Fehler ist, melden Sie sich an oder wenden Sie "
-            "sich an die Koordination."
-        ),
+        _("Diese Seite ist nur für angemeldete Personen mit einer Berechtigung."),
+        _("Bitte melden Sie sich an. Danach kommen Sie hierher zurück."),
+        login_url=f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}",
     )
 
 
@@ -65,6 +85,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         404,
         _("Seite nicht gefunden"),
         _("Diese Seite gibt es nicht (mehr). Vielleicht hilft die Suche im Verzeichnis."),
+        search=True,
     )
 
 

@@ -116,3 +116,18 @@ def test_profile_text_keeps_a_readable_line_length(open_page):
           return p.getBoundingClientRect().width / average; }"""
     )
     assert 45 <= characters_per_line <= 90, characters_per_line
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_the_phone_menu_works_with_and_without_javascript(open_page, javascript):
+    page = open_page(viewport=PHONE, javascript=javascript)
+    page.goto(page.base + "/")
+    guide = page.locator("#main-nav a", has_text="Leitfaden")
+    if javascript:  # folded behind the menu button, which opens it
+        assert not guide.is_visible()
+        page.get_by_role("button", name="Menü öffnen").click()
+    else:  # no button that cannot work: the menu stands open
+        assert not page.locator(".navbar-toggler").is_visible()
+    guide.wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, f"menu-phone-{'js' if javascript else 'nojs'}")
