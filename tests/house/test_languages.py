@@ -8,7 +8,7 @@ import polib
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from directory.models import Organisation
 from tests.html_text import text_outside_language
@@ -53,18 +53,30 @@ def test_every_page_type_renders_in_both_languages_without_german_ui_left_in_eng
     assert problems == [], "\n".join(problems)
 
 
+GERMAN_MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+ENGLISH_MONTHS = (
+    "January February March April May June July August September October November December"
+)
+
+
 def test_dates_follow_the_active_language(client, mo_a):
-    Organisation.objects.filter(pk=mo_a.pk).update(confirmed_at=datetime.date(2026, 10, 2))
+    """German "2. Oktober 2026"; English day first, "2 October 2026" (not Django's
+    American "Oct. 2, 2026"). A date of last week: a profile confirmed over a year
+    ago would say that instead."""
+    day = timezone.localdate() - datetime.timedelta(days=7)
+    Organisation.objects.filter(pk=mo_a.pk).update(confirmed_at=day)
+    german = f"{day.day}. {GERMAN_MONTHS.split()[day.month - 1]} {day.year}"
+    english = f"{day.day} {ENGLISH_MONTHS.split()[day.month - 1]} {day.year}"
     client.cookies["django_language"] = "de"
-    assert (
-        "Als aktuell bestätigt am 2. Oktober 2026"
-        in client.get(mo_a.get_absolute_url()).content.decode()
-    )
+    page = client.get(mo_a.get_absolute_url()).content.decode()
+    assert f"Als aktuell bestätigt am {german}" in page
     client.cookies["django_language"] = "en"
-    assert (
-        "Confirmed as current on Oct. 2, 2026"
-        in client.get(mo_a.get_absolute_url()).content.decode()
-    )
+    page = client.get(mo_a.get_absolute_url()).content.decode()
+    assert f"Confirmed as current on {english}" in page
+    with translation.override("en"):
+        assert Template('{{ day|date:"SHORT_DATE_FORMAT" }}').render(
+            Context({"day": day})
+        ) == day.strftime("%d/%m/%Y")
 
 
 def test_numbers_follow_the_active_language():
