@@ -17,6 +17,7 @@ from core.text import word_diff
 from directory import duplicates, merging, revisions, services, team
 from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
+from directory.history_labels import field_label, reason_label, value_label
 from directory.models import Claim, Membership, Organisation, ProfileRevision
 from directory.reach import Reach
 from directory.vocabulary import get_vocabulary
@@ -77,10 +78,10 @@ def profile_changes(before, after_organisation) -> list[dict]:
     """Field by field differences between a recorded version and the profile now."""
     changes = []
     for field in services.VERSIONED_FIELDS:
-        old = "" if before is None else str(getattr(before, field) or "")
-        new = str(getattr(after_organisation, field) or "")
+        old = value_label(before, field)
+        new = value_label(after_organisation, field)
         if old != new:
-            changes.append({"field": field, "diff": word_diff(old, new)})
+            changes.append({"field": field_label(field), "diff": word_diff(old, new)})
     old_snapshot = (before.snapshot if before is not None else None) or {}
     new_snapshot = after_organisation.snapshot or {}
     old_terms, new_terms = _labels(old_snapshot.get("terms")), _labels(new_snapshot.get("terms"))
@@ -88,14 +89,14 @@ def profile_changes(before, after_organisation) -> list[dict]:
         if old_terms.get(relation, "") != new_terms.get(relation, ""):
             changes.append(
                 {
-                    "field": relation,
+                    "field": field_label(relation),
                     "diff": word_diff(old_terms.get(relation, ""), new_terms.get(relation, "")),
                 }
             )
     old_offers = "; ".join(o["title"] for o in old_snapshot.get("offers", []))
     new_offers = "; ".join(o["title"] for o in new_snapshot.get("offers", []))
     if old_offers != new_offers:
-        changes.append({"field": "offers", "diff": word_diff(old_offers, new_offers)})
+        changes.append({"field": field_label("offers"), "diff": word_diff(old_offers, new_offers)})
     return changes
 
 
@@ -274,7 +275,13 @@ def history(request, slug):
     )
     rows = []
     for record, older in zip(records, records[1:] + [None], strict=True):
-        rows.append({"record": record, "changes": profile_changes(older, record)})
+        rows.append(
+            {
+                "record": record,
+                "reason": reason_label(record.history_change_reason),
+                "changes": profile_changes(older, record),
+            }
+        )
     return render(
         request, "directory/review/history.html", {"organisation": organisation, "rows": rows}
     )
