@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from core.access import permission_required_or_403
 from core.text import word_diff
-from directory import duplicates, merging, revisions, services, team
+from directory import completeness, duplicates, merging, revisions, services, team
 from directory.access import REVIEW_PERMISSION
 from directory.forms import SendBackForm
 from directory.history_labels import field_label, reason_label, value_label
 from directory.models import Claim, Membership, Organisation, ProfileRevision
 from directory.reach import Reach
+from directory.views import profile_parts
 from directory.vocabulary import get_vocabulary
 
 # The queue lists the claims decided or closed lately, with why.
@@ -186,6 +187,8 @@ def _review_revision(request, organisation: Organisation):
             "changes": revisions.changes(organisation, revision),
             "form": form,
             "members": organisation.memberships.select_related("user"),
+            "missing": completeness.missing(organisation),
+            "parts": profile_parts(organisation),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -220,10 +223,6 @@ def review(request, slug):
         try:
             if not _seen_is_current(request, organisation):
                 raise services.ReviewError("changed")
-            if action == "approve":
-                services.organisation_approve(organisation=organisation, by=request.user)
-                messages.success(request, _("Freigegeben und veröffentlicht."))
-                return redirect("directory:review_queue")
             if action == "send_back" and form.is_valid():
                 reach = services.organisation_send_back(
                     organisation=organisation,
@@ -232,6 +231,19 @@ def review(request, slug):
                 )
                 _sent_back_message(request, reach)
                 return redirect("directory:review_queue")
+            if action == "approve":
+                services.organisation_approve(organisation=organisation, by=request.user)
+                messages.success(request, _("Freigegeben und veröffentlicht."))
+                return redirect("directory:review_queue")
+        except completeness.Incomplete:
+            messages.error(
+                request,
+                _(
+                    "Das Profil ist noch nicht vollständig und kann nicht veröffentlicht "
+                    "werden. Geben Sie es mit einer Anmerkung zurück."
+                ),
+            )
+            return redirect("directory:review", slug=slug)
         except services.ReviewError:
             messages.error(request, CHANGED_DURING_REVIEW)
             return redirect("directory:review", slug=slug)
@@ -246,6 +258,8 @@ def review(request, slug):
             "changes": profile_changes(published, organisation) if published else None,
             "form": form,
             "members": organisation.memberships.select_related("user"),
+            "missing": completeness.missing(organisation),
+            "parts": profile_parts(organisation),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
 from core.text import before_stop
-from directory import duplicates, extensions, revisions, services, team
+from directory import completeness, duplicates, extensions, revisions, services, team
 from directory.access import member_view
 from directory.forms import (
     SECTIONS,
@@ -97,6 +97,7 @@ def edit(request, organisation, membership):
     revision = (
         revisions.open_revision(organisation) if revisions.needs_review(organisation) else None
     )
+    all_checks = completeness.checks(organisation)
     return render(
         request,
         "directory/selfservice/overview.html",
@@ -107,6 +108,8 @@ def edit(request, organisation, membership):
             "revision_changes": revisions.changes(organisation, revision),
             "sections": [(key, label) for key, (label, _form) in SECTIONS.items()],
             "is_owner": membership.role == Membership.Role.OWNER,
+            "checks": all_checks,
+            "complete_percent": completeness.percent(all_checks),
             "extra_links": extensions.render_all(
                 extensions.edit_links, request, organisation, membership=membership
             ),
@@ -283,6 +286,12 @@ def submit(request, organisation, membership):
         return redirect("directory:edit", slug=organisation.slug)
     try:
         services.organisation_submit(organisation=organisation, by=request.user)
+    except completeness.Incomplete as incomplete:
+        messages.error(
+            request,
+            _("Noch nicht eingereicht: Es fehlt noch %(missing)s.")
+            % {"missing": "; ".join(str(check.label) for check in incomplete.missing)},
+        )
     except services.ReviewError:  # saved or submitted by somebody else meanwhile
         messages.error(
             request,
@@ -342,6 +351,15 @@ def archive(request, organisation, membership):
     status (the second of a double click) changes nothing."""
     archived = organisation.status == Organisation.Status.ARCHIVED
     wanted = request.POST.get("to")
+    if not archived and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _(
+                "Nicht archiviert: Bitte bestätigen Sie, dass das Profil nicht mehr "
+                "öffentlich sein soll."
+            ),
+        )
+        return redirect("directory:edit", slug=organisation.slug)
     try:
         if wanted == ("archived" if archived else "draft"):
             raise services.ReviewError("done already")

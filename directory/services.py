@@ -24,7 +24,7 @@ from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.text import german_slugify
 from core.types import User
-from directory import identity, revisions
+from directory import completeness, identity, revisions
 from directory.duplicates import contact_keys
 from directory.models import (
     CONFIRMATION_DUE_DAYS,
@@ -474,12 +474,19 @@ def _lock_unchanged(organisation: Organisation) -> None:
         raise ReviewError("changed")
 
 
+def _require_complete(organisation: Organisation) -> None:
+    if lacking := completeness.missing(organisation):
+        raise completeness.Incomplete(lacking)
+
+
 def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
     """Submit a draft for review (refused with ReviewError when the profile was
     saved or submitted since ``organisation`` was loaded: a double click
-    submits once)."""
+    submits once; with completeness.Incomplete when it lacks what a published
+    profile needs)."""
     with transaction.atomic():
         _lock_unchanged(organisation)
+        _require_complete(organisation)
         organisation.status = Organisation.Status.IN_REVIEW
         organisation_save(organisation=organisation, by=by, reason="submitted", fields=["status"])
         notify_reviewers("review-submitted", {"organisation": organisation})
@@ -488,9 +495,11 @@ def organisation_submit(*, organisation: Organisation, by: User | None) -> None:
 def organisation_approve(*, organisation: Organisation, by: User | None) -> None:
     """Publish the profile as ``organisation`` holds it: refused (ReviewError)
     when it was saved or decided since it was loaded, so an approval never
-    publishes text the coordinator did not see, and two approvals publish once."""
+    publishes text the coordinator did not see, and two approvals publish once;
+    an incomplete profile is not published (completeness.Incomplete)."""
     with transaction.atomic():
         _lock_unchanged(organisation)
+        _require_complete(organisation)
         organisation.status = Organisation.Status.PUBLISHED
         organisation.review_comment = ""
         organisation.confirmed_at = organisation.confirmed_at or timezone.localdate()

@@ -26,6 +26,18 @@ def _offer(spec: dict) -> dict:
     return {"kind": "counselling", "summary": "", **spec, "languages": languages}
 
 
+COMPLETE_DESCRIPTION = (
+    "Wir sind ein Verein von Eltern, die Familien beim Ankommen begleiten: Beratung, "
+    "Lernhilfe und Begegnung in mehreren Sprachen."
+)
+COMPLETE_VALUES = {
+    "description": COMPLETE_DESCRIPTION,
+    "fields": ["bildung"],
+    "roles": ["kooperationspartner"],
+    "email": "",
+}
+
+
 def make_organisation(
     name: str | None = None, *, offers=(), state="hamburg", **values
 ) -> Organisation:
@@ -37,6 +49,12 @@ def make_organisation(
     """
     number = next(_counter)
     name = name or f"Testverein {number} e. V."
+    incomplete = values.pop("incomplete", False)
+    if values.get("status", Organisation.Status.PUBLISHED) != Organisation.Status.PUBLISHED:
+        # A draft the team could submit (directory.completeness), unless told otherwise.
+        complete = {} if incomplete else COMPLETE_VALUES
+        for key, value in complete.items():
+            values.setdefault(key, value if key != "email" else f"kontakt{number}@verein.example")
     relations = {
         relation: [term(TERM_RELATIONS[relation], slug) for slug in values.pop(relation)]
         for relation in list(values)

@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from directory import review_views, services, team
 from directory.models import Claim, Invitation, Membership, Organisation
-from directory.vocabulary import invalidate_vocabulary
+from directory.vocabulary import TERM_RELATIONS, invalidate_vocabulary
 from mailer.models import OutgoingMail
 from tests import personas
-from tests.factories import make_organisation
+from tests.factories import COMPLETE_DESCRIPTION, make_organisation, term
 from tests.parallel import parallel
 
 ROUNDS = 8
@@ -403,7 +403,9 @@ def test_a_double_click_on_archive_archives_and_does_not_reactivate(vocabulary):
         team.owner_assign(organisation=organisation, user=owner)
         url = reverse("directory:archive", args=[organisation.slug])
         # Both clicks on the button of the page showing the published profile.
-        responses = parallel(*[lambda url=url: client().post(url, {"to": "archived"})] * 2)
+        responses = parallel(
+            *[lambda url=url: client().post(url, {"to": "archived", "confirm": "yes"})] * 2
+        )
         assert [r.status_code for r in responses] == [302, 302]
         assert Organisation.objects.get(pk=organisation.pk).status == "archived", f"round {n}"
         assert organisation.history.filter(history_change_reason="archived").count() == 1
@@ -423,7 +425,7 @@ def test_a_stale_submit_or_archive_changes_nothing_and_says_so(client, editor_a,
     client.force_login(editor_a)
     url = reverse("directory:archive", args=[mo_a.slug])
     with mock.patch.object(access, "membership_of", side_effect=first_click_lands_meanwhile):
-        response = client.post(url)  # would reactivate on the stale state
+        response = client.post(url, {"confirm": "yes"})  # would reactivate on the stale state
     assert response.status_code == 302
     notes = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("inzwischen geändert" in note for note in notes), notes
@@ -432,7 +434,7 @@ def test_a_stale_submit_or_archive_changes_nothing_and_says_so(client, editor_a,
     assert not mo_a.history.filter(history_change_reason="reactivated").exists()
 
     # The second click arrives after the first was done: the button said "archive".
-    response = client.post(url, {"to": "archived"})
+    response = client.post(url, {"to": "archived", "confirm": "yes"})
     notes = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("inzwischen geändert" in note for note in notes), notes
     assert Organisation.objects.get(pk=mo_a.pk).status == "archived"
@@ -441,6 +443,14 @@ def test_a_stale_submit_or_archive_changes_nothing_and_says_so(client, editor_a,
         in client.get(reverse("directory:edit", args=[mo_a.slug])).content.decode()
     )
 
+    complete = Organisation.objects.get(pk=mo_a.pk)  # what a submission needs
+    complete.description, complete.email = COMPLETE_DESCRIPTION, "kontakt@verein-a.example"
+    services.organisation_save(
+        organisation=complete,
+        by=None,
+        relations={"fields": [term(TERM_RELATIONS["fields"], "bildung")]},
+        fields=["description", "email"],
+    )
     stale = Organisation.objects.get(pk=mo_a.pk)
     services.organisation_reactivate(organisation=Organisation.objects.get(pk=mo_a.pk), by=None)
     with pytest.raises(services.ReviewError):

@@ -9,7 +9,7 @@ import pytest
 
 from directory import services
 from directory.models import Organisation, PublicDataVersion, Term, Visibility
-from tests.factories import make_organisation, term
+from tests.factories import COMPLETE_DESCRIPTION, make_organisation, term
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,12 @@ def test_changes_of_a_published_profile(profile, change, counted):
 
 def test_publication_adds_and_drafts_count_nothing():
     draft = make_organisation("Entwurf e. V.", status=Organisation.Status.DRAFT)
-    assert _counted(_save(draft, description="Geheim", email="x@entwurf.example")) == NOTHING
+    assert (
+        _counted(
+            _save(draft, description=f"Geheim. {COMPLETE_DESCRIPTION}", email="x@entwurf.example")
+        )
+        == NOTHING
+    )
     assert _counted(lambda: services.organisation_submit(organisation=draft, by=None)) == NOTHING
     assert _counted(lambda: services.organisation_approve(organisation=draft, by=None)) == ADDS
     assert _counted(lambda: make_organisation("Neu e. V.")) == ADDS

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from directory import services
 from directory.models import Organisation
-from tests.factories import make_organisation
+from tests.factories import COMPLETE_DESCRIPTION, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -158,11 +158,17 @@ def test_a_decision_binds_to_the_version_the_review_page_showed(client, coordina
     from django.contrib.messages import get_messages
 
     organisation = make_organisation(
-        "Gesehen e. V.", slug="gesehen", status="published", description="Erste Fassung"
+        "Gesehen e. V.",
+        slug="gesehen",
+        status="published",
+        description="Erste Fassung",
+        fields=["bildung"],
+        roles=["kooperationspartner"],
+        email="kontakt@gesehen.example",
     )
     organisation.status = Organisation.Status.DRAFT
     services.organisation_save(organisation=organisation, by=None, fields=["status"])
-    organisation.description = "Zweite Fassung, geprüft"
+    organisation.description = f"Zweite Fassung, geprüft. {COMPLETE_DESCRIPTION}"
     services.organisation_save(organisation=organisation, by=None, fields=["description"])
     services.organisation_submit(organisation=organisation, by=None)
     client.force_login(coordinator)
@@ -172,7 +178,7 @@ def test_a_decision_binds_to_the_version_the_review_page_showed(client, coordina
     assert "Zweite Fassung, geprüft" in page
 
     organisation.refresh_from_db()
-    organisation.description = "Dritte Fassung, ungeprüft"
+    organisation.description = f"Dritte Fassung, ungeprüft. {COMPLETE_DESCRIPTION}"
     services.organisation_save(organisation=organisation, by=None, fields=["description"])
 
     response = client.post(url, {"action": action, "comment": "Bitte ergänzen.", "seen": seen})

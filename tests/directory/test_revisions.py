@@ -253,7 +253,9 @@ def test_the_team_discards_its_changes_only_as_it_saw_them(client, editor_a, mo_
 def test_archiving_keeps_the_pending_changes_in_the_profile(client, editor_a, mo_a):
     client.force_login(editor_a)
     _edit(client, mo_a, "identitaet", description="Noch nicht geprüft")
-    client.post(reverse("directory:archive", args=[mo_a.slug]), {"to": "archived"})
+    client.post(
+        reverse("directory:archive", args=[mo_a.slug]), {"to": "archived", "confirm": "yes"}
+    )
     mo_a.refresh_from_db()
     assert (mo_a.status, mo_a.description) == ("archived", "Noch nicht geprüft")
     assert ProfileRevision.objects.get().state == ProfileRevision.State.MERGED
