@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import extensions, services
 from accounts.forms import (
     AccountForm,
     DeleteAccountForm,
@@ -25,6 +25,7 @@ from accounts.forms import (
 )
 from core.http import is_safe_next, safe_next
 from core.siteurl import site_url
+from directory import completeness
 from directory.models import Claim, Invitation
 from mailer.services import queue_mail
 
@@ -124,12 +125,18 @@ def account(request):
         form.save()
         messages.success(request, _("Ihre Angaben sind gespeichert."))
         return redirect("account")
+    memberships = list(request.user.memberships.select_related("organisation"))
+    for membership in memberships:  # a person is in a few teams at most
+        membership.complete_percent = completeness.percent(
+            completeness.checks(membership.organisation)
+        )
     return render(
         request,
         "accounts/account.html",
         {
             "form": form,
-            "memberships": request.user.memberships.select_related("organisation"),
+            "panels": extensions.render_all(request),
+            "memberships": memberships,
             "invitations": Invitation.objects.filter(
                 email__iexact=request.user.email, accepted_at__isnull=True
             ).select_related("organisation"),

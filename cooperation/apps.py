@@ -15,6 +15,10 @@ class CooperationConfig(AppConfig):
         from mailer.signals import mail_settled as outbox_settled
 
         extensions.register(extensions.profile_actions, request_action, order=10)
+        from accounts import extensions as account_extensions
+        from cooperation.account_panel import account_panel
+
+        account_extensions.register(account_panel, order=30)
         if personal_data not in EXPORT_CONTRIBUTORS:
             EXPORT_CONTRIBUTORS.append(personal_data)
         outbox_settled.connect(mail_settled, dispatch_uid="cooperation.delivery")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
@@ -32,7 +33,11 @@ def checks(organisation: Organisation, terms: dict[str, list[Any]] | None = None
     return [
         Check(
             "description",
-            _("Eine Beschreibung: wer Sie sind und was Sie tun (mindestens %(n)s Zeichen)")
+            ngettext(
+                "Eine Beschreibung: wer Sie sind und was Sie tun (mindestens %(n)s Zeichen)",
+                "Eine Beschreibung: wer Sie sind und was Sie tun (mindestens %(n)s Zeichen)",
+                MIN_DESCRIPTION,
+            )
             % {"n": MIN_DESCRIPTION},
             "identitaet",
             len(description) >= MIN_DESCRIPTION,

@@ -14,6 +14,10 @@ class FinderConfig(AppConfig):
         from finder.views import shortlist_action
 
         extensions.register(extensions.profile_actions, shortlist_action, order=20)
+        from accounts import extensions as account_extensions
+        from finder.account_panel import account_panel
+
+        account_extensions.register(account_panel, order=20)
         _register_merge()
 
 

@@ -8,3 +8,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts import extensions
+        from portal.account_panel import account_panel
+
+        extensions.register(account_panel, order=10)

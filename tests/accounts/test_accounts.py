@@ -75,7 +75,8 @@ def test_institution_accounts_need_their_institution(client):
     response = _signup(client, account_type="institution")
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.count("Bitte für Institutionen angeben.") == 3
+    form = html[html.index("<form") :]  # beside each field (the summary above lists them too)
+    assert form.count("Bitte für Institutionen angeben.") == 3
     assert "Olga Petrowa" in html  # what was typed is still there
     vocab = get_vocabulary()
     response = _signup(
