@@ -166,3 +166,15 @@ def sent_mail(mailoutbox):
 def unverified_institution(db):
     """Signed up as "Fake-Amt" with a free-mail address, address confirmed, not verified."""
     return personas.create("institution_unverified")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """commit(write, ...) runs a write and its after-commit callbacks (the page
+    cache's generations are bumped on commit), in a test inside a transaction."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run

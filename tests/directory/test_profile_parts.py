@@ -5,7 +5,6 @@ not. Every change that shows on a profile shows at once, for signed-in visitors 
 
 import re
 
-import pytest
 from django.core.management import call_command
 
 from accounts.services import delete_account
@@ -18,17 +17,6 @@ from tests.factories import make_organisation
 # verification, its shortlist entry, its open requests (the menu). Without the kept parts
 # five more: the terms, the offers and their languages, the identity check, the owner.
 KEPT_QUERIES = 9
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a write's after-commit callbacks (the cache generations' bump)."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
 
 
 def _page(client, organisation) -> str:

@@ -13,15 +13,6 @@ HSDS = "/api/hsds/organizations"
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def listed(db):
     return [
         make_organisation(
