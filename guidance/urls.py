@@ -7,6 +7,7 @@ app_name = "guidance"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("druck/", views.print_view, name="print"),
+    path("glossar/", views.glossary, name="glossary"),
     path("suche/", views.search, name="search"),
     path("kuratieren/", curation_views.dashboard, name="curate"),
     path("kuratieren/eintrag/<int:pk>/", curation_views.item_edit, name="curate_item"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pagecache import anonymous_page, cached
+from directory import glossary as glossary_entries
 from directory.models import Organisation
 from directory.statistics import term_statistics
 from guidance.forms import NoteForm
@@ -63,6 +64,11 @@ def overview(request):
         "guidance/overview.html",
         {"guide": _guide(), "chapters": Chapter.objects.order_by("number")},
     )
+
+
+def glossary(request):
+    """The guide's words explained (directory.glossary), linked from the labels."""
+    return render(request, "guidance/glossary.html", {"entries": glossary_entries.ENTRIES})
 
 
 @anonymous_page("guide", "directory")

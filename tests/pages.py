@@ -233,6 +233,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("guide", reverse("guidance:overview")),
         ("chapter", chapter.get_absolute_url()),
         ("guide-print", reverse("guidance:print")),
+        ("glossary", reverse("guidance:glossary")),
         ("guide-search", reverse("guidance:search") + "?q=Kooperation"),
         ("topics", reverse("topics")),
         ("term", reverse("term", args=["rollen", "kooperationspartner"])),

@@ -307,6 +307,7 @@ TABLE = {
     # Guide
     "guidance:overview": (_url("guidance:overview"), PUBLIC, PUBLIC),
     "guidance:print": (_url("guidance:print"), PUBLIC, PUBLIC),
+    "guidance:glossary": (_url("guidance:glossary"), PUBLIC, PUBLIC),
     "guidance:search": (_url("guidance:search"), PUBLIC, PUBLIC),
     "guidance:chapter": (_url("guidance:chapter", lambda o: o.world.chapter.slug), PUBLIC, PUBLIC),
     "guidance:save_note": (
