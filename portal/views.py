@@ -9,11 +9,14 @@ from django.views.decorators.cache import never_cache
 from core.cache import cache_status
 from core.http import safe_next
 from core.pagecache import anonymous_page
+from portal.home import home_figures
 
 
 @anonymous_page()
 def home(request):
-    return render(request, "portal/home.html")
+    """Three doors (institutions, MOs, the guide), the portal in figures, and how
+    it works in three steps."""
+    return render(request, "portal/home.html", {"figures": home_figures()})
 
 
 def favicon(request):
