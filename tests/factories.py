@@ -54,7 +54,7 @@ def make_organisation(
         # A draft the team could submit (directory.completeness), unless told otherwise.
         complete = {} if incomplete else COMPLETE_VALUES
         for key, value in complete.items():
-            values.setdefault(key, value if key != "email" else f"kontakt{number}@verein.example")
+            values.setdefault(key, value if key != "email" else f"kontakt@verein-{number}.example")
     relations = {
         relation: [term(TERM_RELATIONS[relation], slug) for slug in values.pop(relation)]
         for relation in list(values)

@@ -104,7 +104,11 @@ def test_a_representative_signs_up_creates_and_submits_a_profile_and_answers_a_r
     assert "Mein Bereich" in page.title()
     act.submit_and_wait(page.get_by_role("link", name="Neues Profil anlegen"))
     act.fill(page.locator("#id_name"), "Hiil Somali Verein e. V.")
-    act.fill(page.locator("#id_description"), "Beratung und Begleitung für Menschen aus Somalia.")
+    act.fill(
+        page.locator("#id_description"),
+        "Beratung und Begleitung für Menschen aus Somalia: Erstberatung, Lernhilfe und "
+        "Begleitung zu Ämtern, auf Somali und Deutsch.",
+    )
     act.fill(page.locator("#id_postal_code"), "2009")  # a mistake first
     act.fill(page.locator("#id_city"), "Hamburg")
     act.select(page.locator("#id_state"), label="Hamburg")
@@ -113,6 +117,20 @@ def test_a_representative_signs_up_creates_and_submits_a_profile_and_answers_a_r
     assert page.locator("#id_city").input_value() == "Hamburg"  # nothing typed is lost
     act.fill(page.locator("#id_postal_code"), "20095")
     act.submit_and_wait(page.get_by_role("button", name="Profil anlegen"))
+    # Not complete yet: the submission says what is missing, the checklist leads there.
+    act.submit_and_wait(page.get_by_role("button", name="Zur Prüfung einreichen"))
+    assert "Noch nicht eingereicht" in page.content()
+    for link, term in (
+        ("Mindestens ein Handlungsfeld", "Bildung"),
+        ("Mindestens eine Rolle", "Kooperationspartner"),
+    ):
+        act.submit_and_wait(page.locator(".completeness a", has_text=link))
+        act.click(page.get_by_role("checkbox", name=term, exact=True))
+        assert _save(act, page) == 302
+    act.submit_and_wait(page.locator(".completeness a", has_text="Ein Weg, Sie zu erreichen"))
+    act.fill(page.locator("#id_email"), "kontakt@hiil.example")
+    assert _save(act, page) == 302
+    assert 'value="100"' in page.content()  # the completeness bar is full
     act.submit_and_wait(page.get_by_role("button", name="Zur Prüfung einreichen"))
     organisation = Organisation.objects.get(name="Hiil Somali Verein e. V.")
     assert organisation.status == "in_review"

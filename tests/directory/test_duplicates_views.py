@@ -132,7 +132,8 @@ def test_the_review_page_of_a_new_profile_lists_candidates_of_every_status(
     client.force_login(coordinator)
     url = reverse("directory:review", args=[new.slug])
     client.get(url)
-    with django_assert_num_queries(11):  # 9, the "keine Dublette" marks, the invitations
+    # 9, the "keine Dublette" marks, the invitations, the terms for the completeness checks
+    with django_assert_num_queries(12):
         response = client.get(url)
     html = response.content.decode()
     assert "Mögliche Dubletten" in html

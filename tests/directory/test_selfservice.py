@@ -219,7 +219,7 @@ def test_confirming_the_profile_sets_the_date(client, editor_a, mo_a):
 
 def test_archived_profiles_leave_the_directory_but_are_kept(client, editor_a, mo_a):
     client.force_login(editor_a)
-    client.post(reverse("directory:archive", args=[mo_a.slug]))
+    client.post(reverse("directory:archive", args=[mo_a.slug]), {"confirm": "yes"})
     mo_a.refresh_from_db()
     assert mo_a.status == "archived"
     client.logout()

@@ -37,7 +37,7 @@ def test_a_profile_without_team_is_told_at_its_address(client, coordinator):
 
 
 def test_a_profile_nobody_can_reach_tells_the_coordinator_to_act(client, coordinator):
-    mo = make_organisation("Niemand e. V.", status="in_review")
+    mo = make_organisation("Niemand e. V.", status="in_review", incomplete=True)  # no address
     client.force_login(coordinator)
     page = _send_back(client, mo)
     assert "Das Team wurde benachrichtigt" not in page
