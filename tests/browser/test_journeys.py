@@ -231,11 +231,12 @@ def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(world, open_pa
 def test_the_phone_menu_opens_with_the_keyboard(world, open_page):
     page = open_page(viewport=PHONE)
     page.goto(page.base + "/")
-    assert not page.get_by_role("link", name="Partnersuche").is_visible()
+    menu_link = page.locator("#main-nav").get_by_role("link", name="Partnersuche")
+    assert not menu_link.is_visible()
     toggler = page.locator(".navbar-toggler")
     toggler.focus()
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Partnersuche").wait_for(state="visible")
+    menu_link.wait_for(state="visible")
     assert toggler.get_attribute("aria-expanded") == "true"
 
 
