@@ -32,9 +32,13 @@ def vocabulary(transactional_db):
     invalidate_vocabulary()
 
 
+# A text long enough to be published (directory.completeness).
+REVIEWED = f"geprüft. {COMPLETE_DESCRIPTION}"
+
+
 def _in_review(slug, **values):
     return make_organisation(
-        f"{slug.title()} e. V.", slug=slug, status="in_review", description="geprüft", **values
+        f"{slug.title()} e. V.", slug=slug, status="in_review", description=REVIEWED, **values
     )
 
 
@@ -78,7 +82,7 @@ def test_approve_and_edit_at_once_never_lose_the_edit_nor_publish_it_unseen(voca
         stored = Organisation.objects.get(pk=organisation.pk)
         assert stored.description == "ungeprüft", f"round {n}: the confirmed edit was lost"
         published = list(stored.history.filter(status="published"))
-        assert [r.description for r in published] == (["geprüft"] if outcome == "approved" else [])
+        assert [r.description for r in published] == ([REVIEWED] if outcome == "approved" else [])
         reasons = sorted(stored.history.values_list("history_change_reason", flat=True))
         expected = ["approved"] if outcome == "approved" else []
         assert reasons == sorted(["created", "edited: about", *expected])
