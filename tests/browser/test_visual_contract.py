@@ -15,7 +15,11 @@ LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenverein"
 # The WCAG relative luminance and contrast of two computed CSS colours.
 CONTRAST_JS = """
 (() => {
-  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  // Any CSS colour (KERN's tokens are oklch()) as sRGB, through a canvas pixel.
+  const context = document.createElement('canvas').getContext('2d', {willReadFrequently: true});
+  const rgb = (text) => { context.clearRect(0, 0, 1, 1); context.fillStyle = '#fff';
+    context.fillRect(0, 0, 1, 1); context.fillStyle = text; context.fillRect(0, 0, 1, 1);
+    return [...context.getImageData(0, 0, 1, 1).data.slice(0, 3)]; };
   const lum = (c) => { const [r, g, b] = c.map((v) => { v /= 255;
     return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
