@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "cooperation.context_processors.unread",
+                "portal.context_processors.operator",
             ],
         },
     }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
 from directory import term_choices, widgets
-from directory.images import process_logo
+from directory.images import LOGO_HELP, process_logo
 from directory.models import IdentityVerification, Offer, Organisation, Term
 from directory.relations import (
     ADVICE_LANGUAGES,
@@ -91,7 +91,7 @@ class IdentityForm(SectionForm):
     logo_upload = forms.FileField(
         label=_("Logo"),
         required=False,
-        help_text=_("JPEG, PNG oder WebP, höchstens 2 MB. Wir speichern eine verkleinerte Kopie."),
+        help_text=LOGO_HELP,
     )
     remove_logo = forms.BooleanField(label=_("Logo entfernen"), required=False)
 

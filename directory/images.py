@@ -14,6 +14,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 20_000_000  # e.g. 5000 x 4000
 MAX_SIDE = 600
 FORMATS = {"JPEG", "PNG", "WEBP"}
+LOGO_HELP = _("JPEG, PNG oder WebP, höchstens 2 MB. Wir speichern eine verkleinerte Kopie.")
 
 
 def process_logo(upload) -> ContentFile:

@@ -54,3 +54,34 @@ class Feedback(models.Model):
 
     def __str__(self):
         return self.message[:60]
+
+
+class Operator(models.Model):
+    """Who runs the portal and who funds it, shown in every page's footer. One
+    row (``pk=1``), edited by coordinators; empty fields are simply not shown."""
+
+    SINGLETON = 1
+
+    name = models.CharField(_("Name des Betreibers"), max_length=200, blank=True)
+    url = models.URLField(_("Website des Betreibers"), blank=True)
+    logo = models.ImageField(_("Logo des Betreibers"), upload_to="operator/", blank=True)
+    funder_name = models.CharField(_("Name des Fördergebers"), max_length=200, blank=True)
+    funder_logo = models.ImageField(_("Logo des Fördergebers"), upload_to="operator/", blank=True)
+    funding_line = models.CharField(_("Förderhinweis"), max_length=300, blank=True)
+    funding_line_en = models.CharField(_("Förderhinweis (Englisch)"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    version = version_field()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Betreiber und Förderung")
+        verbose_name_plural = _("Betreiber und Förderung")
+
+    def __str__(self):
+        return self.name or str(_("Betreiber und Förderung"))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.logo or self.funder_name or self.funder_logo)

@@ -1,14 +1,18 @@
-"""Writes of the portal room: text pages, accessibility feedback."""
+"""Writes of the portal room: text pages, the operator slot, accessibility feedback."""
+
+from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
+from core import pagecache
 from core.concurrency import advance_version
 from core.siteurl import site_url
 from core.types import User
 from directory.services import notify_reviewers_once_per
-from portal.models import Feedback, Page
+from portal.models import Feedback, Operator, Page
 
 
 @transaction.atomic
@@ -19,6 +23,38 @@ def page_save(*, page: Page, by: User, expected_version: int | None) -> Page:
     page.updated_by = by
     page.save()
     return page
+
+
+def operator_get() -> Operator:
+    """The one row of the operator slot (created empty when missing)."""
+    operator, _created = Operator.objects.get_or_create(pk=Operator.SINGLETON)
+    return operator
+
+
+@transaction.atomic
+def operator_save(
+    *,
+    operator: Operator,
+    by: User,
+    expected_version: int | None,
+    logos: dict[str, ContentFile[bytes] | None] | None = None,
+) -> Operator:
+    """Save the operator slot (name, website, logos, funding line) if it is still
+    at the version the form was loaded from (else ``Conflict``, nothing written).
+    ``logos`` maps "logo"/"funder_logo" to a processed image, or None to remove
+    it. Every page shows the slot in its footer: all cached pages are outdated."""
+    operator_get()  # the row exists before it is locked
+    operator.pk = Operator.SINGLETON
+    operator.version = advance_version(Operator, operator.pk, expected_version)
+    for field, image in (logos or {}).items():
+        if image is None:
+            getattr(operator, field).delete(save=False)
+        else:
+            getattr(operator, field).save(image.name or f"{field}.png", image, save=False)
+    operator.updated_by = by
+    operator.save()
+    pagecache.bump()
+    return operator
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from portal import dashboard_views, outreach_views, pages, topics, views
+from portal import dashboard_views, operator_views, outreach_views, pages, topics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sprache/<str:code>/", views.switch_language, name="switch_language"),
     path("koordination/", dashboard_views.dashboard_view, name="dashboard"),
     path("koordination/zahlen.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
+    path("koordination/betreiber/", operator_views.operator_edit, name="operator_edit"),
     path("koordination/rueckmeldungen/", pages.feedback_list, name="feedback_list"),
     path("koordination/anfragen/", dashboard_views.request_worklist, name="request_worklist"),
     path("koordination/unerreichbar/", dashboard_views.unreachable_list, name="unreachable"),

@@ -282,6 +282,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
     ]
     coordinator = [
         ("dashboard", reverse("dashboard")),
+        ("operator", reverse("operator_edit")),
         ("review-queue", reverse("directory:review_queue")),
         ("review", reverse("directory:review", args=["zur-pruefung"])),
         ("duplicate-pairs", reverse("directory:duplicate_pairs")),

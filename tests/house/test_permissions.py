@@ -446,6 +446,7 @@ TABLE = {
     "page": (_url("page", "impressum"), PUBLIC, PUBLIC),
     "page_edit": (_url("page_edit", "impressum"), COORDINATOR, COORDINATOR),
     "feedback_list": (_url("feedback_list"), COORDINATOR, COORDINATOR),
+    "operator_edit": (_url("operator_edit"), COORDINATOR, COORDINATOR),
     "institutions": (_url("institutions"), COORDINATOR, COORDINATOR),
     "institution_decide": (
         _url("institution_decide", lambda o: o.world.users["institution_unverified"].pk),
