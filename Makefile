@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_COUNT ?= 300
 
-.PHONY: run test lint format messages migrations-check setup bench bench-short mutation clean
+.PHONY: run test lint format messages migrations-check setup bench bench-short screenshots mutation clean
 
 ## help: list the targets
 help:
@@ -82,6 +82,11 @@ migrations-check: $(VENV)/.installed
 ## bench: load test on PostgreSQL with gunicorn and wrk, 16,000 and 160,000 MOs (bench/results/)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+## screenshots: the README's screens (7 pages, phone and desktop, German and English) into docs/screenshots/
+screenshots: $(VENV)/.installed-dev node_modules/.installed
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/browser/test_screenshots.py
+	cp test-artifacts/screenshots/docs/*.png docs/screenshots/
 
 ## bench-short: the same with 2,000 and 20,000 MOs and 5 s per page type
 bench-short: $(VENV)/.installed-dev

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
 from directory import term_choices, widgets
+from directory.glossary import help_text_with_link
 from directory.images import LOGO_HELP, process_logo
 from directory.models import IdentityVerification, Offer, Organisation, Term
 from directory.relations import (
@@ -29,12 +30,17 @@ from directory.relations import (
 def _terms_field(relation: Relation) -> forms.ModelMultipleChoiceField:
     queryset = Term.objects.filter(kind=relation.kind).order_by("position", "label_de")
     if relation.long_list:
-        return _long_list_field(queryset, relation.kind, size=8, label=relation.verbose_name)
+        field = _long_list_field(queryset, relation.kind, size=8, label=relation.verbose_name)
+        if relation.glossary:
+            field.help_text = help_text_with_link(field.help_text, relation.glossary)
+        return field
     return forms.ModelMultipleChoiceField(
         queryset=queryset,
         required=False,
         label=relation.verbose_name,
-        help_text=relation.help_text,
+        help_text=help_text_with_link(relation.help_text, relation.glossary)
+        if relation.glossary
+        else relation.help_text,
         widget=forms.CheckboxSelectMultiple,
     )
 

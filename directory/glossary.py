@@ -6,7 +6,11 @@ Kept here, below the guide, because the directory's own labels link to it."""
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
+from django.urls import reverse
+from django.utils.functional import Promise, lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -120,3 +124,41 @@ ENTRIES = [
 ]
 
 BY_KEY = {entry.key: entry for entry in ENTRIES}
+
+
+def link(key: str, label: object = None) -> SafeString:
+    """The label (the term itself by default) linked to its explanation, which is
+    also the link's title."""
+    entry = BY_KEY[key]
+    return format_html(
+        '<a class="glossary-link" href="{}#{}" title="{}">{}</a>',
+        reverse("guidance:glossary"),
+        entry.key,
+        entry.definition,
+        label if label is not None else entry.term,
+    )
+
+
+def help_link(key: str) -> SafeString:
+    """A small "?" after a label or legend, linked to the explanation; its name
+    for screen readers asks the question: "Was heißt „Rollen“?"."""
+    entry = BY_KEY[key]
+    question = gettext("Was heißt „%(term)s“?") % {"term": entry.term}
+    return format_html(
+        '<a class="glossary-help" href="{}#{}" title="{}">'
+        '<span class="kern-icon kern-icon--help icon" aria-hidden="true"></span>'
+        '<span class="visually-hidden">{}</span></a>',
+        reverse("guidance:glossary"),
+        entry.key,
+        entry.definition,
+        question,
+    )
+
+
+def _with_help_link(text: object, key: str) -> SafeString:
+    return format_html("{} {}", text, help_link(key))
+
+
+# A form's help text followed by the "?" link, in the language of the request
+# that renders it (forms render help texts as HTML).
+help_text_with_link = lazy(_with_help_link, SafeString)

@@ -39,6 +39,7 @@ class Relation:
     long_list: bool = False  # a long list: a select box in the form, facet sorted by count
     # The letter of its terms in a profile's term tokens (Organisation.term_tokens).
     token: str = ""
+    glossary: str = ""  # the key of its explanation in directory.glossary, if it has one
 
 
 ROLES = Relation(
@@ -49,6 +50,7 @@ ROLES = Relation(
     verbose_name=_("Rollen"),
     help_text=_("Welche Rollen kann Ihre Organisation in einer Zusammenarbeit übernehmen?"),
     token="r",
+    glossary="rollen",
 )
 RESOURCES = Relation(
     field="resources",
@@ -58,6 +60,7 @@ RESOURCES = Relation(
     verbose_name=_("Ressourcen"),
     help_text=_("Was bringt Ihre Organisation in eine Zusammenarbeit ein?"),
     token="s",
+    glossary="ressourcen",
 )
 FIELDS = Relation(
     field="fields",
@@ -67,6 +70,7 @@ FIELDS = Relation(
     verbose_name=_("Handlungsfelder"),
     help_text=_("In welchen Bereichen ist Ihre Organisation aktiv?"),
     token="f",
+    glossary="handlungsfelder",
 )
 TARGET_GROUPS = Relation(
     field="target_groups",
@@ -105,6 +109,7 @@ ADVICE_LANGUAGES = Relation(
     help_text=LANGUAGE_HELP,
     long_list=True,
     token="b",
+    glossary="beratungssprachen",
 )
 COOPERATION_EXPERIENCE = Relation(
     field="cooperation_experience",

@@ -185,6 +185,7 @@ def _facet_groups(filterset, counts, querydict=None):
             {
                 "param": relation.param,
                 "label": relation.label,
+                "glossary": relation.glossary,
                 "options": options,
                 "multiple": True,
                 # a long list gets a field that filters it as one types (livefilter.js)
@@ -210,6 +211,7 @@ def _facet_groups(filterset, counts, querydict=None):
         {
             "param": "area",
             "label": _("Wirkungsbereich"),
+            "glossary": "wirkungsbereich",
             "multiple": False,
             "options": [
                 FacetOption(value, label, counts.areas.get(value, 0), value == area)
@@ -218,16 +220,17 @@ def _facet_groups(filterset, counts, querydict=None):
             ],
         }
     )
-    for param, label in (
-        ("paid_staff", _("Hauptamtliche Mitarbeitende")),
-        ("rooms", _("Eigene Räume")),
-        ("open", _("Offen für neue Kooperationen")),
+    for param, label, glossary in (
+        ("paid_staff", _("Hauptamtliche Mitarbeitende"), "hauptamtliche-strukturen"),
+        ("rooms", _("Eigene Räume"), ""),
+        ("open", _("Offen für neue Kooperationen"), ""),
     ):
         chosen = data.get(param) or ""
         groups.append(
             {
                 "param": param,
                 "label": label,
+                "glossary": glossary,
                 "multiple": False,
                 "options": [
                     FacetOption(value, shown, counts.flags[param][value], value == chosen)

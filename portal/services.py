@@ -42,7 +42,8 @@ def operator_save(
     """Save the operator slot (name, website, logos, funding line) if it is still
     at the version the form was loaded from (else ``Conflict``, nothing written).
     ``logos`` maps "logo"/"funder_logo" to a processed image, or None to remove
-    it. Every page shows the slot in its footer: all cached pages are outdated."""
+    it. Every page shows the slot in its footer: all cached pages and values are
+    outdated (a rare change: the cache of everything is cleared on commit)."""
     operator_get()  # the row exists before it is locked
     operator.pk = Operator.SINGLETON
     operator.version = advance_version(Operator, operator.pk, expected_version)
@@ -53,7 +54,7 @@ def operator_save(
             getattr(operator, field).save(image.name or f"{field}.png", image, save=False)
     operator.updated_by = by
     operator.save()
-    pagecache.bump()
+    transaction.on_commit(pagecache.clear_all)
     return operator
 
 

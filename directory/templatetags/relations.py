@@ -8,22 +8,13 @@ from directory.relations import BY_FIELD
 register = template.Library()
 
 
-# The relations whose names the glossary explains (directory.glossary).
-GLOSSARY_KEYS = {
-    "fields": "handlungsfelder",
-    "roles": "rollen",
-    "resources": "ressourcen",
-    "advice_languages": "beratungssprachen",
-}
-
-
 @register.inclusion_tag("directory/includes/term_list.html")
 def relation_terms(terms: dict, field: str) -> dict:
     """``terms``: {relation field: [Term]}; links filter the directory by each term."""
     relation = BY_FIELD[field]
     return {
         "title": relation.verbose_name,
-        "glossary_key": GLOSSARY_KEYS.get(field),
+        "glossary_key": relation.glossary,
         "terms": terms.get(field, []),
         "param": relation.param,
     }

@@ -22,6 +22,7 @@ from mailer.models import OutgoingMail
 from tests import personas
 from tests.factories import make_organisation
 from tests.parallel import parallel
+from tests.warm import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,7 @@ def test_the_account_page_reads_the_claims_in_one_query(client, member, coordina
     team.claim_decide(
         claim=_claim(_profile("Eins e. V.", "eins"), member), by=coordinator, confirm=False
     )
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("account"))
     _closed_in_every_way(member, coordinator)
@@ -137,6 +139,7 @@ def test_the_account_page_reads_the_claims_in_one_query(client, member, coordina
 def test_the_review_queue_shows_why_claims_were_closed(client, member, coordinator, language):
     client.force_login(coordinator)
     client.cookies["django_language"] = language
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("directory:review_queue"))
     _closed_in_every_way(member, coordinator)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from directory import search
 from directory.vocabulary import get_vocabulary
 from tests.factories import make_organisation
+from tests.warm import warm
 
 pytestmark = pytest.mark.django_db
 URL = reverse("directory:organisation_list")
@@ -43,6 +44,7 @@ def test_list_query_count_does_not_grow_with_results(
     # The search asks once more: whether every word finds something (if not, typo
     # corrections and the most words that match take over; directory/search.py).
     expected = LIST_QUERIES + 1
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with django_assert_num_queries(expected):
         response = client.get(URL, {"role": "kooperationspartner", "language": "ru", "q": "Verein"})
     assert response.status_code == 200
@@ -69,6 +71,7 @@ def test_detail_query_count_does_not_grow_with_terms(client, django_assert_num_q
     for offer in organisation.offers.all():
         offer.languages.set(get_vocabulary().kind("language")[:n_terms])
     get_vocabulary()
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(organisation.get_absolute_url())
     assert response.status_code == 200

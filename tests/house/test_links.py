@@ -8,6 +8,7 @@ from guidance.loader import load_guide
 from guidance.models import Chapter
 from tests.factories import make_organisation
 from tests.html_text import visible_text
+from tests.warm import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ def test_term_page_query_count_is_pinned(client, django_assert_num_queries, n):
     for i in range(n):
         make_organisation(f"Verein {i}", roles=["kooperationspartner"])
     get_vocabulary()
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with django_assert_num_queries(TERM_QUERIES):
         client.get(reverse("term", args=["rollen", "kooperationspartner"]))
 

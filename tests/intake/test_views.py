@@ -13,6 +13,7 @@ from django.urls import reverse
 from intake import reading, services
 from intake.models import ImportJob, ImportRow, ImportUpload
 from tests.intake.listfile import as_csv, as_xlsx, generate
+from tests.warm import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def test_too_many_rows_are_refused_by_the_worker_on_the_job_page(
     # The mapping is not there to be had; the job page says why.
     response = client.get(reverse("intake:mapping", args=[job.pk]))
     assert response.url == reverse("intake:job", args=[job.pk])
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with django_assert_num_queries(6):
         page = client.get(reverse("intake:job", args=[job.pk])).content.decode()
     assert "Datei nicht lesbar" in page and "Erlaubt sind höchstens 10" in page
@@ -101,6 +103,7 @@ def test_the_upload_stores_the_file_and_the_worker_reads_it_once(
     assert job.state == ImportJob.State.READING and job.file_name == "liste.xlsx"
     assert not job.rows.exists()
     assert bytes(ImportUpload.objects.get(job=job).data) == content
+    warm()  # the vocabulary and the footer's operator slot, as in production
     with django_assert_num_queries(6):
         page = client.get(response.url).content.decode()
     assert "Datei wird gelesen" in page and "Stand aktualisieren" in page
