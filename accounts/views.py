@@ -27,6 +27,7 @@ from core.http import is_safe_next, safe_next
 from core.siteurl import site_url
 from directory import completeness
 from directory.models import Claim, Invitation
+from directory.vocabulary import terms_by_organisation
 from mailer.services import queue_mail
 
 # Where a person who signed up (or was sent to sign in) goes once signed in: a
@@ -126,9 +127,10 @@ def account(request):
         messages.success(request, _("Ihre Angaben sind gespeichert."))
         return redirect("account")
     memberships = list(request.user.memberships.select_related("organisation"))
-    for membership in memberships:  # a person is in a few teams at most
+    terms = terms_by_organisation([m.organisation_id for m in memberships])  # one query
+    for membership in memberships:
         membership.complete_percent = completeness.percent(
-            completeness.checks(membership.organisation)
+            completeness.checks(membership.organisation, terms.get(membership.organisation_id, {}))
         )
     return render(
         request,

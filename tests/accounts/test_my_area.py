@@ -11,6 +11,7 @@ from django.urls import reverse
 from directory.models import Claim, Organisation
 from finder.models import SavedSearch, ShortlistEntry
 from tests.factories import make_organisation
+from tests.warm import warm
 
 pytestmark = pytest.mark.django_db
 URL = "/konto/"
@@ -63,3 +64,27 @@ def test_a_member_without_an_organisation_is_led_to_take_over_first(client, memb
     assert take_over < new
     assert re.search(r'class="btn btn-primary" href="/organisationen/"', page)
     assert 'id="h-tasks"' not in page and 'id="h-shortlist"' not in page
+
+
+def test_the_teams_completeness_costs_the_same_queries_for_more_organisations(
+    client, member, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.team import owner_assign
+
+    client.force_login(member)
+    owner_assign(organisation=make_organisation("Eins e. V.", slug="eins"), user=member)
+    warm()
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("account"))
+    for n in range(4):
+        owner_assign(
+            organisation=make_organisation(f"Mehr {n} e. V.", slug=f"mehr-{n}"), user=member
+        )
+    warm()
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("account")).content.decode()
+    assert page.count("<progress") == 5
+    assert len(five) == len(one)
