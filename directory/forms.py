@@ -264,6 +264,17 @@ class OfferForm(forms.Form):
 
 
 class BaseOfferFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        """A saved offer gets "Dieses Angebot entfernen" (not the formset's bare
+        "Löschen"); an empty row for a new offer has nothing to remove."""
+        super().add_fields(form, index)
+        if "DELETE" not in form.fields:
+            return
+        if index is None or index >= self.initial_form_count():
+            del form.fields["DELETE"]
+        else:
+            form.fields["DELETE"].label = _("Dieses Angebot entfernen")
+
     def offers(self) -> list[dict]:
         result = []
         for form in self.forms:

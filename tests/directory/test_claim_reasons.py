@@ -178,7 +178,7 @@ def test_the_other_claimants_of_a_confirmed_claim_are_told_once_in_their_languag
     assert "Einladung" not in de.body_text
     assert "Reason: Another person's request was confirmed." in en.body_text
     assert "The coordinators confirmed another person's request" in en.body_text
-    assert en.subject == "Your request for Verein ohne Team"
+    assert en.subject == "Your request about Verein ohne Team"
     assert list(OutgoingMail.objects.filter(template="claim-confirmed").values_list("to")) == [
         ("mitglied@example.org",)
     ]

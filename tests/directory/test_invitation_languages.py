@@ -117,5 +117,5 @@ def test_the_printed_letter_is_german_with_the_english_catalogue_text_below(
     assert letter.count(reverse("directory:takeover_code")) == 2
     # Headings stay in order: the English part's heading is below the German one.
     assert '<h1 class="h4">Ihr Profil im MO-Portal</h1>' in german
-    assert '<h2 class="h4">Your profile in the MO-Portal</h2>' in english
+    assert '<h2 class="h4">Your profile on the MO-Portal</h2>' in english
     assert '<h3 class="h5">How it works</h3>' in english

@@ -60,7 +60,7 @@ def test_a_takeover_closes_the_pending_claims_of_others_and_tells_them_why(
     assert "Vielen Dank für Ihre Anfrage zum Profil von Verein ohne Team" in de.body_text
     assert "Reason: The profile was taken over through an invitation." in en.body_text
     assert "Thank you for your request" in en.body_text and "Grund" not in en.body_text
-    assert en.subject == "Your request for Verein ohne Team"
+    assert en.subject == "Your request about Verein ohne Team"
 
 
 def test_approving_a_claim_revokes_the_open_invitation(member, coordinator):

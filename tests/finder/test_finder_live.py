@@ -106,4 +106,4 @@ def test_the_chips_in_english(client, scene):  # noqa: F811
     with translation.override("en"):
         response = client.get(URL, _params(), HTTP_ACCEPT_LANGUAGE="en", **HX)
     html = response.content.decode()
-    assert "(must)" in html and "(remove criterion)" in html
+    assert "(must have)" in html and "(remove criterion)" in html

@@ -115,4 +115,4 @@ def test_a_wrong_password_is_answered_as_such(client, django_user_model):
             reverse("login"), {"username": "olga@example.org", "password": "falsch-geraten-2026"}
         )
     html = response.content.decode()
-    assert "The email address or the password is wrong." in html
+    assert "The e-mail address or the password is wrong." in html
