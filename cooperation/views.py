@@ -274,8 +274,8 @@ def _relay_claim_post(request, token):
     messages.success(
         request,
         _(
-            "Ihre Anfrage ist bei der Koordination, mit dem Vermerk, dass Sie die "
-            "E-Mail-Adresse der Organisation lesen. Sie bekommen eine E-Mail."
+            "Ihre Anfrage ist bei der Koordination. Sie enthält den Vermerk, dass Sie "
+            "Zugang zum E-Mail-Postfach der Organisation haben. Sie bekommen eine E-Mail."
         ),
     )
     return redirect("cooperation:relay", token=token)

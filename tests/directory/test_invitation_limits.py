@@ -172,7 +172,7 @@ def test_an_invitation_in_english_says_the_same(client, member, sent_mail):
     client.cookies["django_language"] = "en"
     _invite(client, draft, "ziel@example.org")
     [message] = sent_mail()
-    assert message.subject == "Invitation to a team on the MO Portal"
+    assert message.subject == "Invitation to a team on the MO-Portal"
     assert "not published and was not checked by the portal" in message.body
 
 
