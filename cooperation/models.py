@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Term, vocabulary_term
 
@@ -131,7 +132,7 @@ class RequestMessage(models.Model):
 
     class Meta:
         verbose_name = _("Antwort")
-        verbose_name_plural = _("Antworten")
+        verbose_name_plural = pgettext_lazy("plural noun", "Antworten")
         ordering = ["created_at", "pk"]
 
     def __str__(self):

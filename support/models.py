@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.concurrency import version_field
 from directory.models import Term, vocabulary_term, vocabulary_terms
@@ -62,7 +63,7 @@ class Answer(models.Model):
 
     class Meta:
         verbose_name = _("Antwort")
-        verbose_name_plural = _("Antworten")
+        verbose_name_plural = pgettext_lazy("plural noun", "Antworten")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="one_answer_per_question"
