@@ -71,11 +71,7 @@ class Actor:
     def open_filters(self, name: str = "Filter"):
         """Phone: open the filter panel by its button ("Filter", "Filter (2)"), once
         the panel has finished closing (Bootstrap ignores a click while it slides)."""
-        import re
-
-        from playwright.sync_api import expect
-
-        expect(self.page.locator("#filters")).not_to_have_class(re.compile(r"\bhiding\b"))
+        panel_closed(self.page)
         self.click(self.page.get_by_role("button", name=name, exact=True))
         panel_shown(self.page)
 
@@ -88,6 +84,15 @@ class Actor:
         results are updated in place (no page load) and the focus moves to them."""
         self.click(locator)
         wait_live(self.page)
+
+
+def panel_closed(page):
+    """Until the phone filter panel has slid out (not showing, not hiding)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(page.locator("#filters")).not_to_have_class(re.compile(r"\b(show|showing|hiding)\b"))
 
 
 def panel_shown(page):

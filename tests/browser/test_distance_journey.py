@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
-from tests.browser.keyboard import Actor, panel_shown
+from tests.browser.keyboard import Actor, panel_closed, panel_shown
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -43,6 +43,7 @@ def test_a_visitor_finds_the_mos_around_a_postcode_and_is_told_of_an_unknown_pla
         problem = page.locator("#results .near-problem")
         expect(problem).to_be_visible()
         expect(problem).to_contain_text("„Atlantis“ kennen wir nicht")
+        panel_closed(page)  # Bootstrap ignores a toggle while the panel slides out
         act.click(problem.get_by_role("button", name="Ort ändern"))
         panel_shown(page)
         expect(page.get_by_label("um Ort oder PLZ")).to_have_value("Atlantis")
