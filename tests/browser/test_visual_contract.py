@@ -135,3 +135,35 @@ def test_the_phone_menu_works_with_and_without_javascript(open_page, javascript)
     guide.wait_for(state="visible")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, f"menu-phone-{'js' if javascript else 'nojs'}")
+
+
+def test_the_visual_system_is_kern_served_by_the_portal_itself(open_page):
+    """KERN UX's font, colours and icons, all from the portal's own address (it
+    must work in a closed network): Fira Sans is loaded and used, the primary
+    button has KERN's action colour, the home page's icons are drawn."""
+    page = open_page()
+    origins = set()
+    page.on("request", lambda request: origins.add(request.url.split("/")[2]))
+    page.goto(page.base + "/")
+    page.evaluate("document.fonts.ready")
+    seen = page.evaluate(
+        """() => {
+          const button = document.querySelector('main .btn-primary');
+          const probe = document.createElement('span');
+          probe.style.color = 'var(--kern-color-action-default)';
+          document.body.append(probe);
+          const icon = document.querySelector('.door-icon');
+          return {
+            font: getComputedStyle(document.body).fontFamily,
+            loaded: document.fonts.check('16px "Fira Sans"'),
+            button: getComputedStyle(button).backgroundColor,
+            action: getComputedStyle(probe).color,
+            icon: getComputedStyle(icon).maskImage || getComputedStyle(icon).webkitMaskImage,
+            iconSize: icon.getBoundingClientRect().width,
+          };
+        }"""
+    )
+    assert seen["font"].startswith('"Fira Sans"') and seen["loaded"], seen
+    assert seen["button"] == seen["action"], seen
+    assert seen["icon"].startswith('url("data:image/svg+xml') and seen["iconSize"] >= 24, seen
+    assert origins == {page.base.split("/")[2]}, origins
