@@ -64,7 +64,13 @@ def institution_decide(request, pk):
                 request, _("Die Verifizierung ist widerrufen; die Person erhält die Begründung.")
             )
         else:
-            messages.error(request, _("Diese Entscheidung passt nicht zum Stand des Kontos."))
+            messages.error(
+                request,
+                _(
+                    "Diese Entscheidung ist nicht mehr möglich: Das Konto wurde "
+                    "inzwischen geändert. Bitte laden Sie die Seite neu."
+                ),
+            )
         return redirect("institution_decide", pk=account.pk)
     return render(
         request,

@@ -56,7 +56,7 @@ class QueryLimitMiddleware:
             return _refuse(
                 request,
                 f"The query string is too long (at most {MAX_QUERY_STRING_LENGTH} characters).",
-                _("Die Adresse ist zu lang. Bitte wählen Sie weniger Filter aus."),
+                _("Der Link zu dieser Suche ist zu lang. Bitte wählen Sie weniger Filter aus."),
             )
         cleaned = QueryDict(mutable=True)
         changed = False

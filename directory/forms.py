@@ -115,7 +115,10 @@ class IdentityForm(SectionForm):
             "name": _("Der vollständige Name, z. B. „Kulturverein Brücke e. V.“."),
             "short_name": _("Eine Abkürzung, wenn Sie eine haben."),
             "founding_year": _("Das Jahr, in dem Ihre Organisation gegründet wurde."),
-            "area": _("Wo sind Sie aktiv: in Ihrem Ort, in der Region, im Land, bundesweit?"),
+            "area": _(
+                "Wo sind Sie aktiv: an Ihrem Ort, in der Region, in Ihrem Bundesland "
+                "oder bundesweit?"
+            ),
             "description": _("Was macht Ihre Organisation? Ein paar Sätze genügen."),
             "description_en": _("Freiwillig: dieselbe Beschreibung auf Englisch."),
         }

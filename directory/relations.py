@@ -68,7 +68,7 @@ FIELDS = Relation(
     param="field",
     label=_("Handlungsfeld"),
     verbose_name=_("Handlungsfelder"),
-    help_text=_("In welchen Bereichen ist Ihre Organisation aktiv?"),
+    help_text=_("In welchen Handlungsfeldern (Themen) ist Ihre Organisation aktiv?"),
     token="f",
     glossary="handlungsfelder",
 )

@@ -274,7 +274,11 @@ def claim_decide(request, pk):
         team.claim_decide(claim=claim, by=request.user, confirm=confirm)
     except team.TeamError:
         messages.error(
-            request, _("Diese Anfrage ist schon entschieden oder das Profil hat einen Eigentümer.")
+            request,
+            _(
+                "Diese Anfrage ist schon entschieden, oder das Profil hat schon eine "
+                "verantwortliche Person."
+            ),
         )
     else:
         messages.success(request, _("Entschieden. Die Person wurde benachrichtigt."))

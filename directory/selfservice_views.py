@@ -289,7 +289,7 @@ def submit(request, organisation, membership):
     except completeness.Incomplete as incomplete:
         messages.error(
             request,
-            _("Noch nicht eingereicht: Es fehlt noch %(missing)s.")
+            _("Noch nicht eingereicht. Es fehlt noch: %(missing)s.")
             % {"missing": "; ".join(str(check.label) for check in incomplete.missing)},
         )
     except services.ReviewError:  # saved or submitted by somebody else meanwhile

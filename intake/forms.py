@@ -58,7 +58,7 @@ class StartForm(forms.Form):
     publish = forms.TypedChoiceField(
         label=_("Neue Profile"),
         choices=[
-            ("0", _("warten in der Prüfung, bis eine Koordinatorin sie freigibt")),
+            ("0", _("warten in der Prüfung, bis die Koordination sie freigibt")),
             ("1", _("sofort veröffentlichen")),
         ],
         coerce=lambda v: v == "1",

@@ -296,6 +296,6 @@ def test_the_note_to_an_unknown_address_is_translated():
     context = {"signup_url": "https://mo-portal.example/konto/registrieren/"}
     subject, text, _html = render_mail("password-reset-unknown", context, "en")
     assert subject == "New password for the MO-Portal"
-    assert "there is no active account for this address" in text
+    assert "there is no active account with this address" in text
     assert context["signup_url"] in text
     assert "ignore this e-mail" in text

@@ -147,7 +147,7 @@ def test_the_invitation_from_a_draft_says_what_the_portal_has_not_checked(
     client.force_login(member)
     _invite(client, draft, "ziel@example.org")
     [message] = sent_mail()
-    assert message.subject == "Einladung in ein Team bei MO-Portal"
+    assert message.subject == "Einladung in ein Team im MO-Portal"
     assert message.reply_to == []
     assert member.name in message.body and member.email in message.body
     assert "nicht veröffentlicht" in message.body and "nicht geprüft" in message.body
