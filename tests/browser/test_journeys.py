@@ -444,7 +444,7 @@ def test_an_editors_change_goes_through_review_while_the_old_version_stays_onlin
     editor = open_page(anna)
     act = Actor(editor, mode)
     act.goto(f"{profile}bearbeiten/identitaet/")
-    assert "erscheinen erst, wenn die Koordination sie geprüft hat" in editor.content()
+    assert "prüft zuerst die Koordination; bis dahin bleibt" in editor.content()
     act.fill(editor.locator("#id_description"), new_text)
     assert _save(act, editor) == 302
     assert "bis zur Freigabe bleibt die bisherige Fassung online" in editor.content()
