@@ -370,6 +370,11 @@ def organisation_list(request):
         # form's next submit orders by relevance or distance, not by the old default.
         "default_sort": default_sort,
         "query_without_page": query_without_page.urlencode(),
+        "open_data_licence": {
+            "name": settings.OPEN_DATA_LICENCE_NAME,
+            "url": settings.OPEN_DATA_LICENCE_URL,
+            "attribution": settings.OPEN_DATA_ATTRIBUTION,
+        },
         # An unknown place is explained next to its field (near_errors).
         "invalid_params": sorted(set(filterset.form.errors) - {"near"})
         if filterset.is_bound

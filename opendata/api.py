@@ -3,15 +3,15 @@ and search as the web directory, vocabulary terms, the guide, support offers."""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
@@ -32,8 +32,8 @@ from support.models import SupportOffer
 
 class Pagination(PageNumberPagination):
     """page: a whole number from 1 to MAX_PAGE (or "last"), else a 400; a page
-    past the last one is DRF's 404. page_size: at most max_page_size (an invalid
-    one: the default)."""
+    past the last one is DRF's 404. page_size: a whole number from 1 to
+    max_page_size, else a 400 (not silently the default)."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -49,10 +49,22 @@ class Pagination(PageNumberPagination):
         except BadParameter as error:
             raise ParseError(str(error)) from None
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        try:
+            return whole_number(self.page_size_query_param, value, maximum=self.max_page_size)
+        except BadParameter as error:
+            raise ParseError(str(error)) from None
+
     def page_end(self, request, total: int) -> int:
         """Where the page asked for ends (offset + page size), for the choice of
         the order's plan (opendata.paging); an invalid page is refused later."""
-        size = self.get_page_size(request) or self.page_size
+        try:
+            size = self.get_page_size(request)
+        except ParseError:
+            return self.page_size
         number = request.query_params.get(self.page_query_param) or "1"
         if number in self.last_page_strings:
             return max(total, size)
@@ -66,6 +78,13 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
         return parameters
 
     # DRF only calls it (with the queryset and page size); the stubs expect a class.
@@ -79,17 +98,33 @@ else:
     _ViewBase = object
 
 
-class CacheableMixin(_ViewBase):
-    """Anonymous GET answers may be cached for a minute (ETag: ConditionalGetMiddleware)."""
+# Query parameters every answer understands besides its filters and paging.
+GENERAL_PARAMETERS = frozenset({"format"})
 
-    ignored_parameters: list = []
+
+class CacheableMixin(_ViewBase):
+    """Anonymous GET answers may be cached for a minute (ETag: ConditionalGetMiddleware).
+    A query parameter the operation does not know (a typo, a cache buster) is
+    named in the X-Ignored-Parameters header; a known one with a wrong value is
+    a 400 (StrictFilterBackend, Pagination)."""
+
+    def known_parameters(self) -> set[str]:
+        known = set(GENERAL_PARAMETERS)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None and getattr(self, "action", None) == "list":
+            known |= {paginator.page_query_param, paginator.page_size_query_param}
+        return known
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response["Cache-Control"] = "public, max-age=60"
-        if self.ignored_parameters:
-            response["X-Ignored-Parameters"] = ", ".join(self.ignored_parameters)
+        ignored = sorted(set(request.query_params) - self.known_parameters())
+        if ignored:  # as written in a URL: a header holds no line break or other script
+            response["X-Ignored-Parameters"] = ", ".join(quote(name, safe="") for name in ignored)
         return response
 
 
@@ -165,7 +200,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     def get_url(self, organisation) -> str:
         return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True, "description": "A state's slug."})
     def get_state(self, organisation):
         term = get_vocabulary().by_id.get(organisation.state_id)
         return term.slug if term else None
@@ -231,19 +266,26 @@ class APIRoot(APIRootView):
         return response
 
 
-class LenientFilterBackend(filters.DjangoFilterBackend):
-    """Like the web directory, unknown filter values are ignored, not an error;
-    the answer names them in the X-Ignored-Parameters header."""
-
-    raise_exception = False
+class StrictFilterBackend(filters.DjangoFilterBackend):
+    """A filter value the API does not know (a term slug, a place, a choice) is
+    a 400 naming each parameter and what is wrong with it: an unknown value must
+    not silently return the whole set. (The web directory stays lenient and says
+    so next to the filter.)"""
 
     def filter_queryset(self, request, queryset, view):
-        # One filter set and form per request (DjangoFilterBackend would build a second).
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
         if not filterset.is_valid():
-            view.ignored_parameters = sorted(filterset.errors)
+            raise ValidationError(
+                {
+                    "detail": "Invalid value for: " + ", ".join(sorted(filterset.errors)),
+                    "errors": {
+                        name: [str(message) for message in messages]
+                        for name, messages in filterset.errors.items()
+                    },
+                }
+            )
         return filterset.qs
 
 
@@ -265,13 +307,13 @@ def _serialised(organisations: list[Organisation], context: Mapping[str, Any]) -
 
 class OrganisationViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     """Published migrant organisations; the filters and the search (q) are those
-    of the web directory (unknown values are ignored and named in the
-    X-Ignored-Parameters header), ordered by name. Contact data only as far as
+    of the web directory (an unknown value is a 400 naming the parameter),
+    ordered by name. Contact data only as far as
     the MO made it public."""
 
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
-    filter_backends = [LenientFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = OrganisationFilter
     pagination_class = Pagination
 
@@ -343,7 +385,7 @@ class TermViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Term.objects.order_by("kind", "position", "pk")
     serializer_class = TermSerializer
-    filter_backends = [LenientFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = TermFilter
     pagination_class = Pagination
 
@@ -421,7 +463,7 @@ class ItemViewSet(CacheableMixin, viewsets.ReadOnlyModelViewSet):
     """The typed items of the guide: theses, recommendations, roles, checklist, ..."""
 
     serializer_class = ItemSerializer
-    filter_backends = [LenientFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = ItemFilter
     pagination_class = Pagination
 

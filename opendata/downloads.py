@@ -1,23 +1,47 @@
-"""Downloads: the current directory result (with its filters) as CSV and JSON,
-and the full HSDS dump. Public data only; the licence in every file."""
+"""Downloads: the current directory result (with its filters) as CSV, XLSX and
+JSON, and the full HSDS dump. Public data only; the licence with every file.
+
+The CSV and the XLSX are for spreadsheets: the CSV is what German Excel and
+LibreOffice read (semicolons, UTF-8 with BOM, the header in the first line, the
+licence in a Link header and on the page); a cell that a spreadsheet would run
+as a formula is neutralised (core.csvexport.safe_cell), a phone number is not.
+The XLSX has labels instead of slugs and typed cells: text stays text (postcodes
+keep their leading zero), dates are dates, and no string is ever a formula. The
+machine-readable files (JSON, HSDS) carry the values unchanged.
+"""
 
 import csv
+import datetime
+import io
 import json
+import re
+from collections.abc import Iterator
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from core.csvexport import safe_cell
 from directory import identity
 from directory.access import visible_contact
 from directory.filters import OrganisationFilter
 from directory.models import Offer, Organisation, PublicDataVersion
+from directory.relations import RELATIONS
 from directory.vocabulary import TERM_RELATIONS, terms_by_organisation
 from opendata.dump import FILES, dump_path, read_stamp
 from opendata.hsds import PUBLIC
-from opendata.licence import licence, licence_line
+from opendata.licence import licence
 
 COLUMNS = [
     "id",
@@ -51,10 +75,12 @@ COLUMNS = [
     "identity_verified_at",
 ]
 BATCH = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _rows(request, queryset):
-    """Dicts of public data, in batches (constant memory for any size)."""
+def _rows(request, queryset, *, labels: bool = False) -> Iterator[dict]:
+    """Dicts of public data, in batches (constant memory for any size); with
+    ``labels`` the terms, state, area and charitable status as people read them."""
     last = 0
     while True:
         batch = list(queryset.filter(pk__gt=last).order_by("pk")[:BATCH])
@@ -75,8 +101,8 @@ def _rows(request, queryset):
                 "founding_year": organisation.founding_year,
                 "postal_code": organisation.postal_code,
                 "city": organisation.city,
-                "state": organisation.state.slug if organisation.state else "",
-                "area": organisation.area,
+                "state": _state(organisation, labels),
+                "area": organisation.get_area_display() if labels else organisation.area,
                 "website": organisation.website,
                 "email": contact["email"],
                 "phone": contact["phone"],
@@ -93,7 +119,9 @@ def _rows(request, queryset):
                 "url": request.build_absolute_uri(organisation.get_absolute_url()),
                 "register_court": organisation.register_court,
                 "register_number": organisation.register_number,
-                "charitable_status": organisation.charitable_status,
+                "charitable_status": organisation.get_charitable_status_display()
+                if labels
+                else organisation.charitable_status,
                 "charitable_notice_date": organisation.charitable_notice_date.isoformat()
                 if organisation.charitable_notice_date
                 else "",
@@ -102,9 +130,17 @@ def _rows(request, queryset):
             row["identity_verified"] = verification["verified"]
             row["identity_verified_at"] = verification["verified_at"] or ""
             for relation in TERM_RELATIONS:
-                row[relation] = [t.slug for t in terms[organisation.pk][relation]]
+                row[relation] = [
+                    t.label if labels else t.slug for t in terms[organisation.pk][relation]
+                ]
             yield row
         last = batch[-1].pk
+
+
+def _state(organisation: Organisation, labels: bool) -> str:
+    if organisation.state is None:
+        return ""
+    return organisation.state.label if labels else organisation.state.slug
 
 
 def _filtered(request):
@@ -118,26 +154,134 @@ class _Echo:
         return value
 
 
+def _licensed(response: HttpResponseBase) -> HttpResponseBase:
+    """The licence of a download as a Link header (RFC 8288, rel="license")."""
+    response["Link"] = f'<{licence()["url"]}>; rel="license"'
+    return response
+
+
+def _filename(extension: str) -> str:
+    return f"migrantenorganisationen-{timezone.localdate().isoformat()}.{extension}"
+
+
 def export_csv(request):
-    writer = csv.writer(_Echo())
+    """The result for spreadsheets: ``;`` as German spreadsheets expect, the
+    header first (csv.DictReader reads it), list values joined by ``, ``."""
+    writer = csv.writer(_Echo(), delimiter=";")
 
     def lines():
         yield "\ufeff"
-        yield writer.writerow([safe_cell(licence_line())])
         yield writer.writerow(COLUMNS)
         for row in _rows(request, _filtered(request)):
-            cells = [
-                "; ".join(row[c])
-                if isinstance(row[c], list)
-                else ("" if row[c] is None else row[c])
-                for c in COLUMNS
-            ]
-            yield writer.writerow([safe_cell(cell) for cell in cells])
+            yield writer.writerow([spreadsheet_cell(_text(row[column])) for column in COLUMNS])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="migrantenorganisationen-{stamp}.csv"'
-    return response
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return _licensed(response)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+# A phone number (+49 30 1234567) starts like a formula but cannot run anything:
+# it keeps its plus sign, no apostrophe in front.
+_PHONE = re.compile(r"\+[0-9][0-9 /()-]*")
+
+
+def spreadsheet_cell(text: str) -> str:
+    return text if _PHONE.fullmatch(text) else safe_cell(text)
+
+
+def _xlsx_columns() -> list[tuple[str, str]]:
+    labels = {
+        "id": _("ID"),
+        "name": _("Name"),
+        "short_name": _("Kurzname"),
+        "legal_form": _("Rechtsform"),
+        "founding_year": _("Gründungsjahr"),
+        "postal_code": _("PLZ"),
+        "city": _("Ort"),
+        "state": _("Bundesland"),
+        "area": _("Wirkungsbereich"),
+        "website": _("Website"),
+        "email": _("E-Mail"),
+        "phone": _("Telefon"),
+        "street": _("Straße"),
+        "offers": _("Angebote"),
+        "paid_staff": _("Hauptamtliche Mitarbeitende"),
+        "volunteers": _("Ehrenamtliche"),
+        "members": _("Mitglieder"),
+        "has_rooms": _("Eigene Räume"),
+        "open_for_cooperation": _("Offen für neue Kooperationen"),
+        "confirmed_at": _("Zuletzt bestätigt"),
+        "url": _("Profil im MO-Portal"),
+        "register_court": _("Registergericht"),
+        "register_number": _("Registernummer"),
+        "charitable_status": _("Gemeinnützig"),
+        "charitable_notice_date": _("Datum des letzten Freistellungsbescheids"),
+        "identity_verified": _("Identität geprüft"),
+        "identity_verified_at": _("Identität geprüft am"),
+        **{relation.field: str(relation.verbose_name) for relation in RELATIONS if relation.many},
+    }
+    return [(column, str(labels[column])) for column in COLUMNS]
+
+
+def _xlsx_value(value: object) -> object:
+    """A cell's value: numbers and dates typed, yes/no in words, lists joined."""
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nein"))
+    if isinstance(value, int) or value is None:
+        return value
+    if isinstance(value, list):
+        return ", ".join(value)
+    text = str(value)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return datetime.date.fromisoformat(text)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T.*", text):
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=None)
+    return text
+
+
+def export_xlsx(request):
+    """The result as an Excel workbook with labels: the organisations on the
+    first sheet (header row frozen, filter on), the licence on the second."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Organisationen")))
+    columns = _xlsx_columns()
+    sheet.freeze_panes = "A2"
+    sheet.append([label for _column, label in columns])
+    count = 0
+    for row in _rows(request, _filtered(request), labels=True):
+        cells = []
+        for column, _label in columns:
+            value = _xlsx_value(row[column])
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula (openpyxl reads "=..." as one)
+            elif isinstance(value, datetime.datetime):
+                cell.number_format = "DD.MM.YYYY HH:MM"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "DD.MM.YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    about = workbook.create_sheet(str(_("Lizenz")))
+    data = licence()
+    for line in (data["name"], data["url"], data["attribution"], timezone.now().isoformat()):
+        cell = WriteOnlyCell(about, value=str(line))
+        cell.data_type = "s"
+        about.append([cell])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return _licensed(response)
 
 
 def export_json(request):
@@ -150,9 +294,8 @@ def export_json(request):
         yield "]}"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="migrantenorganisationen-{stamp}.json"'
-    return response
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return _licensed(response)
 
 
 # How long a client waits for a dump being written again (the export worker's

@@ -204,8 +204,8 @@ def test_the_api_takes_the_radius_search_and_names_an_unknown_place(client, orgs
     assert response.status_code == 200
     assert sorted(o["name"] for o in response.json()["results"]) == ["Hafen e. V.", "Kontakt e. V."]
     unknown = client.get("/api/organisations/", {"near": "Atlantis"})
-    assert unknown.status_code == 200  # lenient, as for every unknown filter value
-    assert "near" in unknown.headers["X-Ignored-Parameters"]
+    assert unknown.status_code == 400  # strict, as for every unknown filter value
+    assert list(unknown.json()["errors"]) == ["near"]
 
 
 def test_load_gazetteer_is_idempotent_and_locates_existing_profiles(gazetteer):

@@ -174,6 +174,7 @@ TABLE = {
     "switch_language": (_url("switch_language", "en"), PUBLIC, PUBLIC),
     "export_csv": (_url("export_csv"), PUBLIC, PUBLIC),
     "export_json": (_url("export_json"), PUBLIC, PUBLIC),
+    "export_xlsx": (_url("export_xlsx"), PUBLIC, PUBLIC),
     "widget": (_url("widget"), PUBLIC, PUBLIC),
     # Directory
     "directory:organisation_list": (_url("directory:organisation_list"), PUBLIC, PUBLIC),

@@ -1,10 +1,13 @@
 """Downloads of the directory result, the dump files, the embeddable widget."""
 
 import csv
+import datetime
 import io
 import json
 
+import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -23,7 +26,16 @@ def _csv(client, **params):
     response = client.get(reverse("export_csv"), params)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def _xlsx(client, **params):
+    response = client.get(reverse("export_xlsx"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
 def _json(client, **params):
@@ -33,10 +45,12 @@ def _json(client, **params):
 
 
 def test_the_current_result_downloads_as_csv_and_json_with_the_licence(client, world):
-    rows = _csv(client, role="projekttraeger")
-    assert rows[0][0].startswith("Licence: Creative Commons")
-    header = rows[1]
-    assert [r[header.index("name")] for r in rows[2:]] == ["Club Dialog e. V."]
+    response = client.get(reverse("export_csv"), {"role": "projekttraeger"})
+    assert response["Link"] == f'<{settings.OPEN_DATA_LICENCE_URL}>; rel="license"'
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")  # the header comes first
+    assert [row["name"] for row in reader] == ["Club Dialog e. V."]
+    assert reader.fieldnames is not None and reader.fieldnames[:2] == ["id", "name"]
     data = _json(client, language="ru", role="informationsvermittler")
     assert data["licence"]["name"].startswith("Creative Commons")
     assert [o["name"] for o in data["organisations"]] == ["Kontakt e. V."]
@@ -55,7 +69,9 @@ def test_downloads_contain_only_published_profiles_and_public_contact_data(clien
     client.force_login(
         world.users["institution"]
     )  # even a signed-in institution gets public data only
+    sheet = _xlsx(client).worksheets[0]
     text = "\n".join(",".join(r) for r in _csv(client)) + json.dumps(_json(client))
+    text += "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
     assert "Hauptstraße 1" in text
     assert "info@kontakt.example" not in text and "+49 385 123456" not in text
     assert "Club Dialog e. V." not in text and "Zur Prüfung e. V." not in text
@@ -67,12 +83,48 @@ def test_no_formula_reaches_a_spreadsheet(client, world):
     world.mo.name = '=HYPERLINK("http://evil.example")'
     world.mo.short_name = "+1+1"
     world.mo.city = "@SUM(A1)"
+    world.mo.phone_visibility = "public"
     world.mo.save()
     rows = _csv(client)
+    phone = rows[0].index("phone")
     for row in rows:
-        for cell in row:
-            assert not cell.startswith(("=", "+", "-", "@")), cell
+        for index, cell in enumerate(row):
+            if index != phone:
+                assert not cell.startswith(("=", "+", "-", "@")), cell
     assert any(cell == '\'=HYPERLINK("http://evil.example")' for row in rows for cell in row)
+    assert "'+1+1" in [row[rows[0].index("short_name")] for row in rows]
+    # A phone number keeps its plus sign: it cannot run anything.
+    assert "+49 385 123456" in [row[phone] for row in rows]
+    # In the workbook every text is a text cell: shown as written, never run.
+    sheet = _xlsx(client).worksheets[0]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    texts = {cell.value for cell in cells if cell.data_type == "s"}
+    assert {'=HYPERLINK("http://evil.example")', "+1+1", "@SUM(A1)", "+49 385 123456"} <= texts
+
+
+def test_the_spreadsheet_download_has_labels_text_postcodes_and_typed_cells(client, world):
+    world.mo.postal_code, world.mo.city = "01067", "Dresden"
+    world.mo.save()
+    workbook = _xlsx(client, role="informationsvermittler")
+    sheet, about = workbook.worksheets
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert header[:3] == ["ID", "Name", "Kurzname"] and "Rollen" in header
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    (row,) = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
+    assert row["Name"].value == "Kontakt e. V."
+    assert row["PLZ"].value == "01067" and row["PLZ"].data_type == "s"  # the zero stays
+    assert row["Bundesland"].value == "Mecklenburg-Vorpommern"  # a label, not a slug
+    assert "Kooperationspartner" in row["Rollen"].value
+    assert row["Hauptamtliche Mitarbeitende"].value == 0
+    assert row["Identität geprüft"].value == "ja"
+    assert isinstance(row["Zuletzt bestätigt"].value, datetime.datetime)
+    assert [c.value for c in about["A"]][:2] == [
+        settings.OPEN_DATA_LICENCE_NAME,
+        settings.OPEN_DATA_LICENCE_URL,
+    ]
+    csv_rows = _csv(client, role="informationsvermittler")
+    assert csv_rows[1][csv_rows[0].index("postal_code")] == "01067"  # no apostrophe, no number
 
 
 def test_the_dump_files_are_served_once_generated(client, world, settings, tmp_path):
@@ -98,5 +150,7 @@ def test_the_widget_shows_a_fixed_selection_and_only_it_may_be_framed(client, wo
 def test_the_directory_offers_downloads_and_a_snippet_for_its_result(client, world):
     html = client.get(reverse("directory:organisation_list"), {"state": "hamburg"}).content.decode()
     assert f"{reverse('export_csv')}?state=hamburg" in html
+    assert f"{reverse('export_xlsx')}?state=hamburg" in html
+    assert f'href="{settings.OPEN_DATA_LICENCE_URL}" rel="license"' in html
     assert f"{reverse('export_json')}?state=hamburg" in html
     assert f"{reverse('widget')}?state=hamburg" in html

@@ -133,11 +133,10 @@ def test_the_dump_carries_the_identifiers_in_both_forms(registered, tmp_path, se
 
 def test_the_downloads_carry_the_identity(client, registered):
     text = b"".join(client.get(reverse("export_csv")).streaming_content).decode("utf-8-sig")
-    lines = text.split("\n", 1)[1]  # the licence first, then the header
-    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(lines))}
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
     row = rows["Afrika Forum e. V."]
-    assert (row["register_number"], row["identity_verified"]) == ("VR 12345", "True")
-    assert rows["Bosna Kultur"]["identity_verified"] == "False"
+    assert (row["register_number"], row["identity_verified"]) == ("VR 12345", "true")
+    assert rows["Bosna Kultur"]["identity_verified"] == "false"
 
 
 def test_unpublished_profiles_stay_out(client, registered):
