@@ -8,6 +8,7 @@ See README.md and docs/ for every variable.
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "support",
     "opendata",
     "portal",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -124,6 +126,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.logs.RequestLogMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # open data readable from other origins
     "django.middleware.security.SecurityMiddleware",
     "core.security.SecurityHeadersMiddleware",
     "core.compression.OpenDataGZipMiddleware",  # JSON and CSV, after the ETag is set
@@ -395,6 +398,16 @@ OPEN_DATA_LICENCE_URL = envstr(
     "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.de"
 )
 OPEN_DATA_ATTRIBUTION = envstr("OPEN_DATA_ATTRIBUTION", "Quelle: MO-Portal")
+
+# CORS (django-cors-headers): a page on any other origin may read the open data
+# (the API, HSDS, the dumps and the result downloads), never with cookies, so
+# it sees exactly what an anonymous visitor sees; no other address is opened.
+CORS_URLS_REGEX = r"^/(api/|organisationen/export\.(csv|json|xlsx)$)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since")  # revalidation
+CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Ignored-Parameters", "X-Generated-At")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -286,7 +286,13 @@ def export_xlsx(request):
 
 def export_json(request):
     def chunks():
-        yield '{"licence": ' + json.dumps(licence(), ensure_ascii=False) + ', "organisations": ['
+        yield (
+            '{"generated_at": '
+            + json.dumps(timezone.now().isoformat())
+            + ', "licence": '
+            + json.dumps(licence(), ensure_ascii=False)
+            + ', "organisations": ['
+        )
         first = True
         for row in _rows(request, _filtered(request)):
             yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
@@ -329,5 +335,7 @@ def dump(request, name):
     served = FileResponse(handle, as_attachment=True, filename=name)
     served["Last-Modified"] = http_date(stamp.generated_at.timestamp())
     served["X-Generated-At"] = stamp.generated_at.isoformat()
-    served["Cache-Control"] = "no-cache"  # caches ask again: a dump may be withdrawn
+    served["ETag"] = f'"{stamp.version}-{stamp.generated_at.timestamp():.6f}"'
+    # Caches ask again each time (a dump may be withdrawn) and get a 304 while unchanged.
+    served["Cache-Control"] = "public, no-cache"
     return served

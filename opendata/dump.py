@@ -27,7 +27,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone
 
-from core.csvexport import safe_cell
 from directory import identity
 from directory.models import Offer, PublicDataVersion, Term
 from directory.vocabulary import get_vocabulary, terms_by_organisation
@@ -124,74 +123,72 @@ def export() -> Stamp:
     return stamp
 
 
-TABLES = {
-    "organization": [
-        "id",
-        "name",
-        "alternate_name",
-        "description",
-        "email",
-        "website",
-        "year_incorporated",
-        "legal_status",
-        "uri",
-    ],
-    "service": [
-        "id",
-        "organization_id",
-        "name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "assured_date",
-        "last_modified",
-    ],
-    "location": ["id", "location_type", "organization_id", "name"],
-    "address": [
-        "id",
-        "location_id",
-        "address_1",
-        "city",
-        "state_province",
-        "postal_code",
-        "country",
-        "address_type",
-    ],
-    "phone": ["id", "organization_id", "service_id", "number", "type"],
-    "service_at_location": ["id", "service_id", "location_id"],
-    "language": ["id", "service_id", "name", "code"],
-    "taxonomy": ["id", "name", "description", "uri", "version"],
-    "taxonomy_term": [
-        "id",
-        "code",
-        "name",
-        "description",
-        "taxonomy",
-        "taxonomy_id",
-        "language",
-        "term_uri",
-    ],
-    "attribute": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"],
-    "organization_identifier": [
-        "id",
-        "organization_id",
-        "identifier_scheme",
-        "identifier_type",
-        "identifier",
-    ],
-    "metadata": [
-        "id",
-        "resource_id",
-        "resource_type",
-        "last_action_date",
-        "last_action_type",
-        "field_name",
-        "previous_value",
-        "replacement_value",
-        "updated_by",
-    ],
+# The official HSDS 3.0 tables (opendata/schemas/README.md): for each table the
+# portal fills, its file name, columns and a Frictionless Table Schema.
+OFFICIAL = json.loads(
+    (Path(__file__).resolve().parent / "schemas" / "hsds-3.0-tabular.json").read_text("utf-8")
+)["properties"]
+FILLED = (
+    "organization",
+    "service",
+    "location",
+    "address",
+    "phone",
+    "service_at_location",
+    "language",
+    "taxonomy",
+    "taxonomy_term",
+    "attribute",
+    "organization_identifier",
+    "metadata",
+)
+_FIELD_TYPES: dict[tuple[str, str | None], str] = {
+    ("string", "date"): "date",
+    ("string", "date-time"): "datetime",
 }
+_STRING_FORMATS = ("uuid", "uri", "email")
+
+
+def _field(name: str, spec: dict, required: bool) -> dict:
+    """A Table Schema field from an HSDS property."""
+    kind, form = spec.get("type", "string"), spec.get("format")
+    field: dict[str, Any] = {"name": name, "type": _FIELD_TYPES.get((kind, form), kind)}
+    if kind == "string" and form in _STRING_FORMATS:
+        field["format"] = form
+    constraints = {}
+    if required:
+        constraints["required"] = True
+    if (spec.get("constraints") or {}).get("unique"):
+        constraints["unique"] = True
+    if constraints:
+        field["constraints"] = constraints
+    if spec.get("description"):
+        field["description"] = spec["description"]
+    return field
+
+
+def table_schema(table: str) -> dict:
+    items = OFFICIAL[table]["items"]
+    required = set(items.get("required", ()))
+    fields = [
+        _field(name, spec, name in required)
+        for name, spec in items["properties"].items()
+        if spec.get("type") not in ("array", "object")
+    ]
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": ["id"]}
+    if table == "metadata":
+        # Its values are all required: an empty cell is an empty text (the
+        # previous_value of a first entry), not a missing value.
+        schema["missingValues"] = []
+    return schema
+
+
+TABLES = {table: [f["name"] for f in table_schema(table)["fields"]] for table in FILLED}
+
+
+def table_path(table: str) -> str:
+    """The official file name (taxonomies.csv, service_at_location.csv, ...)."""
+    return OFFICIAL[table]["items"]["path"]
 
 
 def organisations_full():
@@ -276,10 +273,6 @@ def _tables_rows():
         yield from _with_nested("organization", organisation)
 
 
-def _path(table: str) -> str:
-    return "addresses.csv" if table == "address" else f"{table}s.csv"
-
-
 def write_tabular(handle, stamp: Stamp | None = None) -> None:
     """A zip: datapackage.json and one CSV per HSDS table (written through
     temporary files, so memory stays small for any number of MOs)."""
@@ -288,18 +281,15 @@ def write_tabular(handle, stamp: Stamp | None = None) -> None:
         writers = {}
         for table, columns in TABLES.items():
             file = stack.enter_context(
-                open(os.path.join(folder, _path(table)), "w", newline="", encoding="utf-8")
+                open(os.path.join(folder, table_path(table)), "w", newline="", encoding="utf-8")
             )
             writers[table] = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore")
             writers[table].writeheader()
         for table, row in _tables_rows():
-            # Spreadsheets open these files too: no cell may start a formula.
+            # Machine-readable: the values as they are, the same as in the API
+            # (the spreadsheet downloads neutralise formulas, opendata.downloads).
             writers[table].writerow(
-                {
-                    k: safe_cell(v) if isinstance(v, str) else v
-                    for k, v in row.items()
-                    if not isinstance(v, list | dict)
-                }
+                {k: v for k, v in row.items() if not isinstance(v, list | dict)}
             )
         stack.close()
         _zip(handle, folder, stamp)
@@ -313,7 +303,15 @@ def _zip(handle, folder, stamp: Stamp) -> None:
         "profile": "tabular-data-package",
         "licenses": [{"name": licence()["name"], "path": licence()["url"]}],
         "resources": [
-            {"name": table, "path": _path(table), "format": "csv", "mediatype": "text/csv"}
+            {
+                "name": table,
+                "path": table_path(table),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(table),
+            }
             for table in TABLES
         ],
     }

@@ -35,6 +35,7 @@ from directory.relations import (
     MANY_RELATIONS,
     ROLES,
     TARGET_GROUPS,
+    Relation,
 )
 from directory.vocabulary import get_vocabulary
 
@@ -107,10 +108,17 @@ def _taxonomy_term(pk, kind, slug, code, label_de, description_de) -> tuple:
     return tuple(_taxonomy_term_dict(term).items())
 
 
+def term_code(term: Term) -> str:
+    """A code unique in the whole dataset (HSDS: taxonomy_term.code is unique):
+    the term's own code (a language's ISO 639-1 code), else kind and slug
+    ("field:frauen" and "target_group:frauen" are two terms)."""
+    return term.code or f"{term.kind}:{term.slug}"
+
+
 def _taxonomy_term_dict(term: Term) -> dict:
     return {
         "id": uid("term", term.pk),
-        "code": term.code or term.slug,
+        "code": term_code(term),
         "name": term.label_de,
         "description": term.description_de or term.label_de,
         "taxonomy": KIND_NAMES[term.kind][0],
@@ -120,11 +128,24 @@ def _taxonomy_term_dict(term: Term) -> dict:
     }
 
 
-def _attribute(link_entity: str, link_id: str, term: Term) -> dict:
+# Relations whose kind an earlier relation has already (advice languages after
+# the languages spoken): their attributes' ids take the relation too, so that a
+# language both spoken and used for advice is two attributes, not one id twice.
+_SECOND_OF_KIND = {
+    relation.field
+    for index, relation in enumerate(MANY_RELATIONS)
+    if any(earlier.kind == relation.kind for earlier in MANY_RELATIONS[:index])
+}
+
+
+def _attribute(link_entity: str, link_id: str, relation: Relation, term: Term) -> dict:
+    """An attribute: link_type names the relation (its URL parameter: "language",
+    "advice_language", "cooperated_with", ...)."""
+    key = (relation.field, term.pk) if relation.field in _SECOND_OF_KIND else (term.pk,)
     return {
-        "id": uid("attribute", link_id, term.pk),
+        "id": uid("attribute", link_id, *key),
         "link_id": link_id,
-        "link_type": term.kind,
+        "link_type": relation.param,
         "link_entity": link_entity,
         "taxonomy_term_id": uid("term", term.pk),
         "taxonomy_term": taxonomy_term(term),
@@ -142,7 +163,15 @@ def _location(organisation: Organisation, contact: dict) -> dict:
         "name": organisation.name,
         "addresses": [],
     }
-    if organisation.city:
+    place = " ".join(part for part in (organisation.postal_code, organisation.city) if part)
+    if place:
+        location["description"] = place
+    if organisation.latitude is not None and organisation.longitude is not None:
+        # The centre of the postcode's area (directory.geo), not the house.
+        location["latitude"] = float(organisation.latitude)
+        location["longitude"] = float(organisation.longitude)
+    # An HSDS address needs its first line: only where the street is public.
+    if organisation.city and contact["street"]:
         address = {
             "id": uid("address", organisation.uuid),
             "location_id": location_id,
@@ -273,7 +302,7 @@ def organization(
         "phones": _phones(organisation, contact, organization_id=org_id),
         "locations": [_location(organisation, contact)],
         "attributes": [
-            _attribute("organization", org_id, term)
+            _attribute("organization", org_id, relation, term)
             for relation in MANY_RELATIONS
             for term in terms.get(relation.field, [])
         ],
@@ -326,7 +355,7 @@ def service(organisation: Organisation, terms: dict, offer) -> dict:
             }
         ],
         "attributes": [
-            _attribute("service", service_id, term)
+            _attribute("service", service_id, relation, term)
             for relation in SERVICE_RELATIONS
             for term in terms.get(relation.field, [])
         ],

@@ -60,6 +60,13 @@ class HsdsView(APIView):
         )
         return number, min(per_page, MAX_PER_PAGE)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Anonymous answers may be kept for a minute (ETag: ConditionalGetMiddleware)."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response["Cache-Control"] = "public, max-age=60"
+        return response
+
     def handle_exception(self, exc):
         if isinstance(exc, BadParameter):
             return Response({"detail": str(exc)}, status=400)
