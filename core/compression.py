@@ -13,7 +13,7 @@ need to take the risk).
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
-COMPRESSED_TYPES = ("application/json", "application/geo+json", "text/csv")
+COMPRESSED_TYPES = ("application/json", "application/geo+json", "application/x-ndjson", "text/csv")
 
 
 class OpenDataGZipMiddleware(GZipMiddleware):

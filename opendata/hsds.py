@@ -288,9 +288,15 @@ def organization_identifiers(organisation: Organisation) -> list[dict]:
 
 
 def organization(
-    organisation: Organisation, terms: dict, offers: list, *, full: bool = False
+    organisation: Organisation,
+    terms: dict,
+    offers: list,
+    *,
+    full: bool = False,
+    basic_only: bool = False,
 ) -> dict:
-    """``terms``: {relation: [Term]}; ``offers``: the organisation's offers."""
+    """``terms``: {relation: [Term]}; ``offers``: the organisation's offers
+    (``full``: as services); ``basic_only``: without the identifiers' lookup."""
     contact = visible_contact(organisation, PUBLIC)
     org_id = str(organisation.uuid)
     data: dict[str, Any] = {
@@ -315,6 +321,8 @@ def organization(
         data["website"] = organisation.website
     if organisation.founding_year:
         data["year_incorporated"] = organisation.founding_year
+    if basic_only:
+        return data
     if not hasattr(organisation, "identity_check"):  # a single profile
         identity.attach([organisation])
     data["organization_identifiers"] = organization_identifiers(organisation)
@@ -364,6 +372,57 @@ def service(organisation: Organisation, terms: dict, offer) -> dict:
         data["assured_date"] = organisation.confirmed_at.isoformat()
     if contact["email"]:
         data["email"] = contact["email"]
+    return data
+
+
+# The fields of the basic (list) representations: the official list schemas'
+# properties without nested objects (compiled/organization_list.json, ...).
+ORGANIZATION_BASIC = (
+    "id",
+    "name",
+    "alternate_name",
+    "description",
+    "email",
+    "website",
+    "year_incorporated",
+    "legal_status",
+    "uri",
+)
+SERVICE_BASIC = (
+    "id",
+    "organization_id",
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "assured_date",
+    "last_modified",
+)
+
+
+def basic(data: dict, fields: tuple[str, ...]) -> dict:
+    return {key: data[key] for key in fields if key in data}
+
+
+def organization_basic(organisation: Organisation) -> dict:
+    """The basic organization of a list: no phones, locations, attributes or
+    identifiers (about 1 KB instead of 10 KB); ``full=true`` gives everything."""
+    return basic(organization(organisation, {}, [], basic_only=True), ORGANIZATION_BASIC)
+
+
+def service_at_location(organisation: Organisation, terms: dict, offer, *, full: bool) -> dict:
+    """The MO's offer at the MO's location; full: with the location and the service."""
+    contact = visible_contact(organisation, PUBLIC)
+    location = _location(organisation, contact)
+    data: dict[str, Any] = {
+        "id": uid("service_at_location", offer.uuid),
+        "service_id": str(offer.uuid),
+        "location_id": location["id"],
+    }
+    if full:
+        data["location"] = location
+        data["service"] = basic(service(organisation, terms, offer), SERVICE_BASIC)
     return data
 
 

@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("hsds/services", hsds_views.Services.as_view(), name="hsds-services"),
     path("hsds/services/<uuid:id>", hsds_views.ServiceDetail.as_view(), name="hsds-service"),
+    path(
+        "hsds/service_at_locations",
+        hsds_views.ServiceAtLocations.as_view(),
+        name="hsds-service-at-locations",
+    ),
+    path(
+        "hsds/service_at_locations/<uuid:id>",
+        hsds_views.ServiceAtLocationDetail.as_view(),
+        name="hsds-service-at-location",
+    ),
     path("hsds/taxonomies", hsds_views.Taxonomies.as_view(), name="hsds-taxonomies"),
     path("hsds/taxonomies/<uuid:id>", hsds_views.TaxonomyDetail.as_view(), name="hsds-taxonomy"),
     path("hsds/taxonomy_terms", hsds_views.TaxonomyTerms.as_view(), name="hsds-taxonomy-terms"),

@@ -296,6 +296,15 @@ TABLE = {
         PUBLIC,
         NO,
     ),
+    "hsds-service-at-locations": (_url("hsds-service-at-locations"), PUBLIC, NO),
+    "hsds-service-at-location": (
+        _url(
+            "hsds-service-at-location",
+            lambda o: uid("service_at_location", o.world.mo.offers.first().uuid),
+        ),
+        PUBLIC,
+        NO,
+    ),
     "hsds-taxonomies": (_url("hsds-taxonomies"), PUBLIC, NO),
     "hsds-taxonomy": (_url("hsds-taxonomy", lambda o: uid("taxonomy", "role")), PUBLIC, NO),
     "hsds-taxonomy-terms": (_url("hsds-taxonomy-terms"), PUBLIC, NO),

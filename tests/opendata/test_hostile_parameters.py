@@ -129,7 +129,8 @@ HSDS_OPERATIONS = [
     "/taxonomies/{id}",
     "/taxonomy_terms",
     "/taxonomy_terms/{id}",
-    "/service_at_locations",  # in the reference, not served here: a JSON 404
+    "/service_at_locations",
+    "/service_at_locations/{id}",
     "/",
 ]
 
