@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django_filters import MultipleChoiceFilter
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -51,7 +52,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
-        if value is None:
+        if not value:  # absent or empty: the default
             return self.page_size
         try:
             return whole_number(self.page_size_query_param, value, maximum=self.max_page_size)
@@ -117,6 +118,20 @@ class CacheableMixin(_ViewBase):
         if paginator is not None and getattr(self, "action", None) == "list":
             known |= {paginator.page_query_param, paginator.page_size_query_param}
         return known
+
+    def initial(self, request, *args, **kwargs):
+        """A parameter that takes one value (all but the vocabulary lists) given
+        more than once is a 400."""
+        super().initial(request, *args, **kwargs)
+        filterset_class = getattr(self, "filterset_class", None)
+        lists = {
+            name
+            for name, filter_ in (filterset_class.base_filters if filterset_class else {}).items()
+            if isinstance(filter_, MultipleChoiceFilter)
+        }
+        for name in self.known_parameters() - lists:
+            if len(request.query_params.getlist(name)) > 1:
+                raise ParseError(f"{name} takes one value")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -271,6 +286,20 @@ class StrictFilterBackend(filters.DjangoFilterBackend):
     a 400 naming each parameter and what is wrong with it: an unknown value must
     not silently return the whole set. (The web directory stays lenient and says
     so next to the filter.)"""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        """An empty value is no filter (``area=``, ``language=``: what HTML forms
+        send), as the schema says (allowEmptyValue)."""
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        data = kwargs["data"].copy()
+        for name, values in list(data.lists()):
+            given = [value for value in values if value != ""]
+            if given:
+                data.setlist(name, given)
+            else:
+                del data[name]
+        kwargs["data"] = data
+        return kwargs
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)

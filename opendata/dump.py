@@ -126,7 +126,9 @@ def export() -> Stamp:
 # The official HSDS 3.0 tables (opendata/schemas/README.md): for each table the
 # portal fills, its file name, columns and a Frictionless Table Schema.
 OFFICIAL = json.loads(
-    (Path(__file__).resolve().parent / "schemas" / "hsds-3.0-tabular.json").read_text("utf-8")
+    (
+        Path(__file__).resolve().parent / "schemas" / "hsds-3.0" / "compiled" / "tabular.json"
+    ).read_text("utf-8")
 )["properties"]
 FILLED = (
     "organization",

@@ -21,7 +21,7 @@ from directory.places import resolve
 from directory.relations import RELATIONS
 from directory.search import search_organisations
 from directory.vocabulary import get_vocabulary
-from opendata import hsds
+from opendata import hsds, hsds_openapi
 from opendata.licence import licence
 from opendata.queries import (
     MAX_PAGE,
@@ -105,13 +105,21 @@ class HsdsView(APIView):
             response["X-Ignored-Parameters"] = ", ".join(quote(name, safe="") for name in ignored)
         return response
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name in self.parameters:
+            if len(request.query_params.getlist(name)) > 1:
+                raise BadParameter(f"{name} takes one value")
+
     def paging(self, request) -> tuple[int, int]:
         """page from 1 to MAX_PAGE (past the last page: an empty page); per_page
-        from 1, at most MAX_PER_PAGE (more is cut to it)."""
+        from 1, at most MAX_PER_PAGE (more is cut to it); empty: the default."""
         params = request.query_params
-        number = whole_number("page", params.get("page", "1"), maximum=MAX_PAGE)
+        number = whole_number("page", params.get("page") or "1", maximum=MAX_PAGE)
         per_page = whole_number(
-            "per_page", params.get("per_page", str(DEFAULT_PER_PAGE)), maximum=10**9
+            "per_page",
+            params.get("per_page") or str(DEFAULT_PER_PAGE),
+            maximum=hsds_openapi.MAX_PER_PAGE_ASKED,
         )
         return number, min(per_page, MAX_PER_PAGE)
 
@@ -131,6 +139,7 @@ class HsdsView(APIView):
         JSON object per line, streamed without paging (``everything``: the
         items in pk order, if ``items`` is ordered otherwise)."""
         if self.ndjson(request):
+            self.paging(request)  # validated, though a stream has no pages
 
             def lines():
                 for batch in _batches(items if everything is None else everything):
@@ -146,13 +155,20 @@ class HsdsView(APIView):
         )
 
 
+class OpenApi(HsdsView):
+    """This server's HSDS API description (opendata/hsds_openapi.py)."""
+
+    def get(self, request):
+        return Response(hsds_openapi.description())
+
+
 class ApiInfo(HsdsView):
     def get(self, request):
         return Response(
             {
                 "version": hsds.HSDS_VERSION,
                 "profile": "https://docs.openreferral.org/en/latest/hsds/schema_reference.html",
-                "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+                "openapi_url": request.build_absolute_uri(reverse("hsds-openapi")),
                 "licence": licence(),
             }
         )
@@ -296,7 +312,8 @@ SERVICE_FILTERS = frozenset(
 
 class Services(HsdsView):
     """Basic services; full=true: fully nested; minimal=true: id and
-    last_modified only (the reference's "id and modified_date")."""
+    last_modified (the reference's "id and modified_date"), with name and status,
+    which the reference's list schema requires."""
 
     parameters = PAGING | SERVICE_FILTERS | {"minimal", "full"}
 
@@ -306,9 +323,14 @@ class Services(HsdsView):
         queryset = _offers(request)
 
         def serialise(rows):
-            if minimal:
+            if minimal:  # with what service_list requires (name, status)
                 return [
-                    {"id": str(o.uuid), "last_modified": o.organisation.updated_at.isoformat()}
+                    {
+                        "id": str(o.uuid),
+                        "name": o.title,
+                        "status": "active",
+                        "last_modified": o.organisation.updated_at.isoformat(),
+                    }
                     for o in rows
                 ]
             return _serialise_offers(rows, full=full)
@@ -325,7 +347,7 @@ class ServiceDetail(HsdsView):
         return Response(_serialise_offers([offer])[0])
 
 
-MAX_PROXIMITY = 1_000_000  # metres
+MAX_PROXIMITY = hsds_openapi.MAX_PROXIMITY
 
 
 def _near(request, queryset):

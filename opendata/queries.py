@@ -43,15 +43,17 @@ def filter_by_term(queryset, term, prefix=""):
 
 
 MAX_PAGE = 1_000_000
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
+# "20.0" is a whole number too (JSON Schema's integer; some clients write it so).
+_WHOLE_NUMBER = re.compile(r"([0-9]{1,12})(?:\.0{1,12})?")
 
 
 def whole_number(name: str, value: str, *, maximum: int) -> int:
     """A page number or size as given in a query: digits only (no sign, no spaces,
     no other scripts' digits), from 1 to ``maximum``."""
-    if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(value) <= maximum:
+    match = _WHOLE_NUMBER.fullmatch(value)
+    if match is None or not 1 <= int(match[1]) <= maximum:
         raise BadParameter(f"{name} must be a whole number from 1 to {maximum}")
-    return int(value)
+    return int(match[1])
 
 
 def modified_since(value: str):

@@ -70,6 +70,9 @@ class PortalAutoSchema(AutoSchema):
                 parameter["description"] = str(filter_.label)
             if parameter.get("in") == "query" and schema.get("type") == "array":
                 schema.setdefault("maxItems", MAX_VALUES_PER_PARAMETER)
+                schema["uniqueItems"] = True  # a repeated value is a 400 (core/params.py)
+            if parameter.get("in") == "query":
+                parameter["allowEmptyValue"] = True  # an empty value: not given
         return parameters
 
     def _get_response_bodies(self, direction="response"):

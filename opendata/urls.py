@@ -8,6 +8,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("hsds/", hsds_views.ApiInfo.as_view(), name="hsds-info"),
+    path("hsds/openapi.json", hsds_views.OpenApi.as_view(), name="hsds-openapi"),
     path("hsds/organizations", hsds_views.Organizations.as_view(), name="hsds-organizations"),
     path(
         "hsds/organizations/<uuid:id>",

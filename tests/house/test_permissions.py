@@ -284,6 +284,7 @@ TABLE = {
         NO,
     ),
     "hsds-info": (_url("hsds-info"), PUBLIC, NO),
+    "hsds-openapi": (_url("hsds-openapi"), PUBLIC, NO),
     "hsds-organizations": (_url("hsds-organizations"), PUBLIC, NO),
     "hsds-organization": (
         _url("hsds-organization", lambda o: o.world.mo.uuid),

@@ -57,7 +57,7 @@ def test_an_unknown_filter_value_is_a_400_naming_it(client, world, params, named
     assert all(body["errors"][name] for name in body["errors"])
 
 
-@pytest.mark.parametrize("size", ["null", "0", "101", "-1", "1.5", ""])
+@pytest.mark.parametrize("size", ["null", "0", "101", "-1", "1.5"])
 def test_a_malformed_page_size_is_a_400(client, world, size):
     response = client.get(ORGS, {"page_size": size})
     assert response.status_code == 400

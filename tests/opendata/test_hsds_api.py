@@ -98,7 +98,7 @@ def test_lists_are_basic_unless_full_is_asked_for(client, world):
     assert all(set(s) <= set(hsds.SERVICE_BASIC) for s in services)
     assert all("languages" in s for s in _get(client, "/services", full="true").json()["contents"])
     minimal = _get(client, "/services", minimal="true").json()["contents"]
-    assert minimal and all(set(s) == {"id", "last_modified"} for s in minimal)
+    assert minimal and all(set(s) == {"id", "name", "status", "last_modified"} for s in minimal)
     places = _get(client, "/service_at_locations").json()["contents"]
     assert all(set(p) == {"id", "service_id", "location_id"} for p in places)
     full_places = _get(client, "/service_at_locations", full="true").json()["contents"]
