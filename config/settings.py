@@ -398,6 +398,7 @@ OPEN_DATA_LICENCE_URL = envstr(
     "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.de"
 )
 OPEN_DATA_ATTRIBUTION = envstr("OPEN_DATA_ATTRIBUTION", "Quelle: MO-Portal")
+OPEN_DATA_PUBLISHER = envstr("OPEN_DATA_PUBLISHER", "MO-Portal")  # DCAT: who publishes the data
 
 # CORS (django-cors-headers): a page on any other origin may read the open data
 # (the API, HSDS, the dumps and the result downloads), never with cookies, so

@@ -21,7 +21,7 @@ from core.pagecache import (
     hash_params,
     is_fragment_request,
 )
-from directory import extensions, identity, merging
+from directory import extensions, identity, jsonld, merging
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facet_html import options_html
 from directory.facets import facet_counts
@@ -397,6 +397,7 @@ class ProfileParts:
     head: SafeString
     body: SafeString
     has_owner: bool
+    jsonld: SafeString  # schema.org, what anonymous visitors see (published profiles)
 
 
 def profile_parts(organisation: Organisation, loaded: dict[str, Any] | None = None) -> ProfileParts:
@@ -423,12 +424,16 @@ def profile_parts(organisation: Organisation, loaded: dict[str, Any] | None = No
             head=mark_safe(render_to_string("directory/includes/profile_head.html", context)),
             body=mark_safe(render_to_string("directory/includes/profile_body.html", context)),
             has_owner=organisation.memberships.filter(role="owner").exists(),
+            jsonld=jsonld.script(jsonld.organisation_data(organisation, terms))
+            if organisation.is_published
+            else mark_safe(""),
         )
 
     # Whether it is overdue changes with the date, not with a version.
     overdue = organisation.confirmation_overdue()
     parts = (organisation.pk, organisation.version, get_language(), overdue)
-    return cached("profile-parts", parts, render_parts, namespaces=("directory",))
+    # ":2": with the JSON-LD (parts kept before it have none).
+    return cached("profile-parts:2", parts, render_parts, namespaces=("directory",))
 
 
 @anonymous_page("directory", "guide")

@@ -277,6 +277,7 @@ class APIRoot(APIRootView):
             "schema": request.build_absolute_uri(reverse("api-schema")),
             "documentation": request.build_absolute_uri(reverse("api-docs")),
             "hsds": request.build_absolute_uri(reverse("hsds-info")),
+            "catalog": request.build_absolute_uri(reverse("dcat-catalog")),
         }
         return response
 

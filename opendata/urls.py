@@ -1,12 +1,13 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from opendata import downloads, hsds_views
+from opendata import catalog_views, downloads, hsds_views
 from opendata.api import router
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("catalog.jsonld", catalog_views.catalogue, name="dcat-catalog"),
     path("hsds/", hsds_views.ApiInfo.as_view(), name="hsds-info"),
     path("hsds/openapi.json", hsds_views.OpenApi.as_view(), name="hsds-openapi"),
     path("hsds/organizations", hsds_views.Organizations.as_view(), name="hsds-organizations"),

@@ -7,6 +7,7 @@ an event-handler attribute, an inline <script>, a frame or plugin, or a
 Content-Security-Policy forbids them), so any one found is an injection.
 """
 
+import json
 from html.parser import HTMLParser
 
 from django.apps import apps
@@ -79,6 +80,19 @@ class _Injections(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found = []
+        self.data_block: list[str] | None = None  # the text of a JSON-LD block being read
+
+    def handle_data(self, data):
+        if self.data_block is not None:
+            self.data_block.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.data_block is not None:
+            try:
+                json.loads("".join(self.data_block))
+            except ValueError:
+                self.found.append("<script type=application/ld+json> that is not JSON")
+            self.data_block = None
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
@@ -88,7 +102,9 @@ class _Injections(HTMLParser):
                 scheme = "".join(value.split()).lower()
                 if scheme.startswith(("javascript:", "vbscript:", "data:text/html")):
                     self.found.append(f"<{tag} {name}={value!r}>")
-        if tag == "script" and not dict(attrs).get("src"):
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            self.data_block = []  # data, not run: it must be JSON to its end (handle_endtag)
+        elif tag == "script" and not dict(attrs).get("src"):
             self.found.append("<script> without src")
         if tag in {"iframe", "object", "embed", "base", "frame"}:
             self.found.append(f"<{tag}>")

@@ -283,6 +283,7 @@ TABLE = {
         PUBLIC,
         NO,
     ),
+    "dcat-catalog": (_url("dcat-catalog"), PUBLIC, NO),
     "hsds-info": (_url("hsds-info"), PUBLIC, NO),
     "hsds-openapi": (_url("hsds-openapi"), PUBLIC, NO),
     "hsds-organizations": (_url("hsds-organizations"), PUBLIC, NO),
