@@ -33,8 +33,8 @@ from support.models import SupportOffer
 
 class Pagination(PageNumberPagination):
     """page: a whole number from 1 to MAX_PAGE (or "last"), else a 400; a page
-    past the last one is DRF's 404. page_size: a whole number from 1 to
-    max_page_size, else a 400 (not silently the default)."""
+    past the last one is DRF's 404. page_size: a whole number (else a 400, not
+    silently the default), at most max_page_size given."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -51,13 +51,16 @@ class Pagination(PageNumberPagination):
             raise ParseError(str(error)) from None
 
     def get_page_size(self, request):
+        """A whole number (else a 400); more than max_page_size is cut to it, as
+        it always was; absent or empty: the default."""
         value = request.query_params.get(self.page_size_query_param)
-        if not value:  # absent or empty: the default
+        if not value:
             return self.page_size
         try:
-            return whole_number(self.page_size_query_param, value, maximum=self.max_page_size)
+            size = whole_number(self.page_size_query_param, value, maximum=MAX_PAGE)
         except BadParameter as error:
             raise ParseError(str(error)) from None
+        return min(size, self.max_page_size)
 
     def page_end(self, request, total: int) -> int:
         """Where the page asked for ends (offset + page size), for the choice of
@@ -83,9 +86,10 @@ class Pagination(PageNumberPagination):
                 parameter["schema"] = {
                     "type": "integer",
                     "minimum": 1,
-                    "maximum": self.max_page_size,
+                    "maximum": MAX_PAGE,
                     "default": self.page_size,
                 }
+                parameter["description"] = f"At most {self.max_page_size} are given."
         return parameters
 
     # DRF only calls it (with the queryset and page size); the stubs expect a class.

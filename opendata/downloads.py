@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from core.csvexport import safe_cell
@@ -39,7 +40,7 @@ from directory.filters import OrganisationFilter
 from directory.models import Offer, Organisation, PublicDataVersion
 from directory.relations import RELATIONS
 from directory.vocabulary import TERM_RELATIONS, terms_by_organisation
-from opendata.dump import FILES, dump_path, read_stamp
+from opendata.dump import FILES, FORMAT, dump_path, read_stamp
 from opendata.hsds import PUBLIC
 from opendata.licence import licence
 
@@ -231,19 +232,23 @@ def _xlsx_columns() -> list[tuple[str, str]]:
     return [(column, str(labels[column])) for column in COLUMNS]
 
 
-def _xlsx_value(value: object) -> object:
-    """A cell's value: numbers and dates typed, yes/no in words, lists joined."""
+# The columns that hold dates (ISO text in the rows): date cells in the workbook.
+XLSX_DATES = {"confirmed_at", "charitable_notice_date", "identity_verified_at"}
+
+
+def _xlsx_value(column: str, value: object) -> object:
+    """A cell's value: numbers and dates typed, yes/no in words, lists joined,
+    text without the control characters a workbook cannot hold."""
     if isinstance(value, bool):
         return str(_("ja") if value else _("nein"))
     if isinstance(value, int) or value is None:
         return value
     if isinstance(value, list):
-        return ", ".join(value)
-    text = str(value)
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        return datetime.date.fromisoformat(text)
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T.*", text):
-        return datetime.datetime.fromisoformat(text).replace(tzinfo=None)
+        value = ", ".join(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if column in XLSX_DATES and text:
+        moment = datetime.datetime.fromisoformat(text)
+        return moment.date() if len(text) == 10 else moment.replace(tzinfo=None)
     return text
 
 
@@ -259,7 +264,7 @@ def export_xlsx(request):
     for row in _rows(request, _filtered(request), labels=True):
         cells = []
         for column, _label in columns:
-            value = _xlsx_value(row[column])
+            value = _xlsx_value(column, row[column])
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, never a formula (openpyxl reads "=..." as one)
@@ -321,7 +326,11 @@ def dump(request, name):
     except FileNotFoundError:
         raise Http404("The dump has not been generated yet (manage.py export_open_data).") from None
     stamp = read_stamp(handle, name)  # of the very file served
-    if stamp is None or stamp.version < PublicDataVersion.current().withdrawn:
+    if (
+        stamp is None
+        or stamp.version < PublicDataVersion.current().withdrawn
+        or stamp.format != FORMAT  # an older release's layout, being written anew
+    ):
         handle.close()
         response = HttpResponse(
             "The published data changed since this dump was generated; it is being "
@@ -335,7 +344,7 @@ def dump(request, name):
     served = FileResponse(handle, as_attachment=True, filename=name)
     served["Last-Modified"] = http_date(stamp.generated_at.timestamp())
     served["X-Generated-At"] = stamp.generated_at.isoformat()
-    served["ETag"] = f'"{stamp.version}-{stamp.generated_at.timestamp():.6f}"'
+    served["ETag"] = f'"{stamp.format}-{stamp.version}-{stamp.generated_at.timestamp():.6f}"'
     # Caches ask again each time (a dump may be withdrawn) and get a 304 while unchanged.
     served["Cache-Control"] = "public, no-cache"
     return served

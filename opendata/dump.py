@@ -36,15 +36,24 @@ from opendata.queries import published
 
 BATCH = 500
 FILES = ("hsds.json", "hsds-tabular.zip")
+# The layout of the files: a dump of another layout (an older release's) is
+# stale whatever its data version, so the worker writes it again at once and
+# it is never served meanwhile. 2: official file names and table schemas,
+# basic/unique ids and codes, no spreadsheet escaping (issue 23).
+FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Stamp:
     version: int
     generated_at: datetime.datetime
+    format: int = FORMAT
 
     def text(self) -> str:
-        return f"generated_at={self.generated_at.isoformat()} version={self.version}"
+        return (
+            f"generated_at={self.generated_at.isoformat()} version={self.version} "
+            f"format={self.format}"
+        )
 
 
 def stamp_now() -> Stamp:
@@ -52,16 +61,17 @@ def stamp_now() -> Stamp:
     return Stamp(PublicDataVersion.current().number, timezone.now())
 
 
-_JSON_STAMP = re.compile(rb'^\{"generated_at": "([^"]+)", "version": (\d+),')
-_TEXT_STAMP = re.compile(r"^generated_at=(\S+) version=(\d+)$")
+# Files written before the layout had a number carry none: layout 1.
+_JSON_STAMP = re.compile(rb'^\{"generated_at": "([^"]+)", "version": (\d+),(?: "format": (\d+),)?')
+_TEXT_STAMP = re.compile(r"^generated_at=(\S+) version=(\d+)(?: format=(\d+))?$")
 
 
-def _parsed(generated_at: str, version: str | bytes) -> Stamp | None:
+def _parsed(generated_at: str, version: str | bytes, layout: str | bytes | None) -> Stamp | None:
     try:
         moment = datetime.datetime.fromisoformat(generated_at)
     except ValueError:
         return None
-    return Stamp(int(version), moment) if moment.tzinfo else None
+    return Stamp(int(version), moment, int(layout or 1)) if moment.tzinfo else None
 
 
 def read_stamp(handle: IO[bytes], name: str) -> Stamp | None:
@@ -70,10 +80,10 @@ def read_stamp(handle: IO[bytes], name: str) -> Stamp | None:
     try:
         if name.endswith(".json"):
             match = _JSON_STAMP.match(handle.read(200))
-            return _parsed(match[1].decode(), match[2]) if match else None
+            return _parsed(match[1].decode(), match[2], match[3]) if match else None
         with zipfile.ZipFile(handle) as archive:
             found = _TEXT_STAMP.match(archive.comment.decode("utf-8", "replace"))
-        return _parsed(found[1], found[2]) if found else None
+        return _parsed(found[1], found[2], found[3]) if found else None
     except (zipfile.BadZipFile, OSError):
         return None
     finally:
@@ -96,7 +106,9 @@ def is_stale() -> bool:
     """Whether a dump file is missing or older than the public data."""
     current = PublicDataVersion.current().number
     stamps = [stored_stamp(name) for name in FILES]
-    return any(stamp is None or stamp.version < current for stamp in stamps)
+    return any(
+        stamp is None or stamp.version < current or stamp.format != FORMAT for stamp in stamps
+    )
 
 
 def export() -> Stamp:
@@ -116,7 +128,7 @@ def export() -> Stamp:
                 with temporary.open("wb") as binary:
                     write(binary, stamp)
             stored = stored_stamp(name)
-            if stored is None or stored.version <= stamp.version:
+            if stored is None or stored.version <= stamp.version or stored.format != FORMAT:
                 os.replace(temporary, folder / name)
         finally:
             temporary.unlink(missing_ok=True)
@@ -216,7 +228,13 @@ def write_json(handle, stamp: Stamp | None = None) -> int:
     stamp = stamp or stamp_now()
     vocab = get_vocabulary()
     handle.write(
-        json.dumps({"generated_at": stamp.generated_at.isoformat(), "version": stamp.version})[:-1]
+        json.dumps(
+            {
+                "generated_at": stamp.generated_at.isoformat(),
+                "version": stamp.version,
+                "format": stamp.format,
+            }
+        )[:-1]
     )
     handle.write(', "licence": ' + json.dumps(licence(), ensure_ascii=False))
     handle.write(
@@ -302,6 +320,9 @@ def _zip(handle, folder, stamp: Stamp) -> None:
         "name": "mo-portal-hsds",
         "title": "MO-Portal: Migrantenorganisationen in Deutschland (HSDS 3.0)",
         "created": stamp.generated_at.isoformat(),
+        "description": "Machine-readable: every value as published, not escaped for "
+        "spreadsheets (a cell may begin with =, +, - or @; do not open the files in a "
+        "spreadsheet that runs formulas). For spreadsheets: /organisationen/export.xlsx.",
         "profile": "tabular-data-package",
         "licenses": [{"name": licence()["name"], "path": licence()["url"]}],
         "resources": [

@@ -69,8 +69,7 @@ class PortalAutoSchema(AutoSchema):
             if filter_ is not None and filter_.label and not parameter.get("description"):
                 parameter["description"] = str(filter_.label)
             if parameter.get("in") == "query" and schema.get("type") == "array":
-                schema.setdefault("maxItems", MAX_VALUES_PER_PARAMETER)
-                schema["uniqueItems"] = True  # a repeated value is a 400 (core/params.py)
+                schema.setdefault("maxItems", MAX_VALUES_PER_PARAMETER)  # core/params.py
             if parameter.get("in") == "query":
                 parameter["allowEmptyValue"] = True  # an empty value: not given
         return parameters

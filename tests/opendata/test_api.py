@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from directory.models import Organisation
+from opendata.api import Pagination
 from tests.pages import build_world
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +58,19 @@ def test_an_unknown_filter_value_is_a_400_naming_it(client, world, params, named
     assert all(body["errors"][name] for name in body["errors"])
 
 
-@pytest.mark.parametrize("size", ["null", "0", "101", "-1", "1.5"])
+@pytest.mark.parametrize("size", ["null", "0", "-1", "1.5", "2x"])
 def test_a_malformed_page_size_is_a_400(client, world, size):
     response = client.get(ORGS, {"page_size": size})
     assert response.status_code == 400
-    assert response.json() == {"detail": "page_size must be a whole number from 1 to 100"}
+    assert response.json() == {"detail": "page_size must be a whole number from 1 to 1000000"}
+
+
+def test_a_page_size_above_the_maximum_is_cut_to_it_as_always(client, world, monkeypatch):
+    monkeypatch.setattr(Pagination, "max_page_size", 3)
+    response = client.get(ORGS, {"page_size": "1000"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 3
+    small = client.get(ORGS, {"page_size": "2.0"})
+    assert small.status_code == 200 and len(small.json()["results"]) == 2
 
 
 def test_an_unknown_parameter_is_named_in_a_header_and_changes_nothing(client, world):

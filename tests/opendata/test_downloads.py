@@ -103,6 +103,17 @@ def test_no_formula_reaches_a_spreadsheet(client, world):
     assert {'=HYPERLINK("http://evil.example")', "+1+1", "@SUM(A1)", "+49 385 123456"} <= texts
 
 
+def test_date_like_texts_and_control_characters_do_not_break_the_workbook(client, world):
+    world.mo.name = "2024-02-30"  # looks like a date, is none: stays the text
+    world.mo.short_name = "Zeilen\x0bumbruch\x1f"  # Word's line break, a unit separator
+    world.mo.save()
+    sheet = _xlsx(client, role="informationsvermittler").worksheets[0]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    (row,) = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
+    assert row["Name"].value == "2024-02-30" and row["Name"].data_type == "s"
+    assert row["Kurzname"].value == "Zeilenumbruch"
+
+
 def test_the_spreadsheet_download_has_labels_text_postcodes_and_typed_cells(client, world):
     world.mo.postal_code, world.mo.city = "01067", "Dresden"
     world.mo.save()

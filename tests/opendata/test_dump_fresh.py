@@ -22,7 +22,7 @@ from django.utils.http import http_date, parse_http_date
 from directory import services
 from directory.models import Organisation, PublicDataVersion, Visibility
 from opendata import dump
-from opendata.dump import FILES, Stamp
+from opendata.dump import FILES, FORMAT, Stamp
 from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +195,9 @@ def test_the_dump_carries_its_generation_time(client, kontakt, media):
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         package = json.loads(archive.read("datapackage.json"))
         assert package["created"] == data["generated_at"]
-        assert archive.comment.decode() == f"generated_at={data['generated_at']} version={version}"
+        assert archive.comment.decode() == (
+            f"generated_at={data['generated_at']} version={version} format={FORMAT}"
+        )
         utc = generated.astimezone(datetime.UTC)
         for entry in archive.infolist():
             moment = datetime.datetime(*entry.date_time, tzinfo=datetime.UTC)
@@ -210,6 +212,24 @@ def test_a_dump_without_a_stamp_is_not_served(client, kontakt, media):
     assert dump.is_stale()
     call_command("export_open_data", "--if-stale", verbosity=0)
     assert {status for status, _ in _both(client).values()} == {200}
+
+
+def test_a_dump_of_an_older_layout_is_not_served_and_written_anew(client, kontakt, media):
+    """After a release that changed the files' layout, the dumps it left (their
+    stamps without a layout: 1) are stale whatever their data version."""
+    _export()
+    folder = media / "opendata"
+    text = (folder / "hsds.json").read_text("utf-8")
+    (folder / "hsds.json").write_text(text.replace(f', "format": {FORMAT}', "", 1), "utf-8")
+    with zipfile.ZipFile(folder / "hsds-tabular.zip", "a") as archive:
+        archive.comment = archive.comment.replace(f" format={FORMAT}".encode(), b"")
+    assert dump.stored_stamp("hsds.json").format == 1
+    assert dump.stored_stamp("hsds-tabular.zip").format == 1
+    assert dump.is_stale()
+    assert {status for status, _ in _both(client).values()} == {503}
+    call_command("export_open_data", "--if-stale", verbosity=0)
+    assert {status for status, _ in _both(client).values()} == {200}
+    assert dump.stored_stamp("hsds.json").format == FORMAT
 
 
 def test_the_worker_writes_only_when_stale(kontakt, monkeypatch, capsys):
