@@ -4,6 +4,7 @@ enum of the current vocabulary), choices their values, never database ids."""
 
 from typing import Any
 
+from django.db import DatabaseError
 from django_filters import ChoiceFilter, MultipleChoiceFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -40,10 +41,15 @@ HEADERS = {
 }
 
 
-def _choices(filter_: Any) -> list[str]:
+def _choices(filter_: Any) -> list[str] | None:
+    """The values a choice filter takes; None while the vocabulary cannot be read
+    (the database unreachable, e.g. in ``check --deploy`` without one)."""
     choices = filter_.extra.get("choices", ())
     if callable(choices):
-        choices = choices()
+        try:
+            choices = choices()
+        except DatabaseError:
+            return None
     return [str(value) for value, _label in choices]
 
 
@@ -61,7 +67,10 @@ class PortalAutoSchema(AutoSchema):
             if isinstance(filter_, (MultipleChoiceFilter, ChoiceFilter)):
                 # Every value the API takes (the languages too: ISO 639-1, about
                 # 180), so that a schema-valid value is never refused.
-                schema = {"type": "string", "enum": _choices(filter_)}
+                values = _choices(filter_)
+                schema = (
+                    {"type": "string"} if values is None else {"type": "string", "enum": values}
+                )
                 if isinstance(filter_, MultipleChoiceFilter):
                     schema = {"type": "array", "items": schema}
                     parameter.update(style="form", explode=True)
