@@ -134,3 +134,8 @@ def badge(check: IdentityVerification | None) -> Badge | None:
     else:
         text = _("Gemeinnützigkeit (Freistellungsbescheid) am %(date)s geprüft.")
     return Badge(label=_("Identität geprüft"), text=text % {"date": when}, date=date)
+
+
+# The identifier scheme of a register entry (org-id.guide: the Common Register
+# Portal of the German federal states), in HSDS and in the profiles' JSON-LD.
+REGISTER_SCHEME = "DE-CR"

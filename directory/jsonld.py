@@ -10,11 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.siteurl import site_url
 from directory.access import visible_contact
+from directory.identity import REGISTER_SCHEME
 from directory.models import Organisation, Term
 from directory.relations import FIELDS, LANGUAGES
 from directory.vocabulary import get_vocabulary
-
-REGISTER_SCHEME = "DE-CR"  # as in HSDS: the German common register portal (org-id.guide)
 
 
 def organisation_data(organisation: Organisation, terms: dict[str, list[Term]]) -> dict:

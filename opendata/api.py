@@ -3,7 +3,6 @@ and search as the web directory, vocabulary terms, the guide, support offers."""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -27,7 +26,7 @@ from directory.vocabulary import TERM_RELATIONS, get_vocabulary, terms_by_organi
 from guidance.models import Chapter, Item
 from opendata.hsds import PUBLIC
 from opendata.licence import licence
-from opendata.queries import MAX_PAGE, BadParameter, whole_number
+from opendata.queries import MAX_PAGE, BadParameter, ignored_header, whole_number
 from support.models import SupportOffer
 
 
@@ -143,7 +142,7 @@ class CacheableMixin(_ViewBase):
             response["Cache-Control"] = "public, max-age=60"
         ignored = sorted(set(request.query_params) - self.known_parameters())
         if ignored:  # as written in a URL: a header holds no line break or other script
-            response["X-Ignored-Parameters"] = ", ".join(quote(name, safe="") for name in ignored)
+            response["X-Ignored-Parameters"] = ignored_header(ignored)
         return response
 
 

@@ -27,6 +27,7 @@ from django.urls import reverse
 from core.siteurl import site_url
 from directory import identity
 from directory.access import visible_contact
+from directory.identity import REGISTER_SCHEME
 from directory.models import Organisation, Term
 from directory.relations import (
     ADVICE_LANGUAGES,
@@ -200,7 +201,6 @@ def _phones(organisation: Organisation, contact: dict, **links) -> list[dict]:
     ]
 
 
-REGISTER_SCHEME = "DE-CR"  # org-id.guide: Common Register Portal of the German federal states
 REGISTER_TYPES = {
     "VR": "Vereinsregister",
     "HRA": "Handelsregister A",

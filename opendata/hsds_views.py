@@ -3,7 +3,6 @@ the HSDS OpenAPI reference that apply to this directory."""
 
 import json
 import uuid
-from urllib.parse import quote
 
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
@@ -28,6 +27,7 @@ from opendata.queries import (
     BadParameter,
     clean_search,
     filter_by_term,
+    ignored_header,
     modified_since,
     offers_of_published,
     published,
@@ -102,7 +102,7 @@ class HsdsView(APIView):
             response["Cache-Control"] = "public, max-age=60"
         ignored = sorted(set(request.query_params) - self.parameters - {"format"})
         if ignored:
-            response["X-Ignored-Parameters"] = ", ".join(quote(name, safe="") for name in ignored)
+            response["X-Ignored-Parameters"] = ignored_header(ignored)
         return response
 
     def initial(self, request, *args, **kwargs):

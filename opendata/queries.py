@@ -3,6 +3,7 @@ data only (see hsds.PUBLIC and directory.access.visible_contact)."""
 
 import re
 from datetime import UTC, datetime, time
+from urllib.parse import quote
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
@@ -16,6 +17,12 @@ from opendata.hsds import uid
 
 class BadParameter(ValueError):
     pass
+
+
+def ignored_header(names) -> str:
+    """The X-Ignored-Parameters value: the names as written in a URL (a header
+    holds no line break or other script)."""
+    return ", ".join(quote(name, safe="") for name in sorted(names))
 
 
 def clean_search(value: str | None) -> str:
