@@ -3,7 +3,15 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import CooperationRequest, RequestMessage
+from cooperation.models import (
+    Allowance,
+    Cooperation,
+    CooperationRequest,
+    Milestone,
+    RequestMessage,
+    SpaceReview,
+)
+from core.concurrency import VersionedFormMixin
 from directory.models import Term
 
 
@@ -48,3 +56,67 @@ class RelayReplyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["author_name"].required = True
+
+
+# The cooperation space ------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlanForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Cooperation
+        fields = ["goals", "partner_role", "mo_role", "working_arrangements"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("goals", "partner_role", "mo_role", "working_arrangements")
+        }
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "responsible"]
+        widgets = {"due_on": DateInput()}
+        help_texts = {"title": _("Zum Beispiel „Erster Infoabend in der Gemeinde“.")}
+
+
+class AllowanceForm(forms.ModelForm):
+    class Meta:
+        model = Allowance
+        fields = ["purpose", "amount", "unit", "paid_by"]
+        localized_fields = ["amount"]  # "25,00" in German
+        help_texts = {"purpose": _("Zum Beispiel „Sprachmittlung bei Beratungsterminen“.")}
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Dokument"),
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG oder Text; höchstens 5 MB."
+        ),
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = SpaceReview
+        fields = ["went_well", "improve"]
+        widgets = {
+            "went_well": forms.Textarea(attrs={"rows": 3}),
+            "improve": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ReferenceForm(VersionedFormMixin, forms.Form):
+    summary = forms.CharField(
+        label=_("Was haben Sie gemeinsam gemacht?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Zwei bis drei Sätze, die auf dem Profil der Organisation stehen, sobald beide "
+            "Seiten sie bestätigt haben. Keine Namen von Teilnehmenden."
+        ),
+    )

@@ -314,6 +314,10 @@ def request_decide(*, cooperation_request: CooperationRequest, by: User, accept:
         raise RequestError("decided")
     cooperation_request.status = status
     cooperation_request.updated_at = cooperation_request.recipient_activity_at = now
+    if accept:  # the cooperation space opens (cooperation.space builds on this module)
+        from cooperation.space import space_open
+
+        space_open(cooperation_request=cooperation_request, by=by)
     _notify_sender(cooperation_request, "request-decided", {"by": by})
 
 

@@ -43,6 +43,7 @@ from directory.models import (
     ProfileRevision,
 )
 from directory.outreach_models import TakeoverInvitation
+from directory.reference_models import Reference
 from directory.vocabulary import TERM_RELATIONS
 from mailer.services import mail_user
 
@@ -248,6 +249,7 @@ def _register_directory() -> None:
         shown=False,
     )
     register(Offer, "organisation", label=_("Angebote"), move=keep, shown=False)
+    register(Reference, "organisation", label=_("Referenzen"), move=move_all)
     register(Membership, "organisation", label=_("Team"), move=keep, shown=False)
     register(ProfileRevision, "organisation", label=_("Änderungen"), move=keep, shown=False)
     register(

@@ -18,6 +18,7 @@ from core.concurrency import version_field
 from directory import relations
 from directory.outreach_models import OutreachJob, TakeoverInvitation  # noqa: F401
 from directory.places import Place  # noqa: F401  (the gazetteer's table, a model of this app)
+from directory.reference_models import Reference  # noqa: F401  (confirmed references)
 from directory.relations import Relation, Text
 
 

@@ -21,7 +21,7 @@ from core.pagecache import (
     hash_params,
     is_fragment_request,
 )
-from directory import extensions, identity, jsonld, merging
+from directory import extensions, identity, jsonld, merging, references
 from directory.access import is_reviewer, membership_of, organisation_for_viewer, visible_contact
 from directory.facet_html import options_html
 from directory.facets import facet_counts
@@ -419,6 +419,7 @@ def profile_parts(organisation: Organisation, loaded: dict[str, Any] | None = No
             "terms": terms,
             "offers": offers,
             "overdue": overdue,
+            "references": references.confirmed_of([organisation.pk])[organisation.pk],
         }
         return ProfileParts(
             head=mark_safe(render_to_string("directory/includes/profile_head.html", context)),

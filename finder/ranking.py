@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from directory import geo, identity
 from directory.filters import DEFAULT_RADIUS
 from directory.models import Organisation
+from directory.reference_models import Reference
 from directory.relations import (
     ADVICE_LANGUAGES,
     BY_FIELD,
@@ -112,6 +113,23 @@ def _term_test(relation: str, term_id: int):
     return lambda organisation, terms: any(t.pk == term_id for t in terms.get(relation, []))
 
 
+def _cooperated(
+    declared: Q, declared_test: Callable[..., bool], term_id: int
+) -> tuple[Q, Callable[..., bool]]:
+    """Cooperation with an institution type: the MO says so in its profile, or a
+    reference confirmed by both sides names a partner of that type
+    (directory.references). The references are few: their MOs are one small
+    subquery. The test reads ``confirmed_references``, set on the page's MOs."""
+    confirmed = Reference.objects.confirmed().filter(partner_type_id=term_id)
+
+    def test(organisation: Organisation, terms: dict) -> bool:
+        return declared_test(organisation, terms) or any(
+            r.partner_type_id == term_id for r in getattr(organisation, "confirmed_references", [])
+        )
+
+    return declared | Q(pk__in=confirmed.values("organisation_id")), test
+
+
 def build_criteria(data: dict) -> list[Criterion]:
     """Criteria from the finder form's cleaned data."""
     criteria: list[Criterion] = []
@@ -130,14 +148,17 @@ def build_criteria(data: dict) -> list[Criterion]:
         key = relation.param
         term = data.get(key)
         if term:
+            condition, test = _has(relation.field, term.pk), _term_test(relation.field, term.pk)
+            if relation is COOPERATION_EXPERIENCE:
+                condition, test = _cooperated(condition, test, term.pk)
             criteria.append(
                 Criterion(
                     key=key,
-                    condition=_has(relation.field, term.pk),
+                    condition=condition,
                     importance=importance(key),
                     met_label=term.label,
                     missed_label=missing % {"term": term.label},
-                    test=_term_test(relation.field, term.pk),
+                    test=test,
                 )
             )
     # A language counts whether the MO speaks it or advises in it.

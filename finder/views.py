@@ -23,7 +23,7 @@ from core.access import user_passes_test_or_403
 from core.csvexport import csv_response
 from core.http import safe_next
 from core.pagecache import anonymous_page, is_fragment_request
-from directory import geo, identity
+from directory import geo, identity, references
 from directory.access import visible_contact
 from directory.filters import DEFAULT_RADIUS
 from directory.geo import km_from_squared
@@ -210,7 +210,9 @@ def finder(request):
         page.object_list = rows
         terms = terms_by_organisation([o.pk for o in rows])
         identity.attach(rows)
+        confirmed = references.confirmed_of([o.pk for o in rows])
         for organisation in rows:
+            organisation.confirmed_references = confirmed[organisation.pk]
             organisation.explanation = explain(organisation, terms[organisation.pk], criteria)
             squared = getattr(organisation, geo.DISTANCE, None)
             organisation.distance_km = None if squared is None else round(km_from_squared(squared))
