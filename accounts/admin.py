@@ -4,7 +4,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import AccountReport, InstitutionVerification, OfficialDomain, User
+from accounts.models import (
+    AccountReport,
+    InstitutionEditor,
+    InstitutionOffer,
+    InstitutionProfile,
+    InstitutionVerification,
+    OfficialDomain,
+    User,
+)
 
 
 class InstitutionVerificationInline(admin.StackedInline):
@@ -120,4 +128,33 @@ class AccountReportAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+class InstitutionOfferInline(admin.TabularInline):
+    model = InstitutionOffer
+    extra = 0
+
+
+class InstitutionEditorInline(admin.TabularInline):
+    model = InstitutionEditor
+    fk_name = "profile"
+    extra = 0
+    fields = ["user", "added_at", "added_by"]
+
+
+@admin.register(InstitutionProfile)
+class InstitutionProfileAdmin(admin.ModelAdmin):
+    """Shown, not edited: editors and coordinators edit at /institutionen/<slug>/
+    (with the version check, core.concurrency)."""
+
+    list_display = ["name", "institution_type", "state", "published", "updated_at"]
+    list_filter = ["published", "institution_type", "state"]
+    search_fields = ["name", "slug", "city", "contact_name"]
+    inlines = [InstitutionOfferInline, InstitutionEditorInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

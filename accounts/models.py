@@ -7,10 +7,12 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.domains import email_domain
+from core.concurrency import version_field
 from core.security import normalise_identity
 from directory.models import Term, vocabulary_term
 
@@ -250,3 +252,131 @@ class AccountReport(models.Model):
 
     def __str__(self):
         return f"{self.account}: {self.reason[:40]}"
+
+
+class InstitutionProfile(models.Model):
+    """What an institution offers MOs (guide chapters 6 and 7: rooms, intercultural
+    training, job shadowing, advice on funding ...), with a contact person for MOs,
+    so that cooperation goes both ways and MOs can find the institution.
+
+    Who sees what: a published profile is public, except the contact person's
+    e-mail address and phone number: these are shown to signed-in members of an
+    MO team, verified institutions, coordinators and the profile's editors, never
+    to anonymous visitors or bots (``accounts.institutions.contact_visible``). The
+    contact's name and function are public: they tell an MO whom to ask for.
+    An unpublished profile exists only for its editors and coordinators (404 for
+    everybody else).
+
+    Who edits: the verified institution account that created it and the verified
+    colleagues added as editors (``InstitutionEditor``), coordinators always. The
+    right is checked with ``User.is_institution`` at each request, so an account
+    whose verification is revoked loses it at once (its editor row stays and counts
+    again if the account is verified again).
+    """
+
+    name = models.CharField(_("Name der Institution"), max_length=200)
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=220, unique=True)
+    institution_type = vocabulary_term(Term.Kind.INSTITUTION_TYPE, _("Art der Institution"))
+    state = vocabulary_term(Term.Kind.STATE, _("Bundesland"))
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    description = models.TextField(_("Kurzbeschreibung"), max_length=2000, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    contact_name = models.CharField(_("Ansprechperson für MO"), max_length=150, blank=True)
+    contact_function = models.CharField(
+        _("Funktion der Ansprechperson"), max_length=150, blank=True
+    )
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=40, blank=True)
+    offer_details = models.TextField(_("Einzelheiten zum Angebot"), max_length=2000, blank=True)
+    published = models.BooleanField(_("Veröffentlicht"), default=False)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now)
+    updated_at = models.DateTimeField(_("Geändert am"), default=timezone.now)
+    version = version_field()
+
+    class Meta:
+        verbose_name = _("Institutionsprofil")
+        verbose_name_plural = _("Institutionsprofile")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institution_profile", args=[self.slug])
+
+
+class InstitutionOffer(models.Model):
+    """One kind of thing an institution offers MOs (one row per kind and profile)."""
+
+    class Kind(models.TextChoices):
+        ROOMS = "rooms", _("Räume für Treffen und Veranstaltungen")
+        TRAINING = "training", _("Interkulturelle Schulungen und Fortbildungen")
+        SHADOWING = "shadowing", _("Hospitationen und Austauschtage")
+        FUNDING = "funding", _("Beratung zu Förderung und Finanzierung")
+        LABOUR_MARKET = "labour_market", _("Fachinformationen zum Arbeitsmarkt")
+        NETWORKS = "networks", _("Einbindung in Netzwerke")
+        JOINT_PROJECTS = "joint_projects", _("Kooperationsprojekte und gemeinsame Anträge")
+        OTHER = "other", _("Sonstiges")
+
+    profile = models.ForeignKey(
+        InstitutionProfile,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("Institutionsprofil"),
+    )
+    kind = models.CharField(_("Angebot"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("Angebot einer Institution")
+        verbose_name_plural = _("Angebote von Institutionen")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "kind"], name="one_offer_kind_per_profile")
+        ]
+
+    def __str__(self):
+        return f"{self.profile}: {self.get_kind_display()}"
+
+
+class InstitutionEditor(models.Model):
+    """A person who may edit an institution profile (while a verified institution)."""
+
+    profile = models.ForeignKey(
+        InstitutionProfile,
+        on_delete=models.CASCADE,
+        related_name="editors",
+        verbose_name=_("Institutionsprofil"),
+    )
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="institution_profile_editing",
+        verbose_name=_("Person"),
+    )
+    added_at = models.DateTimeField(_("Seit"), default=timezone.now)
+    added_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Hinzugefügt von"),
+    )
+
+    class Meta:
+        verbose_name = _("Redaktion eines Institutionsprofils")
+        verbose_name_plural = _("Redaktionen von Institutionsprofilen")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "user"], name="one_editor_row_per_profile")
+        ]
+
+    def __str__(self):
+        return f"{self.profile}: {self.user}"

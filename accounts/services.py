@@ -505,6 +505,10 @@ def export_personal_data(user: User) -> dict[str, Any]:
             }
             for r in _revision_saves_by(user)
         ],
+        "institution_profiles": [
+            {"profile": e.profile.slug, "name": e.profile.name, "editor_since": iso(e.added_at)}
+            for e in user.institution_profile_editing.select_related("profile")
+        ],
     }
     for contributor in EXPORT_CONTRIBUTORS:
         data.update(contributor(user))

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import coordination
+from accounts import institution_views as institution
 from accounts import views as account_views
 from accounts.forms import LoginForm
 
@@ -20,6 +21,25 @@ urlpatterns = [
         name="official_domain_remove",
     ),
     path("koordination/meldungen/", coordination.reports, name="account_reports"),
+    # Institution profiles: what institutions offer MOs (guide ch. 6/7).
+    path("institutionen/", institution.profile_list, name="institution_profiles"),
+    path("institutionen/neu/", institution.profile_new, name="institution_profile_new"),
+    path("institutionen/<slug:slug>/", institution.profile_detail, name="institution_profile"),
+    path(
+        "institutionen/<slug:slug>/bearbeiten/",
+        institution.profile_edit,
+        name="institution_profile_edit",
+    ),
+    path(
+        "institutionen/<slug:slug>/redaktion/",
+        institution.profile_editors,
+        name="institution_profile_editors",
+    ),
+    path(
+        "institutionen/<slug:slug>/veroeffentlichen/",
+        institution.profile_publish,
+        name="institution_profile_publish",
+    ),
     path("konto/", account_views.account, name="account"),
     path("konto/registrieren/", account_views.signup, name="signup"),
     path("konto/bestaetigen/<str:token>/", account_views.verify_email, name="verify_email"),

@@ -23,6 +23,7 @@ from accounts.forms import (
     SignupForm,
     VerifyEmailForm,
 )
+from accounts.institutions import profile_of
 from core.http import is_safe_next, safe_next
 from core.siteurl import site_url
 from directory import completeness
@@ -143,6 +144,7 @@ def account(request):
                 email__iexact=request.user.email, accepted_at__isnull=True
             ).select_related("organisation"),
             "claims": Claim.objects.filter(user=request.user).select_related("organisation"),
+            "institution_profile": profile_of(request.user),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

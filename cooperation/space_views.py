@@ -110,7 +110,7 @@ def _page(
         "cooperation_request": cooperation.request,
         "side": side,
         "partner_name": space.partner_name(cooperation.request),
-        "checklist": cooperation.checklist.select_related("done_by"),
+        "checklist": cooperation.checklist.select_related("done_by", "guide_item"),
         "milestones": cooperation.milestones.all(),
         "allowances": cooperation.allowances.all(),
         "documents": cooperation.documents.defer("content").select_related("uploaded_by"),

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from core.concurrency import advance_version
 from core.pagecache import bump
+from core.types import User
 from directory.reference_models import Reference
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from directory.models import Organisation, Term
 
 

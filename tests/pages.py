@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.models import OfficialDomain
 from accounts.services import verification_token
-from cooperation.services import request_send
+from cooperation.services import request_decide, request_send
 from directory.outreach import invitation_issue
 from directory.places import load_places, read_file
 from directory.services import identity_verify, organisation_save, revision_save
@@ -50,6 +50,7 @@ class World:
     relay_url: str = ""  # the one-time link mailed to an MO without a team
     takeover_url: str = ""  # an invitation to take that MO's profile over
     teamless_slug: str = ""
+    space_url: str = ""  # the cooperation space of an accepted request to Kontakt e. V.
 
 
 def build_world() -> World:
@@ -121,6 +122,14 @@ def build_world() -> World:
         message="Wir suchen einen Partner.",
         timeframe="ab März",
     )
+    # A second request, accepted: its cooperation space.
+    accepted = request_send(
+        sender=users["institution"],
+        organisation=mo,
+        subject="Zusammenarbeit",
+        message="Gemeinsame Beratung.",
+    )
+    request_decide(cooperation_request=accepted, by=users["editor"], accept=True)
     assessment = support.assessment_start(organisation=mo, by=users["editor"])
     support.assessment_save(
         assessment=assessment, answers={"antraege": (3, "Hilfe"), "satzung": (1, "")}, submit=True
@@ -198,6 +207,7 @@ def build_world() -> World:
         relay_url,
         takeover_url=reverse("directory:takeover_link", args=[issued.secret]),
         teamless_slug=teamless.slug,
+        space_url=reverse("cooperation:space", args=[accepted.pk]),
     )
     return world
 
@@ -257,6 +267,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("inbox", reverse("cooperation:inbox")),
         ("request", world.request.get_absolute_url()),
         ("request-new", reverse("cooperation:new", args=[mo.slug])),
+        ("space", world.space_url),
         ("experts", reverse("support:experts")),
     ]
     editor = [
@@ -272,6 +283,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("inbox", reverse("cooperation:inbox")),
         ("request", world.request.get_absolute_url()),
         ("request-report", reverse("cooperation:report", args=[world.request.pk])),
+        ("space", world.space_url),
         ("assessments", reverse("support:assessments", args=[mo.slug])),
         ("assessment-result", reverse("support:result", args=[mo.slug, world.assessment.pk])),
         ("mentors", reverse("support:mentors") + f"?organisation={mo.pk}"),
@@ -312,6 +324,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ),
         ("account-reports", reverse("account_reports")),
         ("request-worklist", reverse("request_worklist")),
+        ("space", world.space_url),
         ("outreach-without-email", reverse("outreach") + "?liste=ohne-e-mail"),
         ("outreach", reverse("outreach") + "?liste=ohne-team"),
         ("outreach-unconfirmed", reverse("outreach") + "?liste=nicht-bestaetigt&land=MV"),

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -40,6 +40,7 @@ from intake.models import ImportJob
 from opendata.hsds import uid
 from support.models import Expert, Mentor
 from tests import personas
+from tests.events.world import world_event, world_feed
 from tests.pages import build_world
 
 # "institution_unverified" signed up as an institution with a free-mail address and
@@ -96,6 +97,15 @@ def build():
     helper = User.objects.create_user(email="helfer@example.org", password="pw", name="H")
     member = Membership.objects.create(user=helper, organisation=world.mo, role="editor")
     call_command("export_open_data", verbosity=0)
+    # The cooperation space gets a milestone, an allowance and a document.
+    from cooperation.models import Cooperation, SpaceDocument
+
+    space = Cooperation.objects.get(request_id=resolve(world.space_url).kwargs["pk"])
+    space.milestones.create(title="Infoabend", due_on="2027-03-01")
+    space.allowances.create(purpose="Sprachmittlung", amount=20)
+    SpaceDocument.objects.create(
+        cooperation=space, name="a.pdf", content_type="application/pdf", size=5, content=b"%PDF-"
+    )
     pending = User.objects.create_user(
         email="offen@example.org", password="pw", name="O", is_active=False
     )
@@ -164,7 +174,58 @@ def post_only(allowed):
 
 
 mo = lambda o: o.world.mo.slug  # noqa: E731
+
+
+def institution_profile(users, *, published=True) -> str:
+    """The slug of the Jobcenter's institution profile (its editor: "institution"),
+    published or a draft; made on first use."""
+    from accounts import institution_services
+    from accounts.models import InstitutionProfile
+
+    name = "Jobcenter Schwerin" if published else "Jobcenter Schwerin Entwurf"
+    found = InstitutionProfile.objects.filter(name=name).first()
+    if found is None:
+        found = institution_services.profile_create(
+            by=users["institution"], values={"name": name}, offers=["rooms"]
+        )
+        institution_services.profile_publish(profile=found, published=published)
+    return found.slug
+
+
+inst = lambda o: institution_profile(o.world.users)  # noqa: E731
+# Institution profiles: their verified editors and the coordinators.
+INSTITUTION_EDITORS = level(anonymous="login", others="deny", institution="ok", coordinator="ok")
 other = lambda o: o.world.other.slug  # noqa: E731
+
+
+def space_objects(o) -> dict:
+    """The world's cooperation space (an accepted request of the Jobcenter to
+    Kontakt e. V.) and what ``build`` put into it."""
+    from cooperation.models import Cooperation
+
+    pk = resolve(o.world.space_url).kwargs["pk"]
+    cooperation = Cooperation.objects.get(request_id=pk)
+    return {
+        "pk": pk,
+        "entry": cooperation.checklist.first().pk,
+        "milestone": cooperation.milestones.get().pk,
+        "allowance": cooperation.allowances.get().pk,
+        "document": cooperation.documents.get().pk,
+    }
+
+
+def _space(name, *keys):
+    return _url(
+        name,
+        lambda o: space_objects(o)["pk"],
+        *[(lambda o, key=key: space_objects(o)[key]) for key in keys],
+    )
+
+
+# The space of an accepted request: both sides; coordinators read.
+SPACE_READERS = level(
+    anonymous="login", institution="ok", editor_a="ok", coordinator="ok", others="deny"
+)
 
 # URL name (or, for unnamed patterns, the route) -> (URL builder, GET, POST).
 TABLE = {
@@ -402,6 +463,49 @@ TABLE = {
         level(anonymous="login", others="deny", editor_a="ok"),
     ),
     # The one-time link mailed to an MO without a team: whoever holds it (no account).
+    "cooperation:space": (_space("cooperation:space"), SPACE_READERS, NO_ANON),
+    "cooperation:space_plan": (_space("cooperation:space_plan"), post_only(PARTIES), PARTIES),
+    "cooperation:space_checklist": (
+        _space("cooperation:space_checklist", "entry"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_milestones": (
+        _space("cooperation:space_milestones"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_milestone": (
+        _space("cooperation:space_milestone", "milestone"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_allowances": (
+        _space("cooperation:space_allowances"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_allowance": (
+        _space("cooperation:space_allowance", "allowance"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_documents": (
+        _space("cooperation:space_documents"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
+    "cooperation:space_document": (
+        _space("cooperation:space_document", "document"),
+        SPACE_READERS,
+        PARTIES,
+    ),
+    "cooperation:space_close": (_space("cooperation:space_close"), post_only(PARTIES), PARTIES),
+    "cooperation:space_reference": (
+        _space("cooperation:space_reference"),
+        post_only(PARTIES),
+        PARTIES,
+    ),
     "cooperation:relay": (lambda o: o.world.relay_url, PUBLIC, PUBLIC),
     "cooperation:relay_claim": (
         lambda o: o.world.relay_url + "uebernehmen/",
@@ -452,6 +556,31 @@ TABLE = {
         EXPERT_POOL,
         EXPERT_POOL,
     ),
+    # Events: calendar, pages and feeds public; announcing for the teams of published
+    # MOs, verified institutions and coordinators; editing and cancelling for the
+    # creator, the MO's team and coordinators; hiding for coordinators.
+    "events:calendar": (_url("events:calendar"), PUBLIC, NO),
+    "events:feed": (_url("events:feed"), PUBLIC, NO),
+    "events:organisation_feed": (_url("events:organisation_feed", mo), PUBLIC, NO),
+    "events:detail": (_url("events:detail", lambda o: world_event(o.world).uid), PUBLIC, NO),
+    "events:new": (
+        _url("events:new"),
+        level(anonymous="login", institution_unverified="deny", others="ok"),
+        level(anonymous="login", institution_unverified="deny", others="ok"),
+    ),
+    "events:edit": (_url("events:edit", lambda o: world_event(o.world).uid), MO_A, MO_A),
+    "events:cancel": (_url("events:cancel", lambda o: world_event(o.world).uid), MO_A, MO_A),
+    "events:hide": (
+        _url("events:hide", lambda o: world_event(o.world).uid),
+        post_only(COORDINATOR),
+        COORDINATOR,
+    ),
+    "events:feeds": (_url("events:feeds"), COORDINATOR, COORDINATOR),
+    "events:feed_edit": (
+        _url("events:feed_edit", lambda o: world_feed(o.world).pk),
+        COORDINATOR,
+        COORDINATOR,
+    ),
     # Coordination, text pages, topics
     "dashboard": (_url("dashboard"), COORDINATOR, COORDINATOR),
     "dashboard_csv": (_url("dashboard_csv"), COORDINATOR, COORDINATOR),
@@ -464,6 +593,26 @@ TABLE = {
         _url("institution_decide", lambda o: o.world.users["institution_unverified"].pk),
         COORDINATOR,
         COORDINATOR,
+    ),
+    # Institution profiles (what institutions offer MOs): public list and pages;
+    # creating for verified institutions, editing for their editors and coordinators.
+    "institution_profiles": (_url("institution_profiles"), PUBLIC, NO),
+    "institution_profile": (_url("institution_profile", inst), PUBLIC, NO),
+    "institution_profile_new": (_url("institution_profile_new"), INSTITUTIONS, INSTITUTIONS),
+    "institution_profile_edit": (
+        _url("institution_profile_edit", inst),
+        INSTITUTION_EDITORS,
+        INSTITUTION_EDITORS,
+    ),
+    "institution_profile_editors": (
+        _url("institution_profile_editors", inst),
+        INSTITUTION_EDITORS,
+        INSTITUTION_EDITORS,
+    ),
+    "institution_profile_publish": (
+        _url("institution_profile_publish", inst),
+        post_only(INSTITUTION_EDITORS),
+        INSTITUTION_EDITORS,
     ),
     "official_domains": (_url("official_domains"), COORDINATOR, COORDINATOR),
     "official_domain_remove": (
@@ -647,8 +796,8 @@ def test_every_url_and_method_as_every_persona():
                     )
     assert not mismatches, "\n".join(mismatches)
     # Nothing left behind by the POSTs (the world holds a request to MO A and one
-    # relayed to an MO without a team).
-    assert CooperationRequest.objects.count() == 2
+    # relayed to an MO without a team, and the accepted one with its space).
+    assert CooperationRequest.objects.count() == 3
     assert Chapter.objects.exists() and Item.objects.exists()
 
 
@@ -724,6 +873,20 @@ UNPUBLISHED = [
         "unpublished guide item in the API",
         lambda w, o, d, i, e: f"/api/guide/items/{i.pk}/",
         unpublished(),
+    ),
+    (
+        "unpublished institution profile",
+        lambda w, o, d, i, e: reverse(
+            "institution_profile", args=[institution_profile(w.users, published=False)]
+        ),
+        unpublished(institution="200", coordinator="200"),
+    ),
+    (
+        "editing an unpublished institution profile",
+        lambda w, o, d, i, e: reverse(
+            "institution_profile_edit", args=[institution_profile(w.users, published=False)]
+        ),
+        unpublished(anonymous="login", institution="200", coordinator="200"),
     ),
     (
         "inactive mentor",

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts import institution_services
+from accounts.institutions import profile_of
 from accounts.roles import make_coordinator
 from accounts.services import institution_verify
 from core.pagecache import clears_all
@@ -52,9 +54,36 @@ class Command(BaseCommand):
             institution_verify(
                 user=institution, by=coordinator, reason="Demo-Konto einer lokalen Installation"
             )
+        institution = User.objects.get(pk=institution.pk)  # with its verification
+        if profile_of(institution) is None:
+            _demo_institution_profile(institution)
         kontakt = Organisation.objects.filter(slug="kontakt-schwerin").first()
         if kontakt and not kontakt.memberships.exists():
             owner_assign(organisation=kontakt, user=users["verein@example.org"])
         self.stdout.write("Demo accounts (sign in at /konto/anmelden/):")
         for email, password, _name, description in DEMO_ACCOUNTS:
             self.stdout.write(f"  {description:28} {email} / {password}")
+
+
+def _demo_institution_profile(institution) -> None:
+    """The Jobcenter's published institution profile: what it offers MOs."""
+    vocab = get_vocabulary()
+    profile = institution_services.profile_create(
+        by=institution,
+        values={
+            "name": "Jobcenter Schwerin",
+            "institution_type": vocab.get("institution_type", "jobcenter"),
+            "state": vocab.get("state", "mecklenburg-vorpommern"),
+            "city": "Schwerin",
+            "postal_code": "19053",
+            "description": "Wir beraten und vermitteln Arbeitsuchende in Schwerin und arbeiten "
+            "gern mit Migrantenorganisationen zusammen.",
+            "contact_name": "Jana Berger",
+            "contact_function": "Ansprechpartnerin für Migrantenorganisationen",
+            "contact_email": "jobcenter@example.org",
+            "offer_details": "Unser Besprechungsraum ist dienstags und donnerstags ab 16 Uhr "
+            "frei. Hospitationstage nach Absprache.",
+        },
+        offers=["rooms", "training", "shadowing", "labour_market"],
+    )
+    institution_services.profile_publish(profile=profile, published=True)
