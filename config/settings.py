@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "guidance",
     "finder",
     "cooperation",
+    "events",
     "intake",
     "support",
     "opendata",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("opendata.urls")),
     path("leitfaden/", include("guidance.urls")),
     path("anfragen/", include("cooperation.urls")),
+    path("veranstaltungen/", include("events.urls")),
     path("unterstuetzung/", include("support.urls")),
     path("koordination/import/", include("intake.urls")),
     path("", include("finder.urls")),

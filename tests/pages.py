@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts import institution_services
 from accounts import services as account_services
 from accounts.models import OfficialDomain
 from accounts.services import verification_token
@@ -29,6 +30,7 @@ from portal.services import feedback_receive
 from support import services as support
 from support.models import Mentor, SupportOffer
 from tests import personas
+from tests.events.world import world_event
 from tests.factories import make_organisation
 
 GAZETTEER_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "gazetteer-sample.csv"
@@ -122,6 +124,13 @@ def build_world() -> World:
         message="Wir suchen einen Partner.",
         timeframe="ab März",
     )
+    # The Jobcenter's institution profile, published.
+    institution_profile = institution_services.profile_create(
+        by=users["institution"],
+        values={"name": "Jobcenter Schwerin", "city": "Schwerin", "contact_name": "Jana Berger"},
+        offers=["rooms"],
+    )
+    institution_services.profile_publish(profile=institution_profile, published=True)
     # A second request, accepted: its cooperation space.
     accepted = request_send(
         sender=users["institution"],
@@ -209,6 +218,7 @@ def build_world() -> World:
         teamless_slug=teamless.slug,
         space_url=reverse("cooperation:space", args=[accepted.pk]),
     )
+    world_event(world)  # a Fachtag of Kontakt e. V. in the calendar
     return world
 
 
@@ -248,6 +258,10 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("topics", reverse("topics")),
         ("term", reverse("term", args=["rollen", "kooperationspartner"])),
         ("support", reverse("support:catalogue")),
+        ("institution-profiles", reverse("institution_profiles") + "?offer=rooms"),
+        ("events", reverse("events:calendar") + "?q=Fachtag"),
+        ("event", reverse("events:detail", args=[world_event(world).uid])),
+        ("institution-profile", reverse("institution_profile", args=["jobcenter-schwerin"])),
         ("offer", world.offer.get_absolute_url()),
         ("accessibility", reverse("page", args=["barrierefreiheit"])),
         ("imprint", reverse("page", args=["impressum"])),
@@ -268,6 +282,10 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("request", world.request.get_absolute_url()),
         ("request-new", reverse("cooperation:new", args=[mo.slug])),
         ("space", world.space_url),
+        (
+            "institution-profile-edit",
+            reverse("institution_profile_edit", args=["jobcenter-schwerin"]),
+        ),
         ("experts", reverse("support:experts")),
     ]
     editor = [
@@ -291,6 +309,8 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ("expert-register", reverse("support:expert_register")),
         ("chapter-notes", chapter.get_absolute_url()),
         ("takeover-code", reverse("directory:takeover_code")),
+        ("event-new", reverse("events:new")),
+        ("event-edit", reverse("events:edit", args=[world_event(world).uid])),
     ]
     coordinator = [
         ("dashboard", reverse("dashboard")),
@@ -324,6 +344,7 @@ def page_types(world: World) -> list[tuple[str, str, str]]:
         ),
         ("account-reports", reverse("account_reports")),
         ("request-worklist", reverse("request_worklist")),
+        ("event-feeds", reverse("events:feeds")),
         ("space", world.space_url),
         ("outreach-without-email", reverse("outreach") + "?liste=ohne-e-mail"),
         ("outreach", reverse("outreach") + "?liste=ohne-team"),

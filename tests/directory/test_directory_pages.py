@@ -17,8 +17,9 @@ URL = reverse("directory:organisation_list")
 LIST_QUERIES = 4
 # Profile: organisation with state, its terms (one union), offers, offer languages,
 # whether it has an owner (the "claim this profile" link), and "from the guide"
-# (matching items, their terms), and the identity checks (the badge).
-DETAIL_QUERIES = 8
+# (matching items, their terms), the identity checks (the badge), and the
+# references confirmed by both sides (directory.references; kept with the parts).
+DETAIL_QUERIES = 9
 
 
 def _many(n, **values):

@@ -19,6 +19,7 @@ ROOMS = [
     "guidance",
     "finder",
     "cooperation",
+    "events",
     "intake",
     "support",
     "opendata",

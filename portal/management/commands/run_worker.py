@@ -39,6 +39,7 @@ EVERY_ROUND: list[tuple[str, list[str]]] = [
     ("send_alert_digests", []),  # weekly per search: only searches whose week is up
     ("run_outreach", []),  # coordinators' bulk reminders and invitations (directory.outreach)
     ("run_imports", []),  # MO lists: reading, dry runs, imports, undos; leased batches
+    ("import_event_feeds", []),  # external iCalendar feeds, each every 6 hours (events)
 ]
 DAILY: list[tuple[str, list[str]]] = [
     ("remind_unconfirmed", []),

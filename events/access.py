@@ -1,0 +1,58 @@
+"""Who may announce, edit, cancel and see an event (the policy: events.models)."""
+
+from typing import Any
+
+from directory.access import is_reviewer, membership_of
+from directory.models import Organisation
+from events.models import Event
+
+
+def is_coordinator(user: Any) -> bool:
+    return is_reviewer(user)
+
+
+def is_verified_institution(user: Any) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_institution", False))
+
+
+def announcing_organisations(user: Any) -> list[Organisation]:
+    """The published MOs whose team the user belongs to (they announce for them)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.published().filter(memberships__user=user).distinct().order_by("name")
+    )
+
+
+def may_announce(user: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        is_coordinator(user)
+        or is_verified_institution(user)
+        or bool(announcing_organisations(user))
+    )
+
+
+def may_edit(user: Any, event: Event) -> bool:
+    """Coordinators; the creator and the MO's team. Imported events change with
+    their feed: only coordinators touch them (hide, cancel)."""
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    if event.feed_id is not None:
+        return False
+    if event.created_by_id == user.pk:
+        return True
+    return event.organisation is not None and membership_of(user, event.organisation) is not None
+
+
+def is_public(event: Event) -> bool:
+    if event.hidden:
+        return False
+    return event.organisation is None or event.organisation.is_published
+
+
+def may_see(user: Any, event: Event) -> bool:
+    return is_public(event) or may_edit(user, event)
