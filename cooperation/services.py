@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cooperation.models import CooperationRequest, RequestMessage
+from cooperation.models import CooperationRequest, RequestMessage, SpaceEvent, SpaceReview
 from core.siteurl import site_url
 from directory import merging, team
 from directory.models import Claim, Membership
@@ -456,5 +456,24 @@ def personal_data(user: User) -> dict[str, Any]:
         "request_replies": [
             {"request": m.request.subject, "body": m.body, "created_at": m.created_at.isoformat()}
             for m in RequestMessage.objects.filter(author=user).select_related("request")
+        ],
+        # The cooperation spaces: the reviews this person wrote, what they did there.
+        "cooperation_reviews": [
+            {
+                "request": r.cooperation.request.subject,
+                "went_well": r.went_well,
+                "improve": r.improve,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in SpaceReview.objects.filter(author=user).select_related("cooperation__request")
+        ],
+        "cooperation_history": [
+            {
+                "request": e.cooperation.request.subject,
+                "action": e.action,
+                "detail": e.detail,
+                "at": e.at.isoformat(),
+            }
+            for e in SpaceEvent.objects.filter(actor=user).select_related("cooperation__request")
         ],
     }

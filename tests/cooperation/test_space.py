@@ -450,3 +450,12 @@ def test_accepted_requests_before_the_space_existed_get_one(institution_user, mo
     migration.open_spaces(apps, None)
     cooperation = Cooperation.objects.get(request=cooperation_request)
     assert cooperation.checklist.count() == 15
+
+
+def test_the_personal_data_export_holds_what_a_person_wrote_in_spaces(accepted, editor_a):
+    from cooperation.services import personal_data
+
+    space.space_close(cooperation=accepted, by=editor_a, went_well="Gute Räume", improve="")
+    data = personal_data(editor_a)
+    assert [r["went_well"] for r in data["cooperation_reviews"]] == ["Gute Räume"]
+    assert {e["action"] for e in data["cooperation_history"]} >= {"opened", "closed", "reviewed"}
