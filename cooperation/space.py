@@ -37,7 +37,7 @@ from cooperation.models import (
     SpaceReview,
 )
 from cooperation.services import RequestError, side_of
-from core.concurrency import advance_version
+from core.concurrency import Conflict, advance_version
 from directory import references
 from directory.access import is_reviewer
 from directory.reference_models import Reference
@@ -402,9 +402,11 @@ def reference_write(
     *, cooperation: Cooperation, by: User, summary: str, expected: int | None
 ) -> Reference:
     """Write (or change) the reference: confirmed by this side, to be confirmed
-    by the other. Only when the cooperation is closed. Two first drafts at once:
-    the space's row is locked, the second becomes an edit of the first
-    (Conflict if it was not written against it)."""
+    by the other. Only when the cooperation is closed. A change names the
+    version it was written against (``expected``); a text written without
+    seeing the one there is now — two first drafts at once: the space's row is
+    locked, so the second finds the first — raises Conflict (nothing lost: the
+    page shows the stored text and keeps the writer's)."""
     side = _writer(cooperation, by, closed_ok=True)
     if not cooperation.is_closed:
         raise RequestError("open")
@@ -429,6 +431,8 @@ def reference_write(
         Cooperation.objects.filter(pk=locked.pk).update(reference=reference)
     else:
         assert locked.reference is not None
+        if expected is None:  # written without seeing the text there is now
+            raise Conflict(locked.reference)
         reference = references.reference_edit(
             reference=locked.reference,
             summary=summary,

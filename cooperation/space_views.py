@@ -348,7 +348,18 @@ def space_reference(request: HttpRequest, cooperation: Cooperation) -> HttpRespo
                 "neuen Text und bestätigen oder ändern Sie ihn dann."
             ),
         )
-        return redirect(cooperation.get_absolute_url() + "#reference")
+        if action == "confirm":
+            return redirect(cooperation.get_absolute_url() + "#reference")
+        # The stored text on the page, the writer's own text kept in the form.
+        fresh = space.space_of(cooperation.request_id)
+        assert fresh is not None
+        assert fresh.reference is not None
+        data = request.POST.copy()
+        data["version"] = str(fresh.reference.version)  # saving again applies it on top
+        form = ReferenceForm(data)
+        form.is_valid()
+        side = space.space_side(fresh.request, request.user)
+        return _page(request, fresh, side, status=CONFLICT_STATUS, reference_form=form)
     except RequestError as error:
         return _refused(request, cooperation, error)
     return redirect(cooperation.get_absolute_url() + "#reference")

@@ -385,9 +385,27 @@ def test_two_first_drafts_at_once_make_one_reference(accepted, editor_a, institu
     _closed(accepted, editor_a)
     stale = Cooperation.objects.get(pk=accepted.pk)
     space.reference_write(cooperation=accepted, by=editor_a, summary="A", expected=None)
-    with pytest.raises(Conflict):  # written without seeing the first draft
-        space.reference_write(cooperation=stale, by=institution_user, summary="B", expected=0)
+    with pytest.raises(Conflict):  # a first draft too: written without seeing "A"
+        space.reference_write(cooperation=stale, by=institution_user, summary="B", expected=None)
     assert Reference.objects.count() == 1 and Reference.objects.get().summary == "A"
+
+
+def test_a_text_written_without_seeing_the_stored_one_is_kept_in_the_form(
+    client, accepted, editor_a, institution_user
+):
+    _closed(accepted, editor_a)
+    space.reference_write(cooperation=accepted, by=editor_a, summary="Text der MO", expected=None)
+    client.force_login(institution_user)  # its page showed no reference yet
+    response = _reference_post(client, accepted, summary="Text der Institution", version="")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Text der MO" in page and "Text der Institution" in page
+    assert Reference.objects.get().summary == "Text der MO"
+    # Saving again (the form now carries the stored version) applies it on top.
+    version = Reference.objects.get().version
+    _reference_post(client, accepted, summary="Text der Institution", version=version)
+    reference = Reference.objects.get()
+    assert reference.summary == "Text der Institution" and reference.mo_confirmed_at is None
 
 
 def test_only_the_two_sides_confirm(client, accepted, editor_a, coordinator, editor_b):
