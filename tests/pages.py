@@ -135,7 +135,7 @@ def build_world() -> World:
     accepted = request_send(
         sender=users["institution"],
         organisation=mo,
-        subject="Zusammenarbeit",
+        subject="Gemeinsame Sprechstunde",
         message="Gemeinsame Beratung.",
     )
     request_decide(cooperation_request=accepted, by=users["editor"], accept=True)

@@ -16,7 +16,8 @@ from tests import personas
 from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
-PREVIEW_QUERIES = 32  # measured 32: a count per shown relation (14), terms, team, session,
+PREVIEW_QUERIES = 35  # measured 35: a count per shown relation (17: with references, events
+# and imported event feeds), terms, team, session,
 # the requests between the two (cooperation: one query for the warnings), the open
 # claims the merge closes (one query)
 REQUEST = {"subject": "Sprachmittlung", "message": "Wir suchen Partner.", "timeframe": "ab Mai"}

@@ -180,8 +180,8 @@ def test_printable_checklist(client):
 
 
 # Finder with results: count, page rows, their terms, their identity checks (the
-# badge), the guide's advice.
-FINDER_QUERIES = 5
+# badge), their references confirmed by both sides, the guide's advice.
+FINDER_QUERIES = 6
 
 
 @pytest.mark.parametrize("extra", [0, 30])
