@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.models import User
+from accounts.institutions import profile_of
+from accounts.models import InstitutionProfile, User
 from cooperation import space
 from cooperation.forms import (
     AllowanceForm,
@@ -96,6 +97,15 @@ def _refused(request: HttpRequest, cooperation: Cooperation, error: RequestError
     return redirect(cooperation)
 
 
+def _partner_profile(cooperation: Cooperation) -> InstitutionProfile | None:
+    """The published institution profile of the institution that asked, if any."""
+    cooperation_request = cooperation.request
+    if cooperation_request.sender_organisation_id is not None:
+        return None
+    found = profile_of(cooperation_request.sender)
+    return found if found is not None and found.published else None
+
+
 def _page(
     request: HttpRequest,
     cooperation: Cooperation,
@@ -110,6 +120,7 @@ def _page(
         "cooperation_request": cooperation.request,
         "side": side,
         "partner_name": space.partner_name(cooperation.request),
+        "partner_profile": _partner_profile(cooperation),
         "checklist": cooperation.checklist.select_related("done_by", "guide_item"),
         "milestones": cooperation.milestones.all(),
         "allowances": cooperation.allowances.all(),

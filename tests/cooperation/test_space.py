@@ -477,3 +477,17 @@ def test_the_personal_data_export_holds_what_a_person_wrote_in_spaces(accepted, 
     data = personal_data(editor_a)
     assert [r["went_well"] for r in data["cooperation_reviews"]] == ["Gute Räume"]
     assert {e["action"] for e in data["cooperation_history"]} >= {"opened", "closed", "reviewed"}
+
+
+def test_the_space_links_the_partners_published_institution_profile(
+    client, accepted, editor_a, institution_user
+):
+    from accounts import institution_services
+
+    profile = institution_services.profile_create(
+        by=institution_user, values={"name": "Jobcenter Schwerin"}, offers=["rooms"]
+    )
+    client.force_login(editor_a)
+    assert profile.get_absolute_url() not in client.get(_url("space", accepted)).content.decode()
+    institution_services.profile_publish(profile=profile, published=True)
+    assert profile.get_absolute_url() in client.get(_url("space", accepted)).content.decode()
