@@ -21,6 +21,11 @@ class CooperationConfig(AppConfig):
         account_extensions.register(account_panel, order=30)
         if personal_data not in EXPORT_CONTRIBUTORS:
             EXPORT_CONTRIBUTORS.append(personal_data)
+        from accounts.services import DELETE_CONTRIBUTORS
+        from cooperation.services import sender_leaves
+
+        if sender_leaves not in DELETE_CONTRIBUTORS:
+            DELETE_CONTRIBUTORS.append(sender_leaves)
         outbox_settled.connect(mail_settled, dispatch_uid="cooperation.delivery")
         _register_merge()
 

@@ -59,9 +59,11 @@ def side_of(cooperation_request: CooperationRequest, user: User | AnonymousUser)
     }
     if cooperation_request.organisation_id in memberships:
         return "recipient"
+    if cooperation_request.sender_organisation_id is not None:
+        # A tandem: the sending MO's team now, not whoever sent it (a person
+        # who left the team no longer speaks for the MO).
+        return "sender" if cooperation_request.sender_organisation_id in memberships else None
     if cooperation_request.sender_id == user.pk:
-        return "sender"
-    if cooperation_request.sender_organisation_id in memberships:
         return "sender"
     return None
 
@@ -436,6 +438,27 @@ def merge_warnings(staying: Organisation, other: Organisation) -> list[str]:
             % values
         )
     return found
+
+
+def sender_leaves(user: User) -> None:
+    """Before an account is deleted (accounts.services.DELETE_CONTRIBUTORS): a
+    tandem request it sent for an MO stays with that MO — another member of the
+    sending team becomes its sender (the owner first) — so the space of both MOs
+    is not deleted with one person's account. Requests without such a
+    colleague go with the account, as before."""
+    for cooperation_request in CooperationRequest.objects.filter(
+        sender=user, sender_organisation__isnull=False
+    ):
+        colleague = (
+            Membership.objects.filter(organisation=cooperation_request.sender_organisation)
+            .exclude(user=user)
+            .order_by("-role", "pk")  # "owner" before "editor"
+            .first()
+        )
+        if colleague is not None:
+            CooperationRequest.objects.filter(pk=cooperation_request.pk).update(
+                sender_id=colleague.user_id
+            )
 
 
 def personal_data(user: User) -> dict[str, Any]:

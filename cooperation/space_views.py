@@ -37,6 +37,7 @@ from cooperation.forms import (
 from cooperation.models import Allowance, ChecklistEntry, Cooperation, Milestone, SpaceDocument
 from cooperation.services import RequestError
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
+from core.errors import bad_request
 
 REFUSED = {
     "closed": gettext_lazy("Die Zusammenarbeit ist abgeschlossen; hier ändert sich nichts mehr."),
@@ -220,10 +221,13 @@ def space_milestone(request: HttpRequest, cooperation: Cooperation, item: int) -
     milestone = get_object_or_404(Milestone, pk=item, cooperation=cooperation)
     milestone.cooperation = cooperation
     try:
-        if request.POST.get("action") == "remove":
+        action = request.POST.get("action")
+        if action == "remove":
             space.milestone_remove(milestone=milestone, by=_user(request))
-        else:
+        elif action == "done":
             space.milestone_done(milestone=milestone, by=_user(request))
+        else:
+            return bad_request(request)
     except RequestError as error:
         return _refused(request, cooperation, error)
     return redirect(cooperation.get_absolute_url() + "#plan-time")
@@ -278,6 +282,8 @@ def space_documents(request: HttpRequest, cooperation: Cooperation) -> HttpRespo
 def space_document(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """GET: the file, always as a download; POST: delete it (the two sides)."""
     cooperation, side = _space(request, pk)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if request.method == "POST":
         if side is None:
             raise PermissionDenied

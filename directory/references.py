@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from core.concurrency import advance_version
+from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
 from core.types import User
 from directory.reference_models import Reference
@@ -74,11 +74,9 @@ def reference_edit(
     """A changed text: confirmed by the side that changed it, the other side's
     confirmation taken back (it confirmed another text). Raises Conflict when
     the reference changed since ``expected``."""
-    was_public = reference.is_confirmed
     changes = {"summary": summary, **_confirmation(side, by), **_confirmation(_other(side), None)}
     advance_version(Reference, reference.pk, expected, **changes)
-    if was_public:
-        bump("directory")
+    bump("directory")  # whatever this side saw: it may have been public a moment ago
     reference.refresh_from_db()
     return reference
 
@@ -88,7 +86,9 @@ def reference_confirm(
     *, reference: Reference, side: Side, by: User, expected: int | None
 ) -> Reference:
     """``side`` confirms the version it was shown. Raises Conflict when the text
-    changed since."""
+    changed since, or when no version is named (nobody confirms unseen text)."""
+    if expected is None:
+        raise Conflict(reference)
     advance_version(Reference, reference.pk, expected, **_confirmation(side, by))
     reference.refresh_from_db()
     if reference.is_confirmed:
@@ -99,10 +99,8 @@ def reference_confirm(
 @transaction.atomic
 def reference_withdraw(*, reference: Reference, side: Side) -> Reference:
     """``side`` takes back its confirmation: the reference leaves the profile."""
-    was_public = reference.is_confirmed
     advance_version(Reference, reference.pk, None, **_confirmation(side, None))
-    if was_public:
-        bump("directory")
+    bump("directory")  # whatever this side saw: the other may have confirmed just now
     reference.refresh_from_db()
     return reference
 

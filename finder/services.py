@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.siteurl import site_url
-from directory import merging
+from directory import merging, references
 from directory.models import Organisation
 from directory.vocabulary import terms_by_organisation
 from finder.forms import FinderForm
@@ -141,7 +141,10 @@ def _mail_digest(search: SavedSearch, new: list[Organisation]) -> None:
     criteria = parsed[0] if parsed else []
     shown = new[:DIGEST_LIMIT]
     terms = terms_by_organisation([o.pk for o in shown])
+    confirmed = references.confirmed_of([o.pk for o in shown])
     for organisation in shown:
+        # What the ranking's test reads for "already cooperated with" (as on the page).
+        organisation.confirmed_references = confirmed[organisation.pk]  # type: ignore[attr-defined]
         explanation = explain(organisation, terms[organisation.pk], criteria)
         organisation.explanation = explanation  # type: ignore[attr-defined]
     base = site_url()

@@ -491,3 +491,61 @@ def test_the_space_links_the_partners_published_institution_profile(
     assert profile.get_absolute_url() not in client.get(_url("space", accepted)).content.decode()
     institution_services.profile_publish(profile=profile, published=True)
     assert profile.get_absolute_url() in client.get(_url("space", accepted)).content.decode()
+
+
+@pytest.fixture
+def tandem(mo_a, editor_a, editor_b):
+    """MO B (editor_b and a colleague) asked MO A for a tandem; MO A accepted."""
+    from tests import personas
+
+    colleague = personas.create("member")
+    editor_b.memberships.get().organisation.memberships.create(user=colleague)
+    cooperation_request = request_send(
+        sender=editor_b,
+        organisation=mo_a,
+        sender_organisation=editor_b.memberships.get().organisation,
+        kind=CooperationRequest.Kind.TANDEM,
+        subject="Tandem",
+        message="Gemeinsam?",
+    )
+    request_decide(cooperation_request=cooperation_request, by=editor_a, accept=True)
+    return Cooperation.objects.get(request=cooperation_request), colleague
+
+
+def test_who_leaves_the_sending_mo_leaves_its_tandem_space(client, tandem, editor_b):
+    cooperation, colleague = tandem
+    client.force_login(editor_b)
+    assert client.get(_url("space", cooperation)).status_code == 200
+    editor_b.memberships.all().delete()  # left the team of MO B
+    assert client.get(_url("space", cooperation)).status_code == 404
+    client.force_login(colleague)
+    assert client.get(_url("space", cooperation)).status_code == 200
+
+
+def test_deleting_the_senders_account_keeps_the_tandem_space_of_both_mos(tandem, editor_b):
+    from accounts.services import delete_account
+
+    cooperation, colleague = tandem
+    delete_account(editor_b)
+    cooperation.refresh_from_db()
+    assert cooperation.request.sender == colleague
+    assert cooperation.checklist.count() == 15
+
+
+def test_a_confirmation_names_the_version_it_saw(client, accepted, editor_a, institution_user):
+    _closed(accepted, editor_a)
+    space.reference_write(cooperation=accepted, by=editor_a, summary="A", expected=None)
+    client.force_login(institution_user)
+    _reference_post(client, accepted, action="confirm")  # no version: a form of its own
+    assert Reference.objects.get().partner_confirmed_at is None
+
+
+def test_an_unknown_milestone_action_changes_nothing(client, accepted, editor_a):
+    milestone = accepted.milestones.create(title="Infoabend", due_on=datetime.date(2027, 3, 1))
+    client.force_login(editor_a)
+    response = client.post(_url("space_milestone", accepted, milestone.pk), {"action": "x"})
+    assert response.status_code == 400
+    milestone.refresh_from_db()
+    assert milestone.done_at is None
+    download = _url("space_document", accepted, 1)
+    assert client.put(download).status_code == 405

@@ -47,6 +47,7 @@ def _nginx_block_of_the_deployment_guide() -> str:
 def test_the_deployment_guide_shows_the_tested_nginx_configuration():
     """bench/faults.py runs the portal behind deploy/nginx.conf; the guide shows
     that very file, and its upload limits fit what the portal accepts."""
+    from cooperation.space import MAX_DOCUMENT_BYTES
     from directory.images import MAX_BYTES as LOGO_BYTES
     from intake.reading import MAX_BYTES as IMPORT_BYTES
 
@@ -56,8 +57,9 @@ def test_the_deployment_guide_shows_the_tested_nginx_configuration():
     def megabytes(directive: str) -> int:
         return int(re.fullmatch(r"\s*client_max_body_size (\d+)m;", directive).group(1)) << 20
 
-    overall, imports = re.findall(r"^\s*client_max_body_size \d+m;", config, flags=re.M)
+    overall, documents, imports = re.findall(r"^\s*client_max_body_size \d+m;", config, flags=re.M)
     assert LOGO_BYTES < megabytes(overall) < IMPORT_BYTES < megabytes(imports)
+    assert megabytes(documents) > MAX_DOCUMENT_BYTES
     assert "location /koordination/import/ {\n        client_max_body_size" in config
     for directive in (
         "proxy_request_buffering on;",
