@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import InstitutionEditor
 from cooperation.models import CooperationRequest, RequestMessage, SpaceEvent, SpaceReview
 from core.siteurl import site_url
 from directory import merging, team
@@ -443,9 +444,10 @@ def merge_warnings(staying: Organisation, other: Organisation) -> list[str]:
 def sender_leaves(user: User) -> None:
     """Before an account is deleted (accounts.services.DELETE_CONTRIBUTORS): a
     tandem request it sent for an MO stays with that MO — another member of the
-    sending team becomes its sender (the owner first) — so the space of both MOs
-    is not deleted with one person's account. Requests without such a
-    colleague go with the account, as before."""
+    sending team becomes its sender (the owner first) — and an accepted request
+    of an institution goes to a verified colleague on the same institution
+    profile, so the shared space is not deleted with one person's account.
+    Requests without such a colleague go with the account, as before."""
     for cooperation_request in CooperationRequest.objects.filter(
         sender=user, sender_organisation__isnull=False
     ):
@@ -459,6 +461,23 @@ def sender_leaves(user: User) -> None:
             CooperationRequest.objects.filter(pk=cooperation_request.pk).update(
                 sender_id=colleague.user_id
             )
+    # An accepted request of an institution: a verified colleague who edits the
+    # same institution profile takes it over, so the MO keeps the shared space.
+    accepted = CooperationRequest.objects.filter(
+        sender=user, sender_organisation__isnull=True, status=CooperationRequest.Status.ACCEPTED
+    )
+    if accepted.exists():
+        profiles = InstitutionEditor.objects.filter(user=user).values("profile_id")
+        colleagues = (
+            InstitutionEditor.objects.filter(
+                profile_id__in=profiles, user__institution_verification__isnull=False
+            )
+            .exclude(user=user)
+            .order_by("pk")
+        )
+        successor = colleagues.values_list("user_id", flat=True).first()
+        if successor is not None:
+            accepted.update(sender_id=successor)
 
 
 def personal_data(user: User) -> dict[str, Any]:

@@ -549,3 +549,20 @@ def test_an_unknown_milestone_action_changes_nothing(client, accepted, editor_a)
     assert milestone.done_at is None
     download = _url("space_document", accepted, 1)
     assert client.put(download).status_code == 405
+
+
+def test_deleting_an_institution_senders_account_hands_the_space_to_a_colleague(
+    accepted, institution_user
+):
+    from accounts import institution_services
+    from accounts.services import delete_account
+    from tests import personas
+
+    profile = institution_services.profile_create(
+        by=institution_user, values={"name": "Jobcenter Schwerin"}, offers=[]
+    )
+    colleague = personas.create("institution", email="kollegin@jobcenter.example")
+    profile.editors.create(user=colleague, added_by=institution_user)
+    delete_account(institution_user)
+    accepted.refresh_from_db()
+    assert accepted.request.sender == colleague and accepted.checklist.count() == 15
