@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.institution_services import PROFILE_FIELDS
 from accounts.models import InstitutionOffer, InstitutionProfile
 from core.concurrency import VersionedFormMixin
+from directory.access import is_reviewer
 from directory.models import Term
 from directory.vocabulary_fields import TermChoiceField
 
@@ -100,18 +101,37 @@ class InstitutionProfileForm(VersionedFormMixin, forms.Form):
 class EditorAddForm(forms.Form):
     email = forms.EmailField(
         label=_("E-Mail-Adresse der Kollegin oder des Kollegen"),
-        help_text=_("Sie oder er braucht ein verifiziertes Konto als Institution im Portal."),
+        help_text=_(
+            "Sie oder er braucht ein verifiziertes Konto als Institution im Portal, "
+            "mit einer Adresse derselben Domain wie Ihre."
+        ),
     )
+
+    def __init__(self, *args: Any, by: Any, **kwargs: Any) -> None:
+        """``by``: who adds; a colleague must have an address of the same domain
+        (the same institution), except when a coordinator adds."""
+        super().__init__(*args, **kwargs)
+        self.by = by
 
     def clean_email(self) -> Any:
         email = self.cleaned_data["email"]
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
-        if user is None or not user.is_institution:
+        if (
+            user is None
+            or not user.is_institution
+            or not (is_reviewer(self.by) or _domain(user.email) == _domain(self.by.email))
+        ):
+            # One message for an unknown address, an unverified account and another
+            # institution's: the form tells nobody which addresses have an account.
             raise forms.ValidationError(
-                _("Unter dieser Adresse gibt es kein verifiziertes Konto einer Institution.")
+                _("Unter dieser Adresse gibt es kein verifiziertes Konto Ihrer Institution.")
             )
         self.user = user
         return email
+
+
+def _domain(email: str) -> str:
+    return email.strip().rpartition("@")[2].lower()
 
 
 class InstitutionFilterForm(forms.Form):

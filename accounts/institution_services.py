@@ -6,15 +6,19 @@ the test factories call them. Who may do what is checked by the caller
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import InstitutionEditor, InstitutionOffer, InstitutionProfile, User
+from core import text
 from core.concurrency import advance_version
-from core.text import german_slugify
 
 # Path segments under /institutionen/ that are not profiles.
 RESERVED_SLUGS = {"neu"}
+
+# How often profile_create tries a slug that a concurrent create took first.
+SLUG_ATTEMPTS = 5
 
 # The fields a form may write (not the slug: the address stays stable).
 PROFILE_FIELDS = (
@@ -43,12 +47,12 @@ class InstitutionProfileError(Exception):
 
 
 def unique_slug(name: str) -> str:
-    base = german_slugify(name)[:200] or "institution"
-    slug, n = base, 2
-    while slug in RESERVED_SLUGS or InstitutionProfile.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return text.unique_slug(
+        name,
+        taken=InstitutionProfile.objects.all(),
+        reserved=RESERVED_SLUGS,
+        fallback="institution",
+    )
 
 
 def _set_offers(profile: InstitutionProfile, offers: Iterable[str]) -> None:
@@ -76,9 +80,19 @@ def profile_create(
     if not by.is_institution:
         raise InstitutionProfileError("not verified")
     fields = _values(values)
-    profile = InstitutionProfile.objects.create(
-        slug=unique_slug(str(fields.get("name", ""))), created_by=by, **fields
-    )
+    name = str(fields.get("name", ""))
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            # A savepoint: a slug another request took in the meantime (two clicks
+            # on "create", two tabs) fails alone, and the next free one is tried.
+            with transaction.atomic():
+                profile = InstitutionProfile.objects.create(
+                    slug=unique_slug(name), created_by=by, **fields
+                )
+            break
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
     InstitutionEditor.objects.create(profile=profile, user=by, added_by=by)
     _set_offers(profile, offers)
     return profile
@@ -138,3 +152,40 @@ def editor_remove(*, profile: InstitutionProfile, user: User) -> None:
     if editors.count() <= 1:
         raise InstitutionProfileError("last editor")
     editors.filter(user=user).delete()
+
+
+CONTACT_FIELDS = ("contact_name", "contact_function", "contact_email", "contact_phone")
+
+
+def _is_contact(profile: InstitutionProfile, user: User) -> bool:
+    """Whether the profile names ``user`` as its contact person (by the name or
+    the e-mail address of the account, as the create form pre-fills them)."""
+    name, email = " ".join(user.name.split()).casefold(), user.email.strip().casefold()
+    return bool(
+        (name and " ".join(profile.contact_name.split()).casefold() == name)
+        or (email and profile.contact_email.strip().casefold() == email)
+    )
+
+
+@transaction.atomic
+def editor_leaves(user: User) -> None:
+    """Before ``user``'s account is deleted (``accounts.services.delete_account``):
+    in every profile the person edits or created, a contact person who is that
+    person (their name or e-mail) is removed with function and phone; a profile
+    whose last editor leaves is withdrawn, it has nobody to keep it current
+    (coordinators can still see and edit it)."""
+    mine = InstitutionProfile.objects.filter(Q(editors__user=user) | Q(created_by=user))
+    profiles = InstitutionProfile.objects.select_for_update().filter(
+        pk__in=list(mine.values_list("pk", flat=True))
+    )
+    for profile in profiles.order_by("pk"):
+        changes: dict[str, Any] = {}
+        if _is_contact(profile, user):
+            changes.update(dict.fromkeys(CONTACT_FIELDS, ""))
+        others = InstitutionEditor.objects.filter(profile=profile).exclude(user=user)
+        if profile.published and not others.exists():
+            changes["published"] = False
+        if changes:
+            advance_version(
+                InstitutionProfile, profile.pk, None, updated_at=timezone.now(), **changes
+            )

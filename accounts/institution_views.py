@@ -183,7 +183,9 @@ def profile_editors(request, slug):
     profile = _editable(request, slug)
     if isinstance(profile, HttpResponse):
         return profile
-    form = EditorAddForm(request.POST if request.POST.get("action") == "add" else None)
+    form = EditorAddForm(
+        request.POST if request.POST.get("action") == "add" else None, by=request.user
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -221,7 +223,11 @@ def profile_editors(request, slug):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    """A primary key from the form, or None (ASCII digits only: "²" is a digit
+    to ``str.isdigit`` but not to ``int``)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from accounts.models import InstitutionEditor, InstitutionProfile
 from directory.access import is_reviewer
-from directory.models import Membership
+from directory.models import Membership, Organisation
 
 
 def is_editor(user: Any, profile: InstitutionProfile) -> bool:
@@ -32,14 +32,18 @@ def may_create(user: Any) -> bool:
 
 
 def contact_visible(user: Any, profile: InstitutionProfile) -> bool:
-    """The contact person's e-mail and phone: for signed-in members of an MO team,
-    verified institutions, coordinators and the profile's editors; never for
-    anonymous visitors (and so not for bots). Name and function are public."""
+    """The contact person's e-mail and phone: for signed-in members of the team of
+    a *published* MO, verified institutions, coordinators and the profile's
+    editors; never for anonymous visitors (and so not for bots). A draft MO does
+    not count: anybody signed in can create one and own it at once (the same rule
+    as ``events.access.announcing_organisations``). Name and function are public."""
     if not user.is_authenticated:
         return False
     if getattr(user, "is_institution", False) or is_reviewer(user):
         return True
-    return Membership.objects.filter(user=user).exists()
+    return Membership.objects.filter(
+        user=user, organisation__status=Organisation.Status.PUBLISHED
+    ).exists()
 
 
 def profile_for_viewer(user: Any, slug: str) -> tuple[InstitutionProfile, bool]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts import institution_services
 from accounts.domains import SEED, matching_entry, normalise_domain
 from accounts.models import (
     AccountReport,
@@ -546,12 +547,15 @@ def delete_account(user: User) -> None:
 
     Memberships, claims, notes go with the account. Versions of profiles and of
     the guide stay (they belong to the organisation) with the author removed.
-    An MO whose last owner leaves stays intact; coordinators re-assign it.
+    An MO whose last owner leaves stays intact; coordinators re-assign it. An
+    institution profile loses the person as its contact and, without another
+    editor, its publication (``institution_services.editor_leaves``).
     """
     from axes.models import AccessAttempt, AccessFailureLog
 
     for contributor in DELETE_CONTRIBUTORS:
         contributor(user)
+    institution_services.editor_leaves(user)
     memberships_end(user=user)
     OutgoingMail.objects.filter(to__iexact=user.email).delete()
     AccessAttempt.objects.filter(username__iexact=user.email).delete()

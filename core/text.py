@@ -1,5 +1,8 @@
 import difflib
+from collections.abc import Collection
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -12,6 +15,21 @@ _GERMAN = str.maketrans(
 def german_slugify(value: str) -> str:
     """A URL slug that spells umlauts the German way ("München" -> "muenchen")."""
     return slugify(value.translate(_GERMAN))
+
+
+def unique_slug(
+    name: str, *, taken: QuerySet[Any], reserved: Collection[str] = (), fallback: str
+) -> str:
+    """The German slug of ``name`` (at most 200 characters; ``fallback`` if the
+    name has none), then ``-2``, ``-3`` ... until it is neither a reserved path
+    segment nor the ``slug`` of a row of ``taken``. Only a check: two writers at
+    once may get the same slug, the unique constraint decides (the caller retries)."""
+    base = german_slugify(name)[:200] or fallback
+    slug, n = base, 2
+    while slug in reserved or taken.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
 
 
 def word_diff(old: str, new: str) -> SafeString:

@@ -20,9 +20,9 @@ from django.db.models import F, Model, Q, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from core import text
 from core.concurrency import Conflict, advance_version
 from core.pagecache import bump
-from core.text import german_slugify
 from core.types import User
 from directory import completeness, identity, revisions
 from directory.duplicates import contact_keys
@@ -78,14 +78,9 @@ RESERVED_SLUGS = {"neu", "pruefung", "einladung", "uebernahme", "export", "widge
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = german_slugify(name)[:200] or "organisation"
-    slug, n = base, 2
     # pk=None is Django's IS NULL (excludes nothing); the plugin accepts only values.
     taken = Organisation.objects.exclude(pk=exclude_pk)  # type: ignore[misc]
-    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return text.unique_slug(name, taken=taken, reserved=RESERVED_SLUGS, fallback="organisation")
 
 
 def snapshot_from(

@@ -35,17 +35,20 @@ def may_announce(user: Any) -> bool:
 
 
 def may_edit(user: Any, event: Event) -> bool:
-    """Coordinators; the creator and the MO's team. Imported events change with
-    their feed: only coordinators touch them (hide, cancel)."""
+    """Coordinators; the MO's team (for an event of an MO); the verified
+    institution that announced it in its own name, while still verified. Whoever
+    leaves the team or loses the verification loses the right, also for the
+    events they created. Imported events change with their feed: only
+    coordinators touch them (hide, cancel)."""
     if not user.is_authenticated:
         return False
     if is_coordinator(user):
         return True
     if event.feed_id is not None:
         return False
-    if event.created_by_id == user.pk:
-        return True
-    return event.organisation is not None and membership_of(user, event.organisation) is not None
+    if event.organisation is not None:
+        return membership_of(user, event.organisation) is not None
+    return event.created_by_id == user.pk and is_verified_institution(user)
 
 
 def is_public(event: Event) -> bool:

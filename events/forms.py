@@ -69,6 +69,19 @@ class EventForm(VersionedFormMixin, forms.ModelForm):
                 event.last_day, datetime.time.min, tzinfo=timezone.get_current_timezone()
             )
 
+    def _in_range(self, name: str) -> datetime.datetime | None:
+        """Years 2000 to 2100 (a year 9999 cannot be stored as an all-day end)."""
+        value: datetime.datetime | None = self.cleaned_data.get(name)
+        if value is not None and not (2000 <= value.year <= 2100):
+            raise forms.ValidationError(_("Bitte ein Datum zwischen 2000 und 2100 angeben."))
+        return value
+
+    def clean_starts_at(self) -> datetime.datetime | None:
+        return self._in_range("starts_at")
+
+    def clean_ends_at(self) -> datetime.datetime | None:
+        return self._in_range("ends_at")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean returns cleaned_data

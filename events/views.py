@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import (
     Http404,
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
+from core.pagecache import anonymous_page
 from directory.models import Organisation
 from events import access, ical, services
 from events.forms import EventFilterForm, EventForm, FeedForm, OrganiserForm
@@ -85,16 +85,26 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _feed_response(events: QuerySet[Event], *, name: str, key: str, filename: str) -> HttpResponse:
+def _feed_response(events: QuerySet[Event], *, name: str, key: str) -> HttpResponse:
     body = ical.calendar_bytes(events[: ical.MAX_EVENTS], name=name, key=key)
-    response = HttpResponse(body, content_type=ical.CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return HttpResponse(body, content_type=ical.CONTENT_TYPE)
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Set outside the page cache, which keeps only the body and its type."""
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
-@require_GET
-def feed(request: HttpRequest) -> HttpResponse:
-    """The calendar's events as iCalendar, with the calendar's filters."""
+# The feeds are polled by every subscriber's calendar: one built per generation of
+# the events (services.event_save and the import bump it) and of the profiles
+# (an MO's name, an MO no longer published), served from the page cache to all.
+FEED_NAMESPACES = (services.CACHE_NAMESPACE, "directory")
+
+
+@anonymous_page(*FEED_NAMESPACES)
+def _calendar_feed(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest(
@@ -106,13 +116,17 @@ def feed(request: HttpRequest) -> HttpResponse:
         _filtered(form, since=since),
         name=_("MO-Portal: Veranstaltungen"),
         key=request.get_full_path(),
-        filename="veranstaltungen.ics",
     )
 
 
 @require_GET
-def organisation_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    """The events of one published MO as iCalendar."""
+def feed(request: HttpRequest) -> HttpResponse:
+    """The calendar's events as iCalendar, with the calendar's filters."""
+    return _attachment(_calendar_feed(request), "veranstaltungen.ics")
+
+
+@anonymous_page(*FEED_NAMESPACES)
+def _organisation_feed(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
     since = timezone.now() - datetime.timedelta(days=ical.PAST_DAYS)
     events = (
@@ -125,8 +139,13 @@ def organisation_feed(request: HttpRequest, slug: str) -> HttpResponse:
         events,
         name=_("%(name)s: Veranstaltungen") % {"name": organisation.name},
         key=request.path,
-        filename=f"{organisation.slug}.ics",
     )
+
+
+@require_GET
+def organisation_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The events of one published MO as iCalendar."""
+    return _attachment(_organisation_feed(request, slug), f"{slug}.ics")
 
 
 def _event(request: HttpRequest, uid: Any) -> Event:
@@ -171,12 +190,15 @@ def new(request: HttpRequest) -> HttpResponse:
     )
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and organiser.is_valid():
-        with transaction.atomic():
-            event = form.save(commit=False)
-            event.organisation = organiser.cleaned_data["organisation"]
-            event.organiser_name = organiser.cleaned_data.get("organiser_name", "")
-            services.event_save(event=event, by=user, expected_version=None)
-            form.save_m2m()
+        event = form.save(commit=False)
+        event.organisation = organiser.cleaned_data["organisation"]
+        event.organiser_name = organiser.cleaned_data.get("organiser_name", "")
+        services.event_save(
+            event=event,
+            by=user,
+            expected_version=None,
+            languages=form.cleaned_data["languages"],
+        )
         messages.success(request, _("Die Veranstaltung ist veröffentlicht."))
         return redirect(event)
     return render(
@@ -202,14 +224,13 @@ def edit(request: HttpRequest, uid: Any) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                services.event_save(
-                    event=saved,
-                    by=user,
-                    expected_version=expected_version(form),
-                )
-                form.save_m2m()
+            saved = form.save(commit=False)
+            services.event_save(
+                event=saved,
+                by=user,
+                expected_version=expected_version(form),
+                languages=form.cleaned_data["languages"],
+            )
         except Conflict as stale:
             event = stale.current
             conflict = _conflict(form, event)

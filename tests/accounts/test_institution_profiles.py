@@ -538,3 +538,174 @@ def test_demo_accounts_bring_one_published_institution_profile():
     [profile] = InstitutionProfile.objects.all()
     assert profile.published and profile.offers.count() == 4
     assert profile_of(User.objects.get(email="jobcenter@example.org")) == profile
+
+
+def test_contact_details_need_a_published_mo_not_a_draft_one(member, profile):
+    """Anybody signed in can create a draft MO and own it at once: that is no MO team."""
+    from directory.models import Organisation
+    from directory.team import owner_assign
+    from tests.factories import make_organisation
+
+    draft_mo = make_organisation("Entwurf e. V.", status=Organisation.Status.DRAFT)
+    owner_assign(organisation=draft_mo, user=member)
+    page = client_for(member).get(profile.get_absolute_url()).content.decode()
+    assert CONTACT_EMAIL not in page and CONTACT_PHONE not in page
+    assert not contact_visible(member, profile)
+    published_mo = make_organisation("Veröffentlicht e. V.")
+    owner_assign(organisation=published_mo, user=member)
+    page = client_for(member).get(profile.get_absolute_url()).content.decode()
+    assert CONTACT_EMAIL in page and CONTACT_PHONE in page
+    assert contact_visible(member, profile)
+
+
+def test_last_editor_deleting_the_account_withdraws_the_profile_and_its_own_contact(
+    client, institution_user
+):
+    # The create form pre-fills the contact person with the creator's name and address.
+    client.force_login(institution_user)
+    client.post(
+        reverse("institution_profile_new"),
+        form_data(contact_name=institution_user.name, contact_email=institution_user.email),
+    )
+    profile = InstitutionProfile.objects.get()
+    profile = services.profile_publish(profile=profile, published=True)
+    version = profile.version
+    account_services.delete_account(institution_user)
+    profile.refresh_from_db()
+    assert not profile.published and profile.version == version + 1
+    assert (
+        profile.contact_name,
+        profile.contact_function,
+        profile.contact_email,
+        profile.contact_phone,
+    ) == ("", "", "", "")
+    assert profile.name == "Jobcenter Schwerin"  # the institution's own data stays
+    assert Client().get(profile.get_absolute_url()).status_code == 404
+
+
+def test_an_editor_deleting_the_account_leaves_another_contact_and_the_colleague(
+    institution_user, other_institution
+):
+    """A contact who is somebody else stays; with a colleague left the profile stays
+    published; the leaving person's own name goes whoever remains."""
+    other = make_profile(institution_user, name="Jobcenter Rostock")  # contact: Petra
+    shared = make_profile(
+        institution_user, name="Jobcenter Wismar", contact_name="  jana  BERGER ", contact_email=""
+    )
+    services.editor_add(profile=shared, user=other_institution, by=institution_user)
+    account_services.delete_account(institution_user)
+    other.refresh_from_db()
+    shared.refresh_from_db()
+    assert not other.published  # nobody left to keep it current
+    assert (other.contact_name, other.contact_email) == ("Petra Brückner", CONTACT_EMAIL)
+    assert shared.published and shared.contact_name == "" and shared.contact_phone == ""
+
+
+def test_editors_are_colleagues_of_the_same_domain_and_the_refusal_reveals_nothing(
+    client, institution_user, coordinator, profile
+):
+    elsewhere = personas.create(
+        "institution", email="vermittlung@arbeitsagentur.de", name="Elsa Anderswo"
+    )
+    client.force_login(institution_user)  # jobcenter@example.org
+    url = reverse("institution_profile_editors", args=[profile.slug])
+    errors = {}
+    for email in (elsewhere.email, "niemand@example.org", "niemand@arbeitsagentur.de"):
+        response = client.post(url, {"action": "add", "email": email})
+        assert response.status_code == 400, email
+        errors[email] = response.context["form"].errors["email"]
+    assert len({str(e) for e in errors.values()}) == 1  # the same answer for each
+    assert "kein verifiziertes Konto Ihrer Institution" in str(errors[elsewhere.email])
+    assert not profile.editors.filter(user=elsewhere).exists()
+    # A coordinator may add a verified institution of any domain.
+    client.force_login(coordinator)
+    assert client.post(url, {"action": "add", "email": elsewhere.email}).status_code == 302
+    assert profile.editors.filter(user=elsewhere).exists()
+
+
+def test_a_unicode_digit_as_editor_is_a_bad_request_not_a_500(client, institution_user, profile):
+    client.force_login(institution_user)
+    url = reverse("institution_profile_editors", args=[profile.slug])
+    for junk in ("²", "١٢", "①"):
+        assert client.post(url, {"action": "remove", "editor": junk}).status_code == 400
+    assert profile.editors.count() == 1
+
+
+def test_a_slug_taken_meanwhile_is_retried_not_a_500(monkeypatch, institution_user):
+    """Two creates at once both find the slug free; the second INSERT fails on the
+    unique slug and takes the next one (here: the check is told the slug is free)."""
+    first = make_profile(institution_user)
+    real = services.unique_slug
+    answers = iter([first.slug])
+    monkeypatch.setattr(services, "unique_slug", lambda name: next(answers, None) or real(name))
+    second = make_profile(institution_user)
+    assert (first.slug, second.slug) == ("jobcenter-schwerin", "jobcenter-schwerin-2")
+    assert InstitutionProfile.objects.count() == 2
+    assert list(second.editors.values_list("user", flat=True)) == [institution_user.pk]
+
+
+def test_create_form_sent_twice_creates_one_profile(client, other_institution):
+    client.force_login(other_institution)
+    page = client.get(reverse("institution_profile_new")).content.decode()
+    assert 'name="submit_key"' in page
+    data = dict(form_data(name="Agentur für Arbeit Rostock"), submit_key="k" * 32)
+    first = client.post(reverse("institution_profile_new"), data)
+    again = client.post(reverse("institution_profile_new"), data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert InstitutionProfile.objects.count() == 1
+
+
+def test_unique_slug_is_the_one_of_core_text(institution_user):
+    from core import text
+    from directory import services as directory_services
+
+    make_profile(institution_user, name="Brücke")
+    assert services.unique_slug("Brücke") == "bruecke-2"
+    assert services.unique_slug("!!!") == "institution"
+    assert services.unique_slug("neu") == "neu-2"
+    assert directory_services.unique_slug("Brücke") == "bruecke"  # another table
+    assert text.unique_slug("x", taken=InstitutionProfile.objects.none(), fallback="y") == "x"
+
+
+@pytest.mark.postgres
+def test_two_creates_at_once_from_two_tabs_never_500(transactional_db, monkeypatch):
+    """Two tabs of one person, two submit keys, the same name at the same moment:
+    both pass ``profile_of`` and find the slug free (held at a barrier until both
+    have); the second INSERT waits on the unique slug, fails and takes the next one."""
+    import threading
+
+    from django.core.management import call_command
+
+    from directory.vocabulary import invalidate_vocabulary
+    from tests.parallel import parallel
+
+    call_command("load_vocabulary", verbosity=0)
+    invalidate_vocabulary()
+    user = personas.create("institution")
+    real, both_checked, lock, calls = (
+        services.unique_slug,
+        threading.Barrier(2, timeout=10),
+        threading.Lock(),
+        [],
+    )
+
+    def slug_checked_by_both(name):
+        slug = real(name)
+        with lock:
+            calls.append(slug)
+            first_two = len(calls) <= 2
+        if first_two:
+            both_checked.wait()
+        return slug
+
+    monkeypatch.setattr(services, "unique_slug", slug_checked_by_both)
+
+    def create(key):
+        data = dict(form_data(name="Jobcenter Gleichzeitig"), submit_key=key * 32)
+        return client_for(user).post(reverse("institution_profile_new"), data).status_code
+
+    assert parallel(lambda: create("a"), lambda: create("b")) == [302, 302]
+    assert calls[:2] == ["jobcenter-gleichzeitig"] * 2  # the race happened
+    slugs = set(InstitutionProfile.objects.values_list("slug", flat=True))
+    assert slugs == {"jobcenter-gleichzeitig", "jobcenter-gleichzeitig-2"}

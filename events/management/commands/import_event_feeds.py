@@ -3,12 +3,15 @@
 every --hours hours; a feed that fails keeps its error (ImportedFeed.last_error)
 and the others still run."""
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from events import services
 from events.models import ImportedFeed
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -30,6 +33,11 @@ class Command(BaseCommand):
             except services.FeedError as error:
                 services.record_failure(feed=feed, error=str(error))
                 self.stderr.write(f"{feed}: {error}")
+                continue
+            except Exception:  # never one feed for all the others
+                logger.exception("Import of feed %s failed", feed.pk)
+                services.record_failure(feed=feed, error=services.FAILED)
+                self.stderr.write(f"{feed}: {services.FAILED}")
                 continue
             self.stdout.write(
                 f"{feed}: {report.created} new, {report.updated} updated, "
