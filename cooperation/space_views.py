@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, cast
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -202,18 +203,40 @@ def space_checklist(request: HttpRequest, cooperation: Cooperation, entry: int) 
     return redirect(cooperation.get_absolute_url() + f"#point-{item.pk}")
 
 
-@writes
-def space_milestones(request: HttpRequest, cooperation: Cooperation) -> HttpResponse:
-    form = MilestoneForm(request.POST)
+def _add(
+    request: HttpRequest,
+    cooperation: Cooperation,
+    form: forms.BaseForm,
+    *,
+    name: str,
+    add: Callable[..., object],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """A section's form that adds a row: the page again with the errors (400),
+    or the service's refusal, or back to the section with ``done``."""
     if not form.is_valid():
         side = space.space_side(cooperation.request, request.user)
-        return _page(request, cooperation, side, status=400, milestone_form=form)
+        return _page(request, cooperation, side, status=400, **{name: form})
     try:
-        space.milestone_add(cooperation=cooperation, by=_user(request), **form.cleaned_data)
+        add(cooperation=cooperation, by=_user(request), **form.cleaned_data)
     except RequestError as error:
         return _refused(request, cooperation, error)
-    messages.success(request, _("Der Meilenstein ist eingetragen."))
-    return redirect(cooperation.get_absolute_url() + "#plan-time")
+    messages.success(request, done)
+    return redirect(cooperation.get_absolute_url() + anchor)
+
+
+@writes
+def space_milestones(request: HttpRequest, cooperation: Cooperation) -> HttpResponse:
+    return _add(
+        request,
+        cooperation,
+        MilestoneForm(request.POST),
+        name="milestone_form",
+        add=space.milestone_add,
+        done=_("Der Meilenstein ist eingetragen."),
+        anchor="#plan-time",
+    )
 
 
 @writes
@@ -235,16 +258,15 @@ def space_milestone(request: HttpRequest, cooperation: Cooperation, item: int) -
 
 @writes
 def space_allowances(request: HttpRequest, cooperation: Cooperation) -> HttpResponse:
-    form = AllowanceForm(request.POST)
-    if not form.is_valid():
-        side = space.space_side(cooperation.request, request.user)
-        return _page(request, cooperation, side, status=400, allowance_form=form)
-    try:
-        space.allowance_add(cooperation=cooperation, by=_user(request), **form.cleaned_data)
-    except RequestError as error:
-        return _refused(request, cooperation, error)
-    messages.success(request, _("Die Aufwandsentschädigung ist eingetragen."))
-    return redirect(cooperation.get_absolute_url() + "#allowances")
+    return _add(
+        request,
+        cooperation,
+        AllowanceForm(request.POST),
+        name="allowance_form",
+        add=space.allowance_add,
+        done=_("Die Aufwandsentschädigung ist eingetragen."),
+        anchor="#allowances",
+    )
 
 
 @writes
