@@ -167,3 +167,21 @@ def test_the_visual_system_is_kern_served_by_the_portal_itself(open_page):
     assert seen["button"] == seen["action"], seen
     assert seen["icon"].startswith('url("data:image/svg+xml') and seen["iconSize"] >= 24, seen
     assert origins == {page.base.split("/")[2]}, origins
+
+
+@pytest.mark.parametrize("width", [1000, 1280])
+def test_the_header_links_keep_their_words_whole(open_page, width):
+    """Seven sections and the account links on a narrow desktop: the sections
+    take a second row, no link is broken inside a word ("Leitfad-en")."""
+    from tests import personas
+
+    page = open_page(personas.create("institution"), viewport={"width": width, "height": 700})
+    page.goto(page.base + "/")
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll('.site-header .nav-link')]
+            .filter((e) => e.offsetParent !== null)
+            .filter((e) => e.getBoundingClientRect().height
+                           >= 1.8 * parseFloat(getComputedStyle(e).lineHeight))
+            .map((e) => e.textContent.trim())"""
+    )
+    assert broken == []
