@@ -566,3 +566,31 @@ def test_deleting_an_institution_senders_account_hands_the_space_to_a_colleague(
     delete_account(institution_user)
     accepted.refresh_from_db()
     assert accepted.request.sender == colleague and accepted.checklist.count() == 15
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_the_space_page_makes_a_fixed_number_of_queries(
+    client, accepted, editor_a, django_assert_max_num_queries, rows
+):
+    """Checklist, plan, milestones, allowances, documents, reviews, history:
+    one query each, whatever their number (and the session, the user, the
+    memberships, the space with its request and reference, the partner's
+    institution profile, the unread counter)."""
+    for n in range(rows):
+        accepted.milestones.create(title=f"M{n}", due_on=datetime.date(2027, 3, 1))
+        accepted.allowances.create(purpose=f"A{n}", amount=n)
+        SpaceDocument.objects.create(
+            cooperation=accepted,
+            name=f"d{n}.pdf",
+            content_type="application/pdf",
+            size=5,
+            content=PDF,
+        )
+        space.checklist_set(entry=accepted.checklist.all()[n], by=editor_a, done=True)
+    client.force_login(editor_a)
+    client.get(_url("space", accepted))
+    with django_assert_max_num_queries(SPACE_QUERIES):
+        assert client.get(_url("space", accepted)).status_code == 200
+
+
+SPACE_QUERIES = 14  # measured 14 for 1 and for 10 rows of each kind
