@@ -102,3 +102,22 @@ def test_request_accept_plan_close_and_a_reference_on_the_profile_and_in_the_fin
     Actor(phone, "mouse").goto(cooperation.get_absolute_url())
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone, f"cooperation-space-phone-{mode}")
+
+
+def test_the_space_works_without_javascript_on_a_phone(world, open_page):
+    from playwright.sync_api import expect
+
+    page = open_page(world.users["editor"], viewport=PHONE, javascript=False)
+    act = Actor(page, "mouse")
+    act.goto(world.space_url)
+    point = page.locator("#checklist li", has_text="Zeitplan aufstellen")
+    act.submit_and_wait(point.get_by_role("button", name="Abhaken"))
+    expect(page.locator("#checklist li", has_text="Zeitplan aufstellen")).to_contain_text(
+        "Erledigt"
+    )
+    act.fill(page.locator("#id_title"), "Elternabend")
+    act.submit_and_wait(page.get_by_role("button", name="Meilenstein eintragen"))
+    # The date is missing: the error stands next to the field, the title is kept.
+    expect(page.locator("#id_title")).to_have_value("Elternabend")
+    expect(page.locator("#id_due_on")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

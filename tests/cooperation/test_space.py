@@ -594,3 +594,50 @@ def test_the_space_page_makes_a_fixed_number_of_queries(
 
 
 SPACE_QUERIES = 14  # measured 14 for 1 and for 10 rows of each kind
+
+
+def test_nothing_of_a_space_reaches_open_data_or_the_widget(
+    client, accepted, editor_a, institution_user, mo_a
+):
+    """What the two sides write in their space stays there: not in the API, HSDS,
+    the downloads or the widget (for anybody); the profile shows only the
+    confirmed reference."""
+    secret = "Vertraulich-7Q"
+    space.plan_update(cooperation=accepted, by=editor_a, expected=None, goals=secret + " Ziel")
+    space.milestone_add(
+        cooperation=accepted,
+        by=editor_a,
+        title=secret + " Meilenstein",
+        due_on=datetime.date(2027, 3, 1),
+        responsible="mo",
+    )
+    space.space_close(
+        cooperation=accepted, by=editor_a, went_well=secret + " Rückblick", improve=""
+    )
+    space.reference_write(cooperation=accepted, by=editor_a, summary="Öffentlich.", expected=None)
+    space.reference_confirm(
+        cooperation=Cooperation.objects.get(pk=accepted.pk),
+        by=institution_user,
+        expected=Reference.objects.get().version,
+    )
+    uid = client.get(reverse("hsds-organizations")).json()["contents"][0]["id"]
+    for user in (None, institution_user, editor_a):
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in (
+            "/api/organisations/",
+            f"/api/organisations/{mo_a.slug}/",
+            reverse("hsds-organizations") + "?full=true",
+            reverse("hsds-organization", args=[uid]),
+            reverse("export_csv"),
+            reverse("export_json"),
+            reverse("widget"),
+            mo_a.get_absolute_url(),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            assert secret not in raw.decode("utf-8", "replace"), (url, user)
+    assert "Öffentlich." in client.get(mo_a.get_absolute_url()).content.decode()
