@@ -12,6 +12,12 @@ from directory.models import Organisation
 from tests.house.test_permissions import build
 
 
+def _text(value: object) -> str:
+    """A cell as text; binary cells (a space's documents) by their bytes: on
+    PostgreSQL they come as memoryview, whose text is only its address."""
+    return repr(bytes(value)) if isinstance(value, memoryview | bytes) else str(value)
+
+
 def snapshot() -> dict:
     tables = {}
     with connection.cursor() as cursor:
@@ -20,7 +26,7 @@ def snapshot() -> dict:
             cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 (table names)
             # Sorted whole rows: the first column need not be unique (a history
             # table's "id" repeats), and PostgreSQL may return ties in any order.
-            tables[table] = sorted(tuple(map(str, row)) for row in cursor.fetchall())
+            tables[table] = sorted(tuple(map(_text, row)) for row in cursor.fetchall())
     return tables
 
 
