@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -320,15 +320,10 @@ def space_document(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         return redirect(cooperation.get_absolute_url() + "#documents")
     document = get_object_or_404(SpaceDocument, pk=item, cooperation=cooperation)
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["Content-Disposition"] = _attachment(document.name)
+    response["Content-Disposition"] = content_disposition_header(True, document.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-def _attachment(name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 @writes

@@ -2,17 +2,10 @@
 
 from typing import Any
 
+from accounts.roles import is_institution
 from directory.access import is_reviewer, membership_of
 from directory.models import Organisation
 from events.models import Event
-
-
-def is_coordinator(user: Any) -> bool:
-    return is_reviewer(user)
-
-
-def is_verified_institution(user: Any) -> bool:
-    return bool(user.is_authenticated and getattr(user, "is_institution", False))
 
 
 def announcing_organisations(user: Any) -> list[Organisation]:
@@ -27,11 +20,7 @@ def announcing_organisations(user: Any) -> list[Organisation]:
 def may_announce(user: Any) -> bool:
     if not user.is_authenticated:
         return False
-    return (
-        is_coordinator(user)
-        or is_verified_institution(user)
-        or bool(announcing_organisations(user))
-    )
+    return is_reviewer(user) or is_institution(user) or bool(announcing_organisations(user))
 
 
 def may_edit(user: Any, event: Event) -> bool:
@@ -42,13 +31,13 @@ def may_edit(user: Any, event: Event) -> bool:
     coordinators touch them (hide, cancel)."""
     if not user.is_authenticated:
         return False
-    if is_coordinator(user):
+    if is_reviewer(user):
         return True
     if event.feed_id is not None:
         return False
     if event.organisation is not None:
         return membership_of(user, event.organisation) is not None
-    return event.created_by_id == user.pk and is_verified_institution(user)
+    return event.created_by_id == user.pk and is_institution(user)
 
 
 def is_public(event: Event) -> bool:

@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_institution
 from core.concurrency import CONFLICT_STATUS, Conflict, conflict_context, expected_version
 from core.pagecache import anonymous_page
+from directory.access import is_reviewer
 from directory.models import Organisation
 from events import access, ical, services
 from events.forms import EventFilterForm, EventForm, FeedForm, OrganiserForm
@@ -80,7 +82,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "feed_url": feed_url,
             "can_announce": access.may_announce(request.user),
-            "is_coordinator": access.is_coordinator(request.user),
+            "is_coordinator": is_reviewer(request.user),
         },
     )
 
@@ -169,7 +171,7 @@ def detail(request: HttpRequest, uid: Any) -> HttpResponse:
             "event": event,
             "languages": list(event.languages.all()),
             "may_edit": access.may_edit(request.user, event),
-            "is_coordinator": access.is_coordinator(request.user),
+            "is_coordinator": is_reviewer(request.user),
             "is_public": access.is_public(event),
         },
     )
@@ -183,10 +185,8 @@ def new(request: HttpRequest) -> HttpResponse:
     organiser = OrganiserForm(
         request.POST or None,
         organisations=access.announcing_organisations(user),
-        institution_name=(
-            user.institution_name or user.name if access.is_verified_institution(user) else None
-        ),
-        coordinator=access.is_coordinator(user),
+        institution_name=(user.institution_name or user.name if is_institution(user) else None),
+        coordinator=is_reviewer(user),
     )
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and organiser.is_valid():
@@ -273,7 +273,7 @@ def cancel(request: HttpRequest, uid: Any) -> HttpResponse:
 def hide(request: HttpRequest, uid: Any) -> HttpResponse:
     """A coordinator hides an event from the public, or shows it again."""
     user: Any = request.user
-    if not access.is_coordinator(user):
+    if not is_reviewer(user):
         raise PermissionDenied
     event = _event(request, uid)
     if request.method != "POST":
@@ -289,7 +289,7 @@ def hide(request: HttpRequest, uid: Any) -> HttpResponse:
 
 def _coordinator(request: HttpRequest) -> Any:
     user: Any = request.user
-    if not access.is_coordinator(user):
+    if not is_reviewer(user):
         raise PermissionDenied
     return user
 
